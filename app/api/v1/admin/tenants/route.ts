@@ -1,0 +1,8 @@
+import { readJson } from "@/lib/api/body";
+import { apiRoute, json } from "@/lib/api/route";
+import { CreateTenantBody } from "@/lib/services/provisioning/schemas";
+import { createTenant } from "@/lib/services/provisioning/tenants";
+
+export const POST = apiRoute(["admin"], async ({ req, ctx }) =>
+  json(await createTenant({ ctx, input: await readJson(req, CreateTenantBody) }), 201),
+);

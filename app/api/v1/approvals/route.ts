@@ -1,0 +1,8 @@
+import { parseQuery } from "@/lib/api/body";
+import { apiRoute } from "@/lib/api/route";
+import { listQueue } from "@/lib/services/approvals/list";
+import { QueueQuery } from "@/lib/services/approvals/schemas";
+
+export const GET = apiRoute(["approvals:read"], async ({ req, ctx }) =>
+  listQueue({ ctx, input: parseQuery(req, QueueQuery) }),
+);

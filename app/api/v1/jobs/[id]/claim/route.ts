@@ -1,0 +1,8 @@
+import { readJson } from "@/lib/api/body";
+import { apiRoute } from "@/lib/api/route";
+import { claimJob } from "@/lib/services/jobs/lifecycle";
+import { ClaimBody } from "@/lib/services/jobs/schemas";
+
+export const POST = apiRoute<{ id: string }>(["jobs:execute"], async ({ req, ctx, params }) =>
+  claimJob({ ctx, id: params.id, input: await readJson(req, ClaimBody) }),
+);

@@ -1,0 +1,8 @@
+import { readJson } from "@/lib/api/body";
+import { apiRoute } from "@/lib/api/route";
+import { completeJob } from "@/lib/services/jobs/lifecycle";
+import { CompleteBody } from "@/lib/services/jobs/schemas";
+
+export const POST = apiRoute<{ id: string }>(["jobs:execute"], async ({ req, ctx, params }) =>
+  completeJob({ ctx, id: params.id, input: await readJson(req, CompleteBody) }),
+);

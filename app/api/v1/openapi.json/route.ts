@@ -1,0 +1,6 @@
+import { openApiDocument } from "@/lib/api/openapi";
+import { json } from "@/lib/api/route";
+
+export function GET(): Response {
+  return json(openApiDocument());
+}

@@ -1,0 +1,127 @@
+import { z } from "zod";
+import { QueueQuery, ResolveBody } from "@/lib/services/approvals/schemas";
+import { AuditQuery } from "@/lib/services/audit/list";
+import { SCOPES } from "@/lib/services/context";
+import {
+  CancelBody,
+  ClaimBody,
+  CompleteBody,
+  ExecutionGrant,
+  JobItem,
+  SubmitJobBody,
+  WaitQuery,
+} from "@/lib/services/jobs/schemas";
+import { SimulateBody } from "@/lib/services/policy/simulate";
+import { CreateTenantBody, CreateTokenBody, CreateUserBody, UpdateUserBody } from "@/lib/services/provisioning/schemas";
+
+type Schema = z.ZodType;
+
+interface Operation {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  path: string;
+  summary: string;
+  scopes: string[];
+  body?: Schema | "yaml";
+  query?: z.ZodObject;
+  response?: Schema;
+  status?: number;
+  errors: string[];
+}
+
+const jsonSchema = (s: Schema, io: "input" | "output") =>
+  z.toJSONSchema(s, { target: "draft-2020-12", io, unrepresentable: "any" });
+
+const QueuePage = z.object({ items: z.array(JobItem), next_cursor: z.string().nullable() });
+
+/** The route table: the same zod schemas the handlers parse with, so the document cannot drift. */
+export const OPERATIONS: Operation[] = [
+  { method: "post", path: "/jobs", summary: "Submit a proposed action; the policy decides at once", scopes: ["jobs:submit"], body: SubmitJobBody, response: JobItem, status: 201, errors: ["validation_failed", "invalid_json", "payload_too_large", "idempotency_key_reused"] },
+  { method: "get", path: "/jobs/{id}", summary: "The job; ?wait=N holds until it leaves APPROVAL (N ≤ 55)", scopes: ["jobs:read"], query: WaitQuery, response: JobItem, errors: ["not_found"] },
+  { method: "get", path: "/jobs/{id}/decisions", summary: "Decision log and approval log", scopes: ["jobs:read", "approvals:read"], errors: ["not_found"] },
+  { method: "post", path: "/jobs/{id}/claim", summary: "Claim the execution grant of an APPROVED job, once", scopes: ["jobs:execute"], body: ClaimBody, response: ExecutionGrant, errors: ["not_found", "stale_request", "stale_snapshot", "already_claimed", "not_approved", "expired"] },
+  { method: "post", path: "/jobs/{id}/complete", summary: "Report the outcome of a RUNNING job", scopes: ["jobs:execute"], body: CompleteBody, response: JobItem, errors: ["not_found", "not_running"] },
+  { method: "post", path: "/jobs/{id}/cancel", summary: "Withdraw a job still in APPROVAL", scopes: ["jobs:submit"], body: CancelBody, response: JobItem, errors: ["not_found", "not_submitter", "already_resolved", "expired"] },
+  { method: "get", path: "/approvals", summary: "The approval queue, most urgent first", scopes: ["approvals:read"], query: QueueQuery, response: QueuePage, errors: ["validation_failed", "invalid_cursor"] },
+  { method: "post", path: "/approvals/{id}/approve", summary: "Approve (counts toward every requirement the voter qualifies for)", scopes: ["approvals:resolve"], body: ResolveBody, response: JobItem, errors: ["not_found", "self_approval", "role_required", "agent_cannot_resolve", "already_resolved", "already_voted", "stale_request", "stale_snapshot", "expired", "validation_failed"] },
+  { method: "post", path: "/approvals/{id}/reject", summary: "Reject: one qualified reject ends it", scopes: ["approvals:resolve"], body: ResolveBody, response: JobItem, errors: ["not_found", "self_approval", "role_required", "agent_cannot_resolve", "already_resolved", "already_voted", "stale_request", "stale_snapshot", "expired", "validation_failed"] },
+  { method: "get", path: "/policy", summary: "The active policy snapshot with its YAML", scopes: ["policy:read"], errors: [] },
+  { method: "put", path: "/policy", summary: "Upload a new policy (application/yaml)", scopes: ["policy:write"], body: "yaml", errors: ["invalid_policy", "unsupported_media_type", "payload_too_large"] },
+  { method: "get", path: "/policy/snapshots", summary: "Policy history", scopes: ["policy:read"], errors: [] },
+  { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
+  { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, errors: ["validation_failed"] },
+  { method: "get", path: "/audit/verify", summary: "Recompute the tenant's hash chain", scopes: ["audit:read"], errors: [] },
+  { method: "post", path: "/admin/tenants", summary: "Create a tenant (installation admin only)", scopes: ["admin"], body: CreateTenantBody, status: 201, errors: ["installation_admin_required", "already_exists"] },
+  { method: "post", path: "/admin/users", summary: "Create a user", scopes: ["admin"], body: CreateUserBody, status: 201, errors: ["already_exists", "tenant_forbidden"] },
+  { method: "patch", path: "/admin/users/{id}", summary: "Change a user's roles, name, password or disabled flag", scopes: ["admin"], body: UpdateUserBody, errors: ["not_found"] },
+  { method: "post", path: "/admin/tokens", summary: "Mint a token (the secret is shown once)", scopes: ["admin"], body: CreateTokenBody, status: 201, errors: ["tenant_forbidden", "validation_failed"] },
+  { method: "delete", path: "/admin/tokens/{id}", summary: "Revoke a token", scopes: ["admin"], errors: ["not_found"] },
+];
+
+const Problem = {
+  type: "object",
+  required: ["type", "title", "status", "detail", "code"],
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    detail: { type: "string" },
+    code: { type: "string" },
+    errors: { type: "array", items: { type: "object" } },
+  },
+};
+
+function operation(op: Operation) {
+  const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  const queryParams = op.query
+    ? Object.entries(op.query.shape).map(([name, s]) => ({
+        name,
+        in: "query",
+        required: !(s as Schema).safeParse(undefined).success,
+        schema: jsonSchema(s as Schema, "input"),
+      }))
+    : [];
+  const requestBody =
+    op.body === "yaml"
+      ? { required: true, content: { "application/yaml": { schema: { type: "string" } } } }
+      : op.body
+        ? { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } }
+        : undefined;
+  return {
+    summary: op.summary,
+    description: `Scopes: ${op.scopes.join(" or ")}. Error codes: ${["unauthenticated", "insufficient_scope", ...op.errors].join(", ")}.`,
+    security: [{ bearer: op.scopes }],
+    parameters: [...pathParams, ...queryParams],
+    ...(requestBody ? { requestBody } : {}),
+    responses: {
+      [String(op.status ?? 200)]: {
+        description: "Success",
+        content: { "application/json": { schema: op.response ? jsonSchema(op.response, "output") : { type: "object" } } },
+      },
+      default: { description: "RFC 9457 problem", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
+    },
+  };
+}
+
+let cached: object | undefined;
+
+export function openApiDocument(): object {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operation(op);
+  cached = {
+    openapi: "3.1.0",
+    info: { title: "Countersign", version: "1.0.0", description: "Pre-execution approval gate for autonomous agents." },
+    servers: [{ url: "/api/v1" }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: `Tokens look like cs_…; scopes: ${SCOPES.join(", ")}` } },
+      schemas: { Problem },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,41 @@
+import { authenticate, requireScope } from "@/lib/auth/authenticate";
+import { getDb } from "@/lib/db/client";
+import type { Ctx, Scope } from "@/lib/services/context";
+import { toProblem } from "./problem";
+
+type Params = Record<string, string | string[] | undefined>;
+
+export interface RouteArgs<P> {
+  req: Request;
+  ctx: Ctx;
+  params: P;
+}
+
+export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+  });
+}
+
+/**
+ * The wrapper every authenticated `/api/v1` route goes through: authenticate, check the scope,
+ * run the handler, and map whatever it throws to problem+json in one place.
+ */
+export function apiRoute<P extends Params = Params>(
+  scopes: Scope[],
+  handler: (args: RouteArgs<P>) => Promise<Response | object>,
+) {
+  return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const db = await getDb();
+      const now = new Date();
+      const principal = await authenticate(db, req, now);
+      if (scopes.length) requireScope(principal, ...scopes);
+      const result = await handler({ req, ctx: { db, principal, now }, params: await context.params });
+      return result instanceof Response ? result : json(result);
+    } catch (err) {
+      return toProblem(err);
+    }
+  };
+}

@@ -1,0 +1,101 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { env } from "@/lib/env";
+import { schema } from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type NotifyHandler = (payload: string) => void;
+
+export interface Database {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Subscribe to a NOTIFY channel; resolves to an unsubscribe function. */
+  listen(channel: string, handler: NotifyHandler): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = path.join(process.cwd(), "drizzle");
+// Any constant works; it only has to be the same in every instance of the app.
+const MIGRATION_LOCK = 0x636f756e;
+
+async function openPostgres(url: string): Promise<Database> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+
+  // Several instances may start together: one migrates while the others wait on the lock.
+  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle(migrator), { migrationsFolder: MIGRATIONS });
+    await migrator`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await migrator.end();
+  }
+
+  const client = postgres(url, { max: env().COUNTERSIGN_DB_POOL, onnotice: () => {} });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    async listen(channel, handler) {
+      const sub = await client.listen(channel, handler);
+      return () => sub.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+
+  // PGlite does not create parent folders itself.
+  fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    async listen(channel, handler) {
+      return client.listen(channel, handler);
+    },
+    close: () => client.close(),
+  };
+}
+
+// One client per process, kept on globalThis so dev-mode module reloads do not open another.
+const holder = globalThis as unknown as { __countersignDb?: Promise<Database> };
+
+export function getDatabase(): Promise<Database> {
+  if (!holder.__countersignDb) {
+    const { DATABASE_URL, COUNTERSIGN_DATA_DIR } = env();
+    const opening = (DATABASE_URL ? openPostgres(DATABASE_URL) : openPglite(COUNTERSIGN_DATA_DIR)).then(
+      async (database) => {
+        const { bootstrap } = await import("@/lib/services/provisioning/bootstrap");
+        await bootstrap(database.db);
+        return database;
+      },
+    );
+    // A failed open must not be cached: the next request tries again.
+    opening.catch(() => {
+      if (holder.__countersignDb === opening) holder.__countersignDb = undefined;
+    });
+    holder.__countersignDb = opening;
+  }
+  return holder.__countersignDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const opening = holder.__countersignDb;
+  holder.__countersignDb = undefined;
+  if (opening) await (await opening).close();
+}

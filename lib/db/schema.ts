@@ -1,0 +1,245 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { Constraints, PolicyDecision, Requirement } from "@/lib/policy/types";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const tenants = pgTable("tenants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  activeSnapshotId: text("active_snapshot_id"),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    email: text("email").notNull(),
+    name: text("name"),
+    roles: text("roles").array().notNull().default(sql`'{}'::text[]`),
+    passwordHash: text("password_hash"),
+    disabled: boolean("disabled").notNull().default(false),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_tenant_email_uq").on(t.tenantId, t.email)],
+);
+
+export const tokens = pgTable(
+  "tokens",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    kind: text("kind", { enum: ["agent", "user"] }).notNull(),
+    name: text("name").notNull(),
+    scopes: text("scopes").array().notNull(),
+    userId: text("user_id").references(() => users.id),
+    ownerEmail: text("owner_email"),
+    // Only the SHA-256 of the secret is kept; the secret is shown once at creation.
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: ts("expires_at"),
+    revokedAt: ts("revoked_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("tokens_hash_uq").on(t.tokenHash), index("tokens_tenant_idx").on(t.tenantId)],
+);
+
+export const policySnapshots = pgTable(
+  "policy_snapshots",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    yaml: text("yaml").notNull(),
+    policy: jsonb("policy").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("policy_snapshots_tenant_idx").on(t.tenantId, t.createdAt)],
+);
+
+/** Every activation of a snapshot, so re-activating an older policy keeps an honest history. */
+export const policyActivations = pgTable(
+  "policy_activations",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    snapshotId: text("snapshot_id").notNull().references(() => policySnapshots.id),
+    activatedBy: text("activated_by").notNull(),
+    activatedAt: ts("activated_at").notNull().defaultNow(),
+  },
+  (t) => [index("policy_activations_tenant_idx").on(t.tenantId, t.activatedAt)],
+);
+
+export const JOB_STATES = [
+  "APPROVAL",
+  "APPROVED",
+  "RUNNING",
+  "SUCCEEDED",
+  "FAILED",
+  "DENIED",
+  "REJECTED",
+  "EXPIRED",
+  "CANCELLED",
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export type Resolution = "approved" | "rejected" | "expired" | "cancelled";
+
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    state: text("state").$type<JobState>().notNull(),
+    topic: text("topic").notNull(),
+    riskTags: text("risk_tags").array().notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    title: text("title"),
+    description: text("description"),
+    labels: jsonb("labels").$type<Record<string, string>>(),
+    callbackUrl: text("callback_url"),
+    onBehalfOf: text("on_behalf_of"),
+    requestedBy: text("requested_by").notNull(),
+    // The human answerable for the submitting token (agent owner or the user itself): may not approve.
+    submitterEmail: text("submitter_email"),
+    tokenId: text("token_id"),
+    jobHash: text("job_hash").notNull(),
+    policySnapshot: text("policy_snapshot").notNull(),
+    decision: text("decision").$type<PolicyDecision>().notNull(),
+    policyRuleId: text("policy_rule_id").notNull(),
+    policyReason: text("policy_reason").notNull(),
+    matchedRules: jsonb("matched_rules").$type<{ id: string; decision: PolicyDecision; reason: string | null }[]>().notNull(),
+    requirements: jsonb("requirements").$type<Requirement[]>().notNull(),
+    // Roles that may vote right now (requirement roles, plus escalate_to once escalated): serves `actionable`.
+    eligibleRoles: text("eligible_roles").array().notNull(),
+    constraints: jsonb("constraints").$type<Constraints | null>(),
+    summary: jsonb("summary").$type<{ title: string; why: string; next_effect: string }>().notNull(),
+    dueAt: ts("due_at"),
+    expiresAt: ts("expires_at"),
+    onTimeout: text("on_timeout").$type<"escalate" | "reject">(),
+    escalateTo: text("escalate_to").array().notNull().default(sql`'{}'::text[]`),
+    escalated: boolean("escalated").notNull().default(false),
+    resolution: text("resolution").$type<Resolution>(),
+    resolvedBy: text("resolved_by"),
+    resolvedComment: text("resolved_comment"),
+    resolvedAt: ts("resolved_at"),
+    // The snapshot under which the job was approved (policy-allowed or by people); claim must match it.
+    approvedSnapshot: text("approved_snapshot"),
+    claimedAt: ts("claimed_at"),
+    claimedBy: text("claimed_by"),
+    completedAt: ts("completed_at"),
+    outcomeDetail: text("outcome_detail"),
+    idempotencyKey: text("idempotency_key"),
+    requestHash: text("request_hash"),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [
+    // The pending queue: most urgent first within a tenant.
+    index("jobs_queue_idx")
+      .on(t.tenantId, t.dueAt, t.createdAt, t.id)
+      .where(sql`${t.state} = 'APPROVAL'`),
+    // History (include_resolved=true): newest first among jobs that needed people.
+    index("jobs_history_idx")
+      .on(t.tenantId, t.createdAt, t.id)
+      .where(sql`${t.decision} = 'require_approval'`),
+    index("jobs_tenant_state_idx").on(t.tenantId, t.state),
+    index("jobs_tenant_topic_idx").on(t.tenantId, t.topic, t.createdAt),
+    index("jobs_resolved_idx").on(t.tenantId, t.resolvedAt),
+    uniqueIndex("jobs_idempotency_uq").on(t.tenantId, t.requestedBy, t.idempotencyKey),
+  ],
+);
+
+export const decisions = pgTable(
+  "decisions",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    jobId: text("job_id").notNull().references(() => jobs.id),
+    cause: text("cause").$type<"submit" | "policy_change">().notNull(),
+    policySnapshot: text("policy_snapshot").notNull(),
+    decision: text("decision").$type<PolicyDecision>().notNull(),
+    ruleId: text("rule_id").notNull(),
+    reason: text("reason").notNull(),
+    matchedRules: jsonb("matched_rules").notNull(),
+    requirements: jsonb("requirements").notNull(),
+    constraints: jsonb("constraints"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("decisions_job_idx").on(t.jobId)],
+);
+
+export const votes = pgTable(
+  "votes",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    jobId: text("job_id").notNull().references(() => jobs.id),
+    userId: text("user_id").notNull(),
+    userEmail: text("user_email").notNull(),
+    vote: text("vote").$type<"approve" | "reject">().notNull(),
+    // The roles the voter held when the vote was counted: requirements are re-counted from these.
+    roles: text("roles").array().notNull(),
+    reason: text("reason").notNull(),
+    note: text("note"),
+    createdAt: ts("created_at").notNull(),
+  },
+  // One vote per person per job, enforced by the database.
+  (t) => [uniqueIndex("votes_job_user_uq").on(t.jobId, t.userId), index("votes_tenant_user_idx").on(t.tenantId, t.userId)],
+);
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    tenantId: text("tenant_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    type: text("type").notNull(),
+    actor: text("actor").notNull(),
+    jobId: text("job_id"),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: text("created_at").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.seq] }),
+    index("audit_events_job_idx").on(t.tenantId, t.jobId),
+    index("audit_events_type_idx").on(t.tenantId, t.type),
+  ],
+);
+
+/** The head of each tenant's audit chain; locking this row orders writers so the chain never forks. */
+export const auditHeads = pgTable("audit_heads", {
+  tenantId: text("tenant_id").primaryKey(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  hash: text("hash").notNull(),
+});
+
+export const schema = {
+  tenants,
+  users,
+  tokens,
+  policySnapshots,
+  policyActivations,
+  jobs,
+  decisions,
+  votes,
+  auditEvents,
+  auditHeads,
+};
+
+export type JobRow = typeof jobs.$inferSelect;
+export type VoteRow = typeof votes.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type TokenRow = typeof tokens.$inferSelect;

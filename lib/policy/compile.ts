@@ -1,0 +1,127 @@
+import { parseDuration } from "./duration";
+import { addTopicGlob, createTopicTrie, type TopicTrie } from "./glob";
+import { type CompiledTemplate, compileTemplate } from "./summary";
+import type { Constraints, OnTimeout, Policy, PolicyDecision, Requirement } from "./types";
+
+export const DECISION_RANK: Record<PolicyDecision, number> = {
+  allow: 0,
+  allow_with_constraints: 1,
+  require_approval: 2,
+  deny: 3,
+};
+
+/** Everything evaluation needs about one rule, worked out once. */
+export interface CompiledRule {
+  readonly index: number;
+  readonly id: string;
+  readonly decision: PolicyDecision;
+  readonly rank: number;
+  readonly reason: string | null;
+  /** Interned ids of the risk tags the job must all carry. */
+  readonly tagIds: readonly number[];
+  readonly requirement: Readonly<Requirement> | null;
+  readonly slaSec: number | null;
+  readonly cutoffSec: number;
+  readonly onTimeout: OnTimeout;
+  readonly constraints: Readonly<Constraints> | null;
+  readonly title: CompiledTemplate | null;
+  readonly nextEffect: CompiledTemplate | null;
+}
+
+export interface CompiledPolicy {
+  readonly policy: Policy;
+  readonly rules: readonly CompiledRule[];
+  readonly topics: TopicTrie;
+  readonly tagIds: ReadonlyMap<string, number>;
+  /** Rules without topic globs but with tags, filed under one of their tags. */
+  readonly byTag: ReadonlyMap<number, readonly number[]>;
+  /** Rules with neither topic globs nor tags: they match every job. */
+  readonly always: readonly number[];
+  readonly defaults: {
+    readonly decision: "require_approval" | "deny";
+    readonly requirement: Readonly<Requirement>;
+    readonly slaSec: number | null;
+    readonly cutoffSec: number;
+    readonly onTimeout: OnTimeout;
+  };
+}
+
+function intern(ids: Map<string, number>, tag: string): number {
+  let id = ids.get(tag);
+  if (id === undefined) {
+    id = ids.size;
+    ids.set(tag, id);
+  }
+  return id;
+}
+
+// A rule without topic globs is filed under the tag with the fewest rules so far, so one common
+// tag ("prod") does not pull every rule that also needs it into each evaluation.
+function fileUnderRarestTag(byTag: Map<number, number[]>, ruleTags: readonly number[], index: number): void {
+  let bestTag = -1;
+  let bestSize = Infinity;
+  for (const t of ruleTags) {
+    const size = byTag.get(t)?.length ?? 0;
+    if (size < bestSize) [bestTag, bestSize] = [t, size];
+  }
+  const bucket = byTag.get(bestTag);
+  if (bucket) bucket.push(index);
+  else byTag.set(bestTag, [index]);
+}
+
+/** Compiles a validated, defaults-filled policy (from parsePolicy) for fast evaluation. */
+export function compilePolicy(policy: Policy): CompiledPolicy {
+  const d = policy.defaults;
+  const defaultSla = d.sla === undefined ? null : parseDuration(d.sla);
+  const defaultCutoff = parseDuration(d.cutoff);
+  const tagIds = new Map<string, number>();
+  const byTag = new Map<number, number[]>();
+  const always: number[] = [];
+  const topics = createTopicTrie();
+
+  const rules = policy.rules.map((r, index): CompiledRule => {
+    const ruleTags = [...new Set(r.match.risk_tags.map((t) => intern(tagIds, t)))];
+    if (r.match.topics.length > 0) {
+      for (const glob of r.match.topics) addTopicGlob(topics, glob, index);
+    } else if (ruleTags.length > 0) {
+      fileUnderRarestTag(byTag, ruleTags, index);
+    } else {
+      always.push(index);
+    }
+    const approval = r.decision === "require_approval";
+    const approvers = r.approvers ?? d.approvers;
+    return {
+      index,
+      id: r.id,
+      decision: r.decision,
+      rank: DECISION_RANK[r.decision],
+      reason: r.reason ?? null,
+      tagIds: ruleTags,
+      requirement: approval
+        ? { rule_id: r.id, roles: [...approvers.roles], count: approvers.count, escalate_to: [...new Set(r.escalate_to ?? [])].sort() }
+        : null,
+      slaSec: r.sla !== undefined ? parseDuration(r.sla) : defaultSla,
+      cutoffSec: r.cutoff !== undefined ? parseDuration(r.cutoff) : defaultCutoff,
+      onTimeout: r.on_timeout ?? d.on_timeout,
+      constraints: r.decision === "allow_with_constraints" ? (r.constraints ?? {}) : null,
+      title: r.summary?.title !== undefined ? compileTemplate(r.summary.title) : null,
+      nextEffect: r.summary?.next_effect !== undefined ? compileTemplate(r.summary.next_effect) : null,
+    };
+  });
+
+  return {
+    policy,
+    rules,
+    topics,
+    tagIds,
+    byTag,
+    always,
+    defaults: {
+      decision: d.decision,
+      requirement: { rule_id: "default", roles: [...d.approvers.roles], count: d.approvers.count, escalate_to: [] },
+      slaSec: defaultSla,
+      cutoffSec: defaultCutoff,
+      onTimeout: d.on_timeout,
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { policySchema } from "./schema";
+import type { Policy } from "./types";
+import { formatPath, type IssuePath, locate } from "./yaml-location";
+
+export { policySchema } from "./schema";
+
+/** One problem in an uploaded policy; line and column are 1-based. */
+export interface PolicyIssue {
+  path: string;
+  message: string;
+  line: number;
+  column: number;
+}
+
+export type ParsePolicyResult = { ok: true; policy: Policy } | { ok: false; errors: PolicyIssue[] };
+
+type Doc = ReturnType<typeof parseDocument>;
+
+function byPosition(a: PolicyIssue, b: PolicyIssue): number {
+  return a.line - b.line || a.column - b.column || a.path.localeCompare(b.path);
+}
+
+function syntaxIssues(doc: Doc): PolicyIssue[] {
+  return doc.errors.map((e) => {
+    const pos = e.linePos?.[0];
+    // The library appends " at line L, column C:" and a code frame; line and column are fields here.
+    const message = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "");
+    return { path: "", message, line: pos?.line ?? 1, column: pos?.col ?? 1 };
+  });
+}
+
+function schemaIssues(doc: Doc, lines: LineCounter, issues: readonly z.core.$ZodIssue[]): PolicyIssue[] {
+  const out: PolicyIssue[] = [];
+  for (const issue of issues) {
+    const path: IssuePath = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    if (issue.code === "unrecognized_keys") {
+      // One issue per key, placed on the key itself, so the editor can underline each.
+      for (const key of issue.keys) {
+        const keyPath = [...path, key];
+        out.push({ path: formatPath(keyPath), message: `unknown key "${key}"`, ...locate(doc, lines, keyPath, true) });
+      }
+      continue;
+    }
+    out.push({ path: formatPath(path), message: issue.message, ...locate(doc, lines, path) });
+  }
+  return out.sort(byPosition);
+}
+
+/**
+ * Parses and validates a policy YAML. A policy is accepted whole or refused whole: every problem
+ * found is returned with its line and column, and nothing partial is ever produced.
+ */
+export function parsePolicy(text: string): ParsePolicyResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { keepSourceTokens: true, lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) return { ok: false, errors: syntaxIssues(doc).sort(byPosition) };
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // Alias bombs and similar are refused rather than expanded.
+    return { ok: false, errors: [{ path: "", message: err instanceof Error ? err.message : String(err), line: 1, column: 1 }] };
+  }
+
+  const result = policySchema.safeParse(raw);
+  if (!result.success) return { ok: false, errors: schemaIssues(doc, lineCounter, result.error.issues) };
+  return { ok: true, policy: result.data };
+}
+
+/** One issue a line: `12:5 rules[2].decision: must be one of ...`. */
+export function formatIssues(errors: PolicyIssue[]): string {
+  return errors.map((e) => `${e.line}:${e.column} ${e.path === "" ? "(document)" : e.path}: ${e.message}`).join("\n");
+}

@@ -1,0 +1,25 @@
+import { closeDatabase, getDatabase } from "@/lib/db/client";
+
+let stopping = false;
+
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[countersign] ${signal}: closing the database`);
+  try {
+    // PGlite must be closed cleanly or it replays crash recovery at every start.
+    await closeDatabase();
+  } catch (err) {
+    console.error("[countersign] closing the database failed", err);
+  } finally {
+    process.exit(0);
+  }
+}
+
+export async function startServer(): Promise<void> {
+  const database = await getDatabase();
+  console.log(`[countersign] database ready (${database.kind})`);
+  // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us.
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}

@@ -1,0 +1,105 @@
+import { and, arrayContains, arrayOverlaps, asc, desc, eq, notExists, or, sql, type SQL } from "drizzle-orm";
+import { jobs, votes } from "@/lib/db/schema";
+import type { Ctx } from "@/lib/services/context";
+import { Invalid } from "@/lib/services/errors";
+import { renderJob, votesByJob } from "@/lib/services/jobs/render";
+import type { JobItem } from "@/lib/services/jobs/schemas";
+import type { QueueQuery } from "./schemas";
+
+interface Cursor {
+  k: "p" | "h";
+  d?: string;
+  c: string;
+  i: string;
+}
+
+const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
+
+function decode(raw: string, kind: Cursor["k"]): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, "base64url").toString()) as Cursor;
+    if (c.k === kind && typeof c.c === "string" && typeof c.i === "string" && !Number.isNaN(Date.parse(c.c))) {
+      if (kind === "h" || (typeof c.d === "string" && !Number.isNaN(Date.parse(c.d)))) return c;
+    }
+  } catch {
+    // fall through to the refusal below
+  }
+  throw new Invalid("The cursor is not one this listing handed out.", [{ path: "cursor", message: "invalid cursor" }], "invalid_cursor");
+}
+
+/** Still approvable at `now`: not past cutoff, nor past due_at when the rule rejects on timeout. */
+function stillPending(now: Date): SQL {
+  return sql`${jobs.expiresAt} > ${now} and not (${jobs.onTimeout} = 'reject' and ${jobs.dueAt} <= ${now})`;
+}
+
+/** Only what this caller may still vote on (the SQL twin of `canAct`). */
+function actionableFor(ctx: Ctx): SQL {
+  const p = ctx.principal;
+  if (p.kind !== "user" || !p.scopes.has("approvals:resolve") || p.roles.length === 0) return sql`false`;
+  const escalatedNow = sql`(${jobs.escalated} or (${jobs.onTimeout} = 'escalate' and ${jobs.dueAt} <= ${ctx.now}))`;
+  return and(
+    or(arrayOverlaps(jobs.eligibleRoles, p.roles), and(arrayOverlaps(jobs.escalateTo, p.roles), escalatedNow)),
+    sql`coalesce(${jobs.onBehalfOf}, '') <> ${p.email}`,
+    sql`coalesce(${jobs.submitterEmail}, '') <> ${p.email}`,
+    notExists(
+      ctx.db
+        .select({ one: sql`1` })
+        .from(votes)
+        .where(and(eq(votes.jobId, jobs.id), eq(votes.userId, p.userId))),
+    ),
+  )!;
+}
+
+export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery }) {
+  const { db, principal, now } = ctx;
+  const where: (SQL | undefined)[] = [eq(jobs.tenantId, principal.tenantId)];
+  if (input.topic) where.push(eq(jobs.topic, input.topic));
+  if (input.risk_tag) where.push(arrayContains(jobs.riskTags, [input.risk_tag]));
+  if (input.rule_id) where.push(eq(jobs.policyRuleId, input.rule_id));
+
+  let rows;
+  if (!input.include_resolved) {
+    // Most urgent first: due_at, then created_at, then id as the tie-breaker the cursor needs.
+    where.push(eq(jobs.state, "APPROVAL"), stillPending(now));
+    if (input.actionable) where.push(actionableFor(ctx));
+    if (input.cursor) {
+      const c = decode(input.cursor, "p");
+      where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${new Date(c.d!)}, ${new Date(c.c)}, ${c.i})`);
+    }
+    rows = await db
+      .select()
+      .from(jobs)
+      .where(and(...where))
+      .orderBy(asc(jobs.dueAt), asc(jobs.createdAt), asc(jobs.id))
+      .limit(input.limit + 1);
+  } else {
+    // History and pending together: every job that needed people, newest first.
+    where.push(eq(jobs.decision, "require_approval"));
+    if (input.actionable) where.push(eq(jobs.state, "APPROVAL"), stillPending(now), actionableFor(ctx));
+    if (input.cursor) {
+      const c = decode(input.cursor, "h");
+      where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${new Date(c.c)}, ${c.i})`);
+    }
+    rows = await db
+      .select()
+      .from(jobs)
+      .where(and(...where))
+      .orderBy(desc(jobs.createdAt), desc(jobs.id))
+      .limit(input.limit + 1);
+  }
+
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const next_cursor =
+    rows.length > input.limit && last
+      ? encode(
+          input.include_resolved
+            ? { k: "h", c: last.createdAt.toISOString(), i: last.id }
+            : { k: "p", d: last.dueAt!.toISOString(), c: last.createdAt.toISOString(), i: last.id },
+        )
+      : null;
+  const voteMap = await votesByJob(db, page.map((j) => j.id));
+  const items: JobItem[] = page.map((j) => renderJob(j, voteMap.get(j.id) ?? [], principal, now));
+  return { items, next_cursor };
+}
+

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { RiskTag, Topic, plainText } from "@/lib/services/jobs/schemas";
+
+export const ResolveBody = z
+  .object({
+    reason: plainText(1000)
+      .transform((s) => s.trim())
+      .refine((s) => s.length >= 1, { message: "a reason is required" }),
+    note: plainText(4000).optional(),
+    job_hash: z.string().max(128).optional(),
+    policy_snapshot: z.string().max(300).optional(),
+  })
+  .strict();
+export type ResolveBody = z.infer<typeof ResolveBody>;
+
+const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const QueueQuery = z
+  .object({
+    include_resolved: bool.default(false),
+    topic: Topic.optional(),
+    risk_tag: RiskTag.optional(),
+    rule_id: z.string().min(1).max(200).optional(),
+    actionable: bool.default(false),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+export type QueueQuery = z.infer<typeof QueueQuery>;

@@ -1,0 +1,62 @@
+import { and, asc, eq, gt } from "drizzle-orm";
+import type { Ctx } from "@/lib/services/context";
+import { auditEvents, auditHeads } from "@/lib/db/schema";
+import { GENESIS_HASH, chainHash } from "./chain";
+
+export interface VerifyResult {
+  ok: boolean;
+  tenant: string;
+  checked: number;
+  head: { seq: number; hash: string } | null;
+  first_broken: { seq: number; reason: string } | null;
+}
+
+const BATCH = 2000;
+
+/** Recompute the tenant's chain from the first event and name the first link that does not hold. */
+export async function verifyChain({ ctx }: { ctx: Ctx }): Promise<VerifyResult> {
+  const tenant = ctx.principal.tenantId;
+  const [head] = await ctx.db.select().from(auditHeads).where(eq(auditHeads.tenantId, tenant));
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let checked = 0;
+  const broken = (seq: number, reason: string): VerifyResult => ({
+    ok: false,
+    tenant,
+    checked,
+    head: head ? { seq: head.seq, hash: head.hash } : null,
+    first_broken: { seq, reason },
+  });
+
+  for (;;) {
+    const rows = await ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenant), gt(auditEvents.seq, expectedSeq - 1)))
+      .orderBy(asc(auditEvents.seq))
+      .limit(BATCH);
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) return broken(expectedSeq, `event ${expectedSeq} is missing`);
+      if (row.prevHash !== prevHash) return broken(row.seq, "prev_hash does not match the previous event's hash");
+      const recomputed = chainHash(prevHash, {
+        tenant_id: row.tenantId,
+        seq: row.seq,
+        type: row.type,
+        actor: row.actor,
+        job_id: row.jobId,
+        data: row.data,
+        created_at: row.createdAt,
+      });
+      if (recomputed !== row.hash) return broken(row.seq, "the event's content does not match its hash");
+      prevHash = row.hash;
+      expectedSeq += 1;
+      checked += 1;
+    }
+    if (rows.length < BATCH) break;
+  }
+  const lastSeq = expectedSeq - 1;
+  if (head && (head.seq !== lastSeq || head.hash !== prevHash)) {
+    return broken(lastSeq + 1, `the chain head says ${head.seq} events but ${lastSeq} were found`);
+  }
+  return { ok: true, tenant, checked, head: head ? { seq: head.seq, hash: head.hash } : null, first_broken: null };
+}

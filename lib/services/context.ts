@@ -1,0 +1,45 @@
+import type { Db } from "@/lib/db/client";
+
+export const SCOPES = [
+  "jobs:submit",
+  "jobs:read",
+  "jobs:execute",
+  "approvals:read",
+  "approvals:resolve",
+  "policy:read",
+  "policy:write",
+  "metrics:read",
+  "audit:read",
+  "admin",
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+interface PrincipalBase {
+  tenantId: string;
+  scopes: ReadonlySet<Scope>;
+  tokenId: string | null;
+}
+
+/** Who calls: a person, an agent token, or the installation admin (env token, any tenant). */
+export type Principal =
+  | (PrincipalBase & { kind: "user"; userId: string; email: string; roles: string[] })
+  | (PrincipalBase & { kind: "agent"; name: string; ownerEmail: string | null })
+  | (PrincipalBase & { kind: "admin" });
+
+export interface Ctx {
+  db: Db;
+  principal: Principal;
+  now: Date;
+}
+
+/** How a principal is named on jobs, votes and audit events. */
+export function actorOf(p: Principal): string {
+  switch (p.kind) {
+    case "user":
+      return `user:${p.email}`;
+    case "agent":
+      return `agent:${p.name}`;
+    case "admin":
+      return "admin:installation";
+  }
+}

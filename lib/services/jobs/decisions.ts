@@ -1,0 +1,48 @@
+import { and, asc, eq } from "drizzle-orm";
+import { decisions } from "@/lib/db/schema";
+import type { Ctx } from "@/lib/services/context";
+import { findJob } from "./find";
+import { renderJob, votesByJob } from "./render";
+
+/** Why the policy gated (decision log) and who decided (approval log), side by side. */
+export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
+  const { db, principal, now } = ctx;
+  const job = await findJob(db, principal.tenantId, id);
+  const [log, votes] = await Promise.all([
+    db
+      .select()
+      .from(decisions)
+      .where(and(eq(decisions.tenantId, principal.tenantId), eq(decisions.jobId, id)))
+      .orderBy(asc(decisions.id)),
+    votesByJob(db, [id]).then((m) => m.get(id) ?? []),
+  ]);
+  const item = renderJob(job, votes, principal, now);
+  return {
+    job: item,
+    decisions: log.map((d) => ({
+      cause: d.cause,
+      policy_snapshot: d.policySnapshot,
+      decision: item.decision && d.decision.toUpperCase(),
+      rule_id: d.ruleId,
+      reason: d.reason,
+      matched_rules: d.matchedRules,
+      requirements: d.requirements,
+      constraints: d.constraints,
+      created_at: d.createdAt.toISOString(),
+    })),
+    votes: votes.map((v) => ({
+      voter: v.userEmail,
+      vote: v.vote,
+      roles: v.roles,
+      reason: v.reason,
+      note: v.note,
+      created_at: v.createdAt.toISOString(),
+    })),
+    resolution: {
+      resolution: item.resolution,
+      resolved_by: item.resolved_by,
+      resolved_comment: item.resolved_comment,
+      resolved_at: item.resolved_at,
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { Ctx } from "@/lib/services/context";
+import { onJobChange } from "@/lib/services/events";
+import { findJob, loadItem } from "./find";
+import type { JobItem } from "./schemas";
+import { deadlineOf } from "./state";
+
+export const MAX_WAIT_SEC = 55;
+
+/**
+ * The job; with `waitSec`, hold the answer until the job leaves APPROVAL or the time is up.
+ * The wait wakes on the change itself (NOTIFY from the committing transaction), not by polling,
+ * and also when the job's own deadline passes so an expiry is reported at once.
+ */
+export async function getJob({ ctx, id, waitSec, signal }: { ctx: Ctx; id: string; waitSec?: number; signal?: AbortSignal }): Promise<JobItem> {
+  const { db, principal } = ctx;
+  const tenantId = principal.tenantId;
+  let job = await findJob(db, tenantId, id);
+  if (!waitSec || job.state !== "APPROVAL") return loadItem(db, principal, job, new Date());
+
+  const until = Date.now() + Math.min(waitSec, MAX_WAIT_SEC) * 1000;
+  let wake: () => void = () => {};
+  const changed = () => new Promise<void>((resolve) => (wake = resolve));
+  let pending = changed();
+  const unsubscribe = await onJobChange((c) => {
+    if (c.tenant === tenantId && c.job === id) wake();
+  });
+  const onAbort = () => wake();
+  signal?.addEventListener("abort", onAbort);
+  try {
+    // Re-read after subscribing so a change between the first read and LISTEN is not missed.
+    job = await findJob(db, tenantId, id);
+    while (job.state === "APPROVAL" && !signal?.aborted) {
+      const deadline = deadlineOf(job)?.getTime() ?? Infinity;
+      const stopAt = Math.min(until, deadline);
+      const remaining = stopAt - Date.now();
+      if (remaining <= 0) break;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pending, new Promise<void>((r) => (timer = setTimeout(r, remaining)))]);
+      clearTimeout(timer);
+      pending = changed();
+      job = await findJob(db, tenantId, id);
+      if (Date.now() >= until) break;
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    unsubscribe();
+  }
+  return loadItem(db, principal, job, new Date());
+}

@@ -1,0 +1,90 @@
+import type { JobRow } from "@/lib/db/schema";
+import { actorOf, type Ctx } from "@/lib/services/context";
+import { Conflict, Forbidden } from "@/lib/services/errors";
+import { loadItem } from "./find";
+import { withLockedJob } from "./locked";
+import type { ClaimBody, CompleteBody } from "./schemas";
+import { transitionJob } from "./transition";
+
+function claimConflict(job: JobRow): Conflict {
+  if (job.state === "RUNNING" || job.state === "SUCCEEDED" || job.state === "FAILED") {
+    return new Conflict("already_claimed", `The job was already claimed (state ${job.state}).`);
+  }
+  if (job.state === "EXPIRED") return new Conflict("expired", "The job expired without approval.");
+  return new Conflict("not_approved", `Only an APPROVED job can be claimed; this one is ${job.state}.`);
+}
+
+/** Execution bind: only what was approved, exactly as approved, under the same policy, once. */
+export async function claimJob({ ctx, id, input }: { ctx: Ctx; id: string; input: ClaimBody }) {
+  return withLockedJob(ctx, id, async (tx, job) => {
+    if (job.state !== "APPROVED") throw claimConflict(job);
+    if (input.job_hash !== job.jobHash) {
+      throw new Conflict("stale_request", "The job hash does not match the approved request.");
+    }
+    const snapshotMoved = job.approvedSnapshot !== job.policySnapshot;
+    if (snapshotMoved || (input.policy_snapshot !== undefined && input.policy_snapshot !== job.policySnapshot)) {
+      throw new Conflict("stale_snapshot", "The approval was given under another policy snapshot.");
+    }
+    const actor = actorOf(ctx.principal);
+    await transitionJob(
+      tx,
+      job,
+      { state: "RUNNING", claimedAt: ctx.now, claimedBy: actor },
+      { type: "job.claimed", actor, data: { job_hash: job.jobHash, policy_snapshot: job.policySnapshot }, at: ctx.now },
+    );
+    return {
+      job_id: job.id,
+      job_hash: job.jobHash,
+      policy_snapshot: job.policySnapshot,
+      constraints: job.constraints ?? null,
+    };
+  });
+}
+
+export async function completeJob({ ctx, id, input }: { ctx: Ctx; id: string; input: CompleteBody }) {
+  const row = await withLockedJob(ctx, id, async (tx, job) => {
+    if (job.state !== "RUNNING") {
+      throw new Conflict("not_running", `Only a RUNNING job can be completed; this one is ${job.state}.`);
+    }
+    const actor = actorOf(ctx.principal);
+    const updated = await transitionJob(
+      tx,
+      job,
+      {
+        state: input.outcome === "succeeded" ? "SUCCEEDED" : "FAILED",
+        completedAt: ctx.now,
+        outcomeDetail: input.detail ?? null,
+      },
+      { type: "job.completed", actor, data: { outcome: input.outcome, detail: input.detail ?? null }, at: ctx.now },
+    );
+    return updated;
+  });
+  return loadItem(ctx.db, ctx.principal, row, ctx.now);
+}
+
+/** The submitting agent withdraws a job that is still waiting for people. */
+export async function cancelJob({ ctx, id, reason }: { ctx: Ctx; id: string; reason?: string }) {
+  const actor = actorOf(ctx.principal);
+  const row = await withLockedJob(ctx, id, async (tx, job) => {
+    if (job.requestedBy !== actor && ctx.principal.kind !== "admin") {
+      throw new Forbidden("not_submitter", "Only the principal that submitted the job may cancel it.");
+    }
+    if (job.state !== "APPROVAL") {
+      throw new Conflict("already_resolved", `The job is no longer pending (state ${job.state}).`);
+    }
+    const updated = await transitionJob(
+      tx,
+      job,
+      {
+        state: "CANCELLED",
+        resolution: "cancelled",
+        resolvedBy: actor,
+        resolvedComment: reason ?? null,
+        resolvedAt: ctx.now,
+      },
+      { type: "job.cancelled", actor, data: { reason: reason ?? null }, at: ctx.now },
+    );
+    return updated;
+  });
+  return loadItem(ctx.db, ctx.principal, row, ctx.now);
+}

@@ -1,0 +1,83 @@
+import { inArray } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { votes as votesTable, type JobRow, type VoteRow } from "@/lib/db/schema";
+import type { PolicyDecision } from "@/lib/policy/types";
+import type { Principal } from "@/lib/services/context";
+import type { JobItem } from "./schemas";
+import { countApprovals, currentView, eligibleRoles, isEscalated, isSelf } from "./state";
+
+const DECISION_NAMES: Record<PolicyDecision, JobItem["decision"]> = {
+  allow: "ALLOW",
+  allow_with_constraints: "ALLOW_WITH_CONSTRAINTS",
+  require_approval: "REQUIRE_APPROVAL",
+  deny: "DENY",
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Whether this caller may still cast a vote on the job (the same rules `resolve` enforces). */
+export function canAct(job: JobRow, votes: VoteRow[], principal: Principal, now: Date): boolean {
+  if (principal.kind !== "user" || !principal.scopes.has("approvals:resolve")) return false;
+  if (job.state !== "APPROVAL") return false;
+  if (isSelf(job, principal.email)) return false;
+  if (votes.some((v) => v.userId === principal.userId)) return false;
+  const roles = eligibleRoles(job.requirements, isEscalated(job, now));
+  return principal.roles.some((r) => roles.includes(r));
+}
+
+export function renderJob(stored: JobRow, votes: VoteRow[], principal: Principal, now: Date): JobItem {
+  const job = currentView(stored, now);
+  const escalated = isEscalated(stored, now);
+  const approvals = countApprovals(job.requirements, votes, escalated);
+  return {
+    job: {
+      id: job.id,
+      state: job.state,
+      topic: job.topic,
+      risk_tags: job.riskTags,
+      title: job.title,
+      description: job.description,
+      labels: job.labels ?? {},
+      payload: job.payload,
+      created_at: job.createdAt.toISOString(),
+      updated_at: job.updatedAt.toISOString(),
+      requested_by: job.requestedBy,
+      on_behalf_of: job.onBehalfOf,
+      callback_url: job.callbackUrl,
+    },
+    decision: DECISION_NAMES[job.decision],
+    policy_snapshot: job.policySnapshot,
+    policy_rule_id: job.policyRuleId,
+    policy_reason: job.policyReason,
+    job_hash: job.jobHash,
+    approval_required: job.decision === "require_approval",
+    decision_summary: job.summary,
+    requirements: job.requirements.map((r, i) => ({
+      rule_id: r.rule_id,
+      roles: escalated ? [...new Set([...r.roles, ...r.escalate_to])] : r.roles,
+      count: r.count,
+      approvals: approvals[i] ?? 0,
+    })),
+    sla: { due_at: iso(job.dueAt), expires_at: iso(job.expiresAt), escalated },
+    can_act: canAct(job, votes, principal, now),
+    resolution: job.resolution,
+    resolved_by: job.resolvedBy,
+    resolved_comment: job.resolvedComment,
+    resolved_at: iso(job.resolvedAt),
+    constraints: job.constraints ?? null,
+    matched_rules: job.matchedRules,
+  };
+}
+
+/** Votes for a page of jobs in one query, grouped by job. */
+export async function votesByJob(db: Db, jobIds: string[]): Promise<Map<string, VoteRow[]>> {
+  const map = new Map<string, VoteRow[]>();
+  if (jobIds.length === 0) return map;
+  const rows = await db.select().from(votesTable).where(inArray(votesTable.jobId, jobIds)).orderBy(votesTable.id);
+  for (const row of rows) {
+    const list = map.get(row.jobId);
+    if (list) list.push(row);
+    else map.set(row.jobId, [row]);
+  }
+  return map;
+}

@@ -1,0 +1,115 @@
+import { z } from "zod";
+
+export const TOPIC_RE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
+export const TAG_RE = /^[a-z0-9_-]+$/;
+// Control characters other than tab and newline never belong in text a reviewer reads.
+const NO_CONTROL_RE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const NO_CONTROL_LINE_RE = /^[^\u0000-\u001f\u007f]*$/;
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+export const plainLine = (max: number) =>
+  z.string().max(max).regex(NO_CONTROL_LINE_RE, "control characters are not allowed");
+export const plainText = (max: number) =>
+  z.string().max(max).regex(NO_CONTROL_RE, "control characters are not allowed");
+
+export const Topic = z.string().min(1).max(200).regex(TOPIC_RE, "lowercase dot-separated segments of a-z 0-9 _ -");
+export const RiskTag = z.string().min(1).max(64).regex(TAG_RE, "lowercase a-z 0-9 _ -");
+
+export const Payload = z
+  .record(z.string(), z.unknown())
+  .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PAYLOAD_BYTES, {
+    message: `payload must be at most ${MAX_PAYLOAD_BYTES} bytes of JSON`,
+  });
+
+export const SubmitJobBody = z
+  .object({
+    topic: Topic,
+    risk_tags: z.array(RiskTag).max(32).default([]),
+    payload: Payload,
+    title: plainLine(200).optional(),
+    description: plainText(4000).optional(),
+    labels: z
+      .record(z.string().min(1).max(100).regex(NO_CONTROL_LINE_RE), plainLine(500))
+      .refine((l) => Object.keys(l).length <= 64, { message: "at most 64 labels" })
+      .optional(),
+    callback_url: z
+      .string()
+      .max(2000)
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), { message: "callback_url must be http or https" })
+      .optional(),
+    on_behalf_of: z.string().max(320).email().transform((e) => e.toLowerCase()).optional(),
+  })
+  .strict();
+export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
+
+export const IdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+
+export const JobId = z.string().min(1).max(100);
+
+export const WaitQuery = z
+  .object({ wait: z.coerce.number().min(0).max(55).optional() })
+  .strict();
+
+export const ClaimBody = z
+  .object({
+    job_hash: z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters"),
+    policy_snapshot: z.string().max(300).optional(),
+  })
+  .strict();
+export type ClaimBody = z.infer<typeof ClaimBody>;
+
+export const CompleteBody = z
+  .object({ outcome: z.enum(["succeeded", "failed"]), detail: plainText(4000).optional() })
+  .strict();
+export type CompleteBody = z.infer<typeof CompleteBody>;
+
+const DecisionName = z.enum(["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "DENY"]);
+const ConstraintsOut = z.object({ max_runtime_sec: z.number().optional(), network_allowlist: z.array(z.string()).optional() });
+
+/** The one rendering of a job: `POST /jobs`, `GET /jobs/{id}` and each queue entry. */
+export const JobItem = z.object({
+  job: z.object({
+    id: z.string(),
+    state: z.string(),
+    topic: z.string(),
+    risk_tags: z.array(z.string()),
+    title: z.string().nullable(),
+    description: z.string().nullable(),
+    labels: z.record(z.string(), z.string()),
+    payload: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+    updated_at: z.string(),
+    requested_by: z.string(),
+    on_behalf_of: z.string().nullable(),
+    callback_url: z.string().nullable(),
+  }),
+  decision: DecisionName,
+  policy_snapshot: z.string(),
+  policy_rule_id: z.string(),
+  policy_reason: z.string(),
+  job_hash: z.string(),
+  approval_required: z.boolean(),
+  decision_summary: z.object({ title: z.string(), why: z.string(), next_effect: z.string() }),
+  requirements: z.array(
+    z.object({ rule_id: z.string(), roles: z.array(z.string()), count: z.number(), approvals: z.number() }),
+  ),
+  sla: z.object({ due_at: z.string().nullable(), expires_at: z.string().nullable(), escalated: z.boolean() }),
+  can_act: z.boolean(),
+  resolution: z.enum(["approved", "rejected", "expired", "cancelled"]).nullable(),
+  resolved_by: z.string().nullable(),
+  resolved_comment: z.string().nullable(),
+  resolved_at: z.string().nullable(),
+  constraints: ConstraintsOut.nullable(),
+  matched_rules: z.array(z.object({ id: z.string(), decision: z.string(), reason: z.string().nullable() })),
+});
+export type JobItem = z.infer<typeof JobItem>;
+
+export const ExecutionGrant = z.object({
+  job_id: z.string(),
+  job_hash: z.string(),
+  policy_snapshot: z.string(),
+  constraints: ConstraintsOut.nullable(),
+});
+
+export const CancelBody = z.object({ reason: plainText(1000).optional() }).strict();

@@ -1,0 +1,86 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { jobs, type JobRow, type VoteRow } from "@/lib/db/schema";
+import type { Requirement } from "@/lib/policy/types";
+import { appendAudit } from "@/lib/services/audit/chain";
+import { notifyJobChanged } from "@/lib/services/events";
+
+export const SLA_ACTOR = "system:sla";
+
+/** When a pending job stops being approvable: at due_at for `on_timeout: reject`, else at expires_at. */
+export function deadlineOf(job: Pick<JobRow, "dueAt" | "expiresAt" | "onTimeout">): Date | null {
+  const { dueAt, expiresAt, onTimeout } = job;
+  if (onTimeout === "reject" && dueAt && (!expiresAt || dueAt < expiresAt)) return dueAt;
+  return expiresAt;
+}
+
+/** A pending job past its deadline is EXPIRED the moment anyone looks, swept or not. */
+export function isLapsed(job: JobRow, now: Date): boolean {
+  if (job.state !== "APPROVAL") return false;
+  const deadline = deadlineOf(job);
+  return deadline !== null && deadline.getTime() <= now.getTime();
+}
+
+export function isEscalated(job: JobRow, now: Date): boolean {
+  if (job.escalated) return true;
+  return job.state === "APPROVAL" && job.onTimeout === "escalate" && !!job.dueAt && job.dueAt.getTime() <= now.getTime();
+}
+
+/** The job as it stands at `now`, with a lapsed deadline applied (reads never write). */
+export function currentView(job: JobRow, now: Date): JobRow {
+  if (!isLapsed(job, now)) return job;
+  const at = deadlineOf(job) ?? now;
+  return { ...job, state: "EXPIRED", resolution: "expired", resolvedBy: SLA_ACTOR, resolvedAt: at, updatedAt: at };
+}
+
+export function requirementRoles(req: Requirement, escalated: boolean): string[] {
+  return escalated ? [...new Set([...req.roles, ...req.escalate_to])] : req.roles;
+}
+
+/** Roles that may vote on the job at all. */
+export function eligibleRoles(requirements: Requirement[], escalated: boolean): string[] {
+  return [...new Set(requirements.flatMap((r) => requirementRoles(r, escalated)))].sort();
+}
+
+/** Approvals per requirement, re-counted from the votes: a vote counts where the voter's roles qualify. */
+export function countApprovals(
+  requirements: Requirement[],
+  votes: Pick<VoteRow, "vote" | "roles">[],
+  escalated: boolean,
+): number[] {
+  return requirements.map((req) => {
+    const roles = new Set(requirementRoles(req, escalated));
+    return votes.filter((v) => v.vote === "approve" && v.roles.some((r) => roles.has(r))).length;
+  });
+}
+
+export function isSelf(job: Pick<JobRow, "onBehalfOf" | "submitterEmail">, email: string): boolean {
+  const e = email.toLowerCase();
+  return job.onBehalfOf?.toLowerCase() === e || job.submitterEmail?.toLowerCase() === e;
+}
+
+/** Persist a lapsed deadline as EXPIRED, with its audit event, inside the caller's transaction. */
+export async function expireLapsed(tx: Db, job: JobRow, now: Date): Promise<JobRow> {
+  const view = currentView(job, now);
+  const [row] = await tx
+    .update(jobs)
+    .set({
+      state: "EXPIRED",
+      resolution: "expired",
+      resolvedBy: SLA_ACTOR,
+      resolvedAt: view.resolvedAt,
+      updatedAt: now,
+    })
+    .where(and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id)))
+    .returning();
+  await appendAudit(tx, {
+    tenantId: job.tenantId,
+    type: "job.expired",
+    actor: SLA_ACTOR,
+    jobId: job.id,
+    data: { deadline: view.resolvedAt?.toISOString() ?? null, on_timeout: job.onTimeout },
+    at: now,
+  });
+  await notifyJobChanged(tx, job.tenantId, job.id, "EXPIRED");
+  return row ?? view;
+}

@@ -1,0 +1,184 @@
+import { and, eq } from "drizzle-orm";
+import { ulid } from "ulid";
+import { decisions, jobs, type JobRow } from "@/lib/db/schema";
+import { evaluate } from "@/lib/policy/evaluate";
+import { canonicalJson, jobHash, sha256Hex } from "@/lib/policy/snapshot";
+import type { Evaluation } from "@/lib/policy/types";
+import { appendAudit } from "@/lib/services/audit/chain";
+import { actorOf, type Ctx } from "@/lib/services/context";
+import { Conflict } from "@/lib/services/errors";
+import { notifyJobChanged } from "@/lib/services/events";
+import { activePolicy } from "@/lib/services/policy/active";
+import { renderJob, votesByJob } from "./render";
+import type { JobItem, SubmitJobBody } from "./schemas";
+import { eligibleRoles } from "./state";
+
+const STATE_BY_DECISION = {
+  allow: "APPROVED",
+  allow_with_constraints: "APPROVED",
+  require_approval: "APPROVAL",
+  deny: "DENIED",
+} as const;
+
+/** If evaluation itself fails, the job is not allowed. */
+function failClosed(topic: string, err: unknown): Evaluation {
+  console.error("[countersign] policy evaluation failed", err);
+  return {
+    decision: "deny",
+    rule_id: "default",
+    reason: "Policy evaluation failed; the job is not allowed",
+    matched_rules: [],
+    requirements: [],
+    constraints: null,
+    sla_sec: null,
+    cutoff_sec: 24 * 3600,
+    on_timeout: "escalate",
+    escalate_to: [],
+    summary: { title: `Review ${topic}`, why: "Policy evaluation failed", next_effect: "The agent may not run it" },
+  };
+}
+
+export interface SubmitResult {
+  item: JobItem;
+  created: boolean;
+}
+
+export async function submitJob({
+  ctx,
+  input,
+  idempotencyKey,
+}: {
+  ctx: Ctx;
+  input: SubmitJobBody;
+  idempotencyKey: string | null;
+}): Promise<SubmitResult> {
+  const { db, principal, now } = ctx;
+  const tenantId = principal.tenantId;
+  const requestedBy = actorOf(principal);
+  const riskTags = [...new Set(input.risk_tags)].sort();
+  const requestHash = sha256Hex(canonicalJson({ ...input, risk_tags: riskTags }));
+
+  const replay = async (): Promise<SubmitResult | null> => {
+    if (!idempotencyKey) return null;
+    const [existing] = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.tenantId, tenantId), eq(jobs.requestedBy, requestedBy), eq(jobs.idempotencyKey, idempotencyKey)));
+    if (!existing) return null;
+    if (existing.requestHash !== requestHash) {
+      throw new Conflict("idempotency_key_reused", "This Idempotency-Key was already used with a different body.");
+    }
+    const votes = (await votesByJob(db, [existing.id])).get(existing.id) ?? [];
+    return { item: renderJob(existing, votes, principal, now), created: false };
+  };
+
+  const first = await replay();
+  if (first) return first;
+
+  const active = await activePolicy(db, tenantId);
+  let evaluation: Evaluation;
+  try {
+    evaluation = evaluate(active.compiled, { topic: input.topic, risk_tags: riskTags, title: input.title ?? null });
+  } catch (err) {
+    evaluation = failClosed(input.topic, err);
+  }
+
+  const gated = evaluation.decision === "require_approval";
+  const expiresAt = gated ? new Date(now.getTime() + evaluation.cutoff_sec * 1000) : null;
+  const dueAt = gated
+    ? evaluation.sla_sec !== null
+      ? new Date(Math.min(now.getTime() + evaluation.sla_sec * 1000, expiresAt!.getTime()))
+      : expiresAt
+    : null;
+  const state = STATE_BY_DECISION[evaluation.decision];
+  const row: JobRow = {
+    id: `job-${ulid()}`,
+    tenantId,
+    state,
+    topic: input.topic,
+    riskTags,
+    payload: input.payload,
+    title: input.title ?? null,
+    description: input.description ?? null,
+    labels: input.labels ?? null,
+    callbackUrl: input.callback_url ?? null,
+    onBehalfOf: input.on_behalf_of ?? null,
+    requestedBy,
+    submitterEmail: principal.kind === "agent" ? principal.ownerEmail : principal.kind === "user" ? principal.email : null,
+    tokenId: principal.tokenId,
+    jobHash: jobHash({ topic: input.topic, risk_tags: riskTags, payload: input.payload }),
+    policySnapshot: active.snapshotId,
+    decision: evaluation.decision,
+    policyRuleId: evaluation.rule_id,
+    policyReason: evaluation.reason,
+    matchedRules: evaluation.matched_rules,
+    requirements: gated ? evaluation.requirements : [],
+    eligibleRoles: gated ? eligibleRoles(evaluation.requirements, false) : [],
+    constraints: evaluation.constraints,
+    summary: evaluation.summary,
+    dueAt,
+    expiresAt,
+    onTimeout: gated ? evaluation.on_timeout : null,
+    escalateTo: gated ? evaluation.escalate_to : [],
+    escalated: false,
+    resolution: null,
+    resolvedBy: null,
+    resolvedComment: null,
+    resolvedAt: null,
+    approvedSnapshot: state === "APPROVED" ? active.snapshotId : null,
+    claimedAt: null,
+    claimedBy: null,
+    completedAt: null,
+    outcomeDetail: null,
+    idempotencyKey,
+    requestHash,
+    createdAt: now,
+    updatedAt: now,
+  };
+
+  const inserted = await db.transaction(async (tx) => {
+    // The unique (tenant, requester, key) index settles racing retries: the loser inserts nothing.
+    const [job] = await tx
+      .insert(jobs)
+      .values(row)
+      .onConflictDoNothing({ target: [jobs.tenantId, jobs.requestedBy, jobs.idempotencyKey] })
+      .returning();
+    if (!job) return null;
+    await tx.insert(decisions).values({
+      tenantId,
+      jobId: job.id,
+      cause: "submit",
+      policySnapshot: active.snapshotId,
+      decision: evaluation.decision,
+      ruleId: evaluation.rule_id,
+      reason: evaluation.reason,
+      matchedRules: evaluation.matched_rules,
+      requirements: row.requirements,
+      constraints: evaluation.constraints,
+      createdAt: now,
+    });
+    if (state === "APPROVAL") await notifyJobChanged(tx, tenantId, job.id, state);
+    await appendAudit(tx, {
+      tenantId,
+      type: "job.submitted",
+      actor: requestedBy,
+      jobId: job.id,
+      data: {
+        topic: job.topic,
+        risk_tags: job.riskTags,
+        job_hash: job.jobHash,
+        policy_snapshot: job.policySnapshot,
+        decision: job.decision,
+        policy_rule_id: job.policyRuleId,
+        state: job.state,
+      },
+      at: now,
+    });
+    return job;
+  });
+
+  if (inserted) return { item: renderJob(inserted, [], principal, now), created: true };
+  const again = await replay();
+  if (!again) throw new Error("idempotent insert conflicted but no job holds the key");
+  return again;
+}

@@ -1,0 +1,26 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { jobs, type JobRow } from "@/lib/db/schema";
+import { appendAudit } from "@/lib/services/audit/chain";
+import { notifyJobChanged } from "@/lib/services/events";
+
+/**
+ * Write a state change of a locked job, its audit event and its notification: the three always
+ * travel together in the caller's transaction.
+ */
+export async function transitionJob(
+  tx: Db,
+  job: JobRow,
+  change: Partial<JobRow>,
+  audit: { type: string; actor: string; data: Record<string, unknown>; at: Date },
+): Promise<JobRow> {
+  const [row] = await tx
+    .update(jobs)
+    .set({ ...change, updatedAt: audit.at })
+    .where(and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id)))
+    .returning();
+  if (!row) throw new Error(`job ${job.id} vanished under its lock`);
+  if (row.state !== job.state) await notifyJobChanged(tx, row.tenantId, row.id, row.state);
+  await appendAudit(tx, { tenantId: job.tenantId, jobId: job.id, ...audit });
+  return row;
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { SCOPES } from "@/lib/services/context";
+import { plainLine } from "@/lib/services/jobs/schemas";
+
+export const TenantId = z.string().min(2).max(63).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and -");
+export const Role = z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/, "lowercase a-z 0-9 _ -");
+const Email = z.string().max(320).email().transform((e) => e.toLowerCase());
+const Password = z.string().min(10, "at least 10 characters").max(200);
+
+export const CreateTenantBody = z.object({ id: TenantId, name: plainLine(200).optional() }).strict();
+export type CreateTenantBody = z.infer<typeof CreateTenantBody>;
+
+export const CreateUserBody = z
+  .object({
+    tenant: TenantId.optional(),
+    email: Email,
+    name: plainLine(200).optional(),
+    roles: z.array(Role).max(32).default([]),
+    password: Password.optional(),
+  })
+  .strict();
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+export const UpdateUserBody = z
+  .object({
+    name: plainLine(200).nullable().optional(),
+    roles: z.array(Role).max(32).optional(),
+    password: Password.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict();
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+export const CreateTokenBody = z
+  .object({
+    tenant: TenantId.optional(),
+    kind: z.enum(["agent", "user"]),
+    name: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.@-]+$/, "letters, digits and _ . @ -"),
+    scopes: z.array(z.enum(SCOPES)).min(1),
+    user_id: z.string().min(1).max(100).optional(),
+    owner_email: Email.optional(),
+    expires_at: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .superRefine((b, issue) => {
+    if (b.kind === "agent" && b.scopes.includes("approvals:resolve")) {
+      issue.addIssue({ code: "custom", path: ["scopes"], message: "an agent token can never hold approvals:resolve" });
+    }
+    if (b.kind === "user" && !b.user_id) {
+      issue.addIssue({ code: "custom", path: ["user_id"], message: "a user token needs the user_id it acts as" });
+    }
+    if (b.kind === "agent" && b.user_id) {
+      issue.addIssue({ code: "custom", path: ["user_id"], message: "agent tokens do not act as a user; use owner_email" });
+    }
+    if (b.kind === "user" && b.owner_email) {
+      issue.addIssue({ code: "custom", path: ["owner_email"], message: "owner_email is for agent tokens" });
+    }
+  });
+export type CreateTokenBody = z.infer<typeof CreateTokenBody>;

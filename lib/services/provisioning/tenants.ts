@@ -1,0 +1,50 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { tenants } from "@/lib/db/schema";
+import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
+import { appendAudit } from "@/lib/services/audit/chain";
+import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
+import { Conflict, Forbidden, NotFound } from "@/lib/services/errors";
+import { activatePolicy, parseOrThrow } from "@/lib/services/policy/activate";
+import type { CreateTenantBody } from "./schemas";
+
+/** Insert a tenant with the shipped default policy active; returns null if it already exists. */
+export async function insertTenant(tx: Db, args: { id: string; name: string; actor: string; now: Date }) {
+  const [created] = await tx
+    .insert(tenants)
+    .values({ id: args.id, name: args.name, createdAt: args.now })
+    .onConflictDoNothing()
+    .returning();
+  if (!created) return null;
+  await appendAudit(tx, { tenantId: args.id, type: "tenant.created", actor: args.actor, data: { name: args.name }, at: args.now });
+  const activation = await activatePolicy(tx, {
+    tenantId: args.id,
+    yaml: DEFAULT_POLICY_YAML,
+    policy: parseOrThrow(DEFAULT_POLICY_YAML),
+    actor: args.actor,
+    now: args.now,
+  });
+  return { id: created.id, name: created.name, policy_snapshot: activation.snapshot_id, created_at: created.createdAt.toISOString() };
+}
+
+export async function createTenant({ ctx, input }: { ctx: Ctx; input: CreateTenantBody }) {
+  if (ctx.principal.kind !== "admin") {
+    throw new Forbidden("installation_admin_required", "Only the installation admin token may create tenants.");
+  }
+  const created = await ctx.db.transaction((tx) =>
+    insertTenant(tx, { id: input.id, name: input.name ?? input.id, actor: actorOf(ctx.principal), now: ctx.now }),
+  );
+  if (!created) throw new Conflict("already_exists", `Tenant ${input.id} already exists.`);
+  return created;
+}
+
+/** The tenant a provisioning call acts on: the caller's, unless the installation admin names another. */
+export async function targetTenant(db: Db, principal: Principal, named?: string): Promise<string> {
+  if (!named || named === principal.tenantId) return principal.tenantId;
+  if (principal.kind !== "admin") {
+    throw new Forbidden("tenant_forbidden", "Only the installation admin token may act on another tenant.");
+  }
+  const [t] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, named));
+  if (!t) throw new NotFound("tenant");
+  return t.id;
+}

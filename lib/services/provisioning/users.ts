@@ -1,0 +1,80 @@
+import { and, eq } from "drizzle-orm";
+import { ulid } from "ulid";
+import { hashPassword } from "@/lib/auth/secrets";
+import { users, type UserRow } from "@/lib/db/schema";
+import { appendAudit } from "@/lib/services/audit/chain";
+import { actorOf, type Ctx } from "@/lib/services/context";
+import { Conflict, NotFound } from "@/lib/services/errors";
+import type { CreateUserBody, UpdateUserBody } from "./schemas";
+import { targetTenant } from "./tenants";
+
+const render = (u: UserRow) => ({
+  id: u.id,
+  tenant: u.tenantId,
+  email: u.email,
+  name: u.name,
+  roles: u.roles,
+  disabled: u.disabled,
+});
+
+export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserBody }) {
+  const tenantId = await targetTenant(ctx.db, ctx.principal, input.tenant);
+  // Hash outside the transaction: scrypt is deliberately slow and must not hold locks.
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const roles = [...new Set(input.roles)].sort();
+  const user = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(users)
+      .values({ id: `usr-${ulid()}`, tenantId, email: input.email, name: input.name ?? null, roles, passwordHash, createdAt: ctx.now, updatedAt: ctx.now })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) return null;
+    await appendAudit(tx, {
+      tenantId,
+      type: "user.created",
+      actor: actorOf(ctx.principal),
+      data: { user_id: row.id, email: row.email, roles },
+      at: ctx.now,
+    });
+    return row;
+  });
+  if (!user) throw new Conflict("already_exists", `A user with email ${input.email} already exists in ${tenantId}.`);
+  return render(user);
+}
+
+export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateUserBody }) {
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  const scope = ctx.principal.kind === "admin" ? eq(users.id, id) : and(eq(users.id, id), eq(users.tenantId, ctx.principal.tenantId));
+  const user = await ctx.db.transaction(async (tx) => {
+    // Row lock: a vote re-reads this row FOR SHARE, so a role removal and a vote are ordered.
+    const [current] = await tx.select().from(users).where(scope).for("update");
+    if (!current) return null;
+    const roles = input.roles ? [...new Set(input.roles)].sort() : undefined;
+    const [row] = await tx
+      .update(users)
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(roles ? { roles } : {}),
+        ...(passwordHash ? { passwordHash } : {}),
+        ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
+        updatedAt: ctx.now,
+      })
+      .where(eq(users.id, current.id))
+      .returning();
+    await appendAudit(tx, {
+      tenantId: current.tenantId,
+      type: "user.updated",
+      actor: actorOf(ctx.principal),
+      data: {
+        user_id: current.id,
+        ...(roles ? { roles_before: current.roles, roles } : {}),
+        ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
+        ...(passwordHash ? { password_changed: true } : {}),
+      },
+      at: ctx.now,
+    });
+    return row!;
+  });
+  if (!user) throw new NotFound("user");
+  return render(user);
+}
