@@ -87,6 +87,6 @@ describe("canonicalJson", () => {
 
 describe("sha256Hex", () => {
   it("hashes UTF-8", () => {
-    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f2015ad");
+    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 });

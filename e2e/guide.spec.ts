@@ -1,0 +1,76 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { E2E_ADMIN_TOKEN } from "../playwright.config";
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function provision(request: APIRequestContext) {
+  const tenant = `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const admin = auth(E2E_ADMIN_TOKEN);
+  expect((await request.post("/api/v1/admin/tenants", { headers: admin, data: { id: tenant } })).status()).toBe(201);
+  const user = await (await request.post("/api/v1/admin/users", { headers: admin, data: { tenant, email: `oncall@${tenant}.example`, roles: ["oncall"] } })).json();
+  const reviewer = await (
+    await request.post("/api/v1/admin/tokens", {
+      headers: admin,
+      data: { tenant, kind: "user", name: "oncall", user_id: user.id, scopes: ["approvals:read", "approvals:resolve", "jobs:read"] },
+    })
+  ).json();
+  const agent = await (
+    await request.post("/api/v1/admin/tokens", {
+      headers: admin,
+      data: { tenant, kind: "agent", name: "deploy-bot", scopes: ["jobs:submit", "jobs:read", "jobs:execute"] },
+    })
+  ).json();
+  return { tenant, reviewer: reviewer.token as string, agent: agent.token as string };
+}
+
+test("the guide's loop over real HTTP: submit, queue, approve, decisions, claim", async ({ request }) => {
+  const { tenant, reviewer, agent } = await provision(request);
+
+  const submitted = await request.post("/api/v1/jobs", {
+    headers: auth(agent),
+    data: { topic: "job.config.update", risk_tags: ["prod", "write"], payload: { service: "api", key: "timeout", value: 30 } },
+  });
+  expect(submitted.status()).toBe(201);
+  const job = await submitted.json();
+  expect(job.decision).toBe("REQUIRE_APPROVAL");
+  expect(job.policy_snapshot).toContain(`cfg:${tenant}:policy#sha256:`);
+
+  const queue = await (await request.get("/api/v1/approvals?include_resolved=false", { headers: auth(reviewer) })).json();
+  expect(queue.items.map((i: { job: { id: string } }) => i.job.id)).toContain(job.job.id);
+  expect(queue.items[0].can_act).toBe(true);
+
+  const approved = await request.post(`/api/v1/approvals/${job.job.id}/approve`, {
+    headers: auth(reviewer),
+    data: { reason: "approved by on-call", note: "ticket INC-123" },
+  });
+  expect(approved.status()).toBe(200);
+  expect((await approved.json()).resolution).toBe("approved");
+
+  const decisions = await (await request.get(`/api/v1/jobs/${job.job.id}/decisions`, { headers: auth(agent) })).json();
+  expect(decisions.votes).toHaveLength(1);
+  expect(decisions.decisions[0].rule_id).toBe("prod-write-gate");
+
+  const grant = await request.post(`/api/v1/jobs/${job.job.id}/claim`, { headers: auth(agent), data: { job_hash: job.job_hash } });
+  expect(grant.status()).toBe(200);
+  const again = await request.post(`/api/v1/jobs/${job.job.id}/claim`, { headers: auth(agent), data: { job_hash: job.job_hash } });
+  expect(again.status()).toBe(409);
+  expect((await again.json()).code).toBe("already_claimed");
+});
+
+test("errors are problem+json with a stable code, and unknown API paths too", async ({ request }) => {
+  const res = await request.get("/api/v1/approvals");
+  expect(res.status()).toBe(401);
+  expect(res.headers()["content-type"]).toContain("application/problem+json");
+  expect((await res.json()).code).toBe("unauthenticated");
+  const missing = await request.get("/api/v1/nope");
+  expect(missing.status()).toBe(404);
+  expect((await missing.json()).code).toBe("not_found");
+});
+
+test("the home page and the OpenAPI document are served", async ({ page, request }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Countersign" })).toBeVisible();
+  const doc = await (await request.get("/api/v1/openapi.json")).json();
+  expect(doc.openapi).toBe("3.1.0");
+  expect(Object.keys(doc.paths)).toContain("/approvals/{id}/approve");
+});
