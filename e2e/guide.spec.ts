@@ -35,7 +35,9 @@ test("the guide's loop over real HTTP: submit, queue, approve, decisions, claim"
   expect(job.decision).toBe("REQUIRE_APPROVAL");
   expect(job.policy_snapshot).toContain(`cfg:${tenant}:policy#sha256:`);
 
-  const queue = await (await request.get("/api/v1/approvals?include_resolved=false", { headers: auth(reviewer) })).json();
+  const queueRes = await request.get("/api/v1/approvals?include_resolved=false", { headers: auth(reviewer) });
+  const queue = await queueRes.json();
+  expect(queueRes.status(), JSON.stringify(queue)).toBe(200);
   expect(queue.items.map((i: { job: { id: string } }) => i.job.id)).toContain(job.job.id);
   expect(queue.items[0].can_act).toBe(true);
 

@@ -27,16 +27,19 @@ function decode(raw: string, kind: Cursor["k"]): Cursor {
   throw new Invalid("The cursor is not one this listing handed out.", [{ path: "cursor", message: "invalid cursor" }], "invalid_cursor");
 }
 
+// Raw SQL fragments get no column type from Drizzle, so timestamps travel as typed ISO strings.
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
 /** Still approvable at `now`: not past cutoff, nor past due_at when the rule rejects on timeout. */
 function stillPending(now: Date): SQL {
-  return sql`${jobs.expiresAt} > ${now} and not (${jobs.onTimeout} = 'reject' and ${jobs.dueAt} <= ${now})`;
+  return sql`${jobs.expiresAt} > ${at(now)} and not (${jobs.onTimeout} = 'reject' and ${jobs.dueAt} <= ${at(now)})`;
 }
 
 /** Only what this caller may still vote on (the SQL twin of `canAct`). */
 function actionableFor(ctx: Ctx): SQL {
   const p = ctx.principal;
   if (p.kind !== "user" || !p.scopes.has("approvals:resolve") || p.roles.length === 0) return sql`false`;
-  const escalatedNow = sql`(${jobs.escalated} or (${jobs.onTimeout} = 'escalate' and ${jobs.dueAt} <= ${ctx.now}))`;
+  const escalatedNow = sql`(${jobs.escalated} or (${jobs.onTimeout} = 'escalate' and ${jobs.dueAt} <= ${at(ctx.now)}))`;
   return and(
     or(arrayOverlaps(jobs.eligibleRoles, p.roles), and(arrayOverlaps(jobs.escalateTo, p.roles), escalatedNow)),
     sql`coalesce(${jobs.onBehalfOf}, '') <> ${p.email}`,
@@ -64,7 +67,7 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
     if (input.actionable) where.push(actionableFor(ctx));
     if (input.cursor) {
       const c = decode(input.cursor, "p");
-      where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${new Date(c.d!)}, ${new Date(c.c)}, ${c.i})`);
+      where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${at(new Date(c.d!))}, ${at(new Date(c.c))}, ${c.i})`);
     }
     rows = await db
       .select()
@@ -78,7 +81,7 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
     if (input.actionable) where.push(eq(jobs.state, "APPROVAL"), stillPending(now), actionableFor(ctx));
     if (input.cursor) {
       const c = decode(input.cursor, "h");
-      where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${new Date(c.c)}, ${c.i})`);
+      where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${at(new Date(c.c))}, ${c.i})`);
     }
     rows = await db
       .select()
