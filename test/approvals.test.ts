@@ -183,7 +183,7 @@ describe("queue: what it shows and in which order", () => {
       resolved_comment: null,
       resolved_at: null,
       constraints: null,
-      matched_rules: ["prod-write-gate"],
+      matched_rules: [{ id: "prod-write-gate", decision: "require_approval", reason: "Production writes require human approval" }],
     });
     const created = Date.parse(item.job.created_at);
     expect(Date.parse(item.sla.due_at) - created).toBe(30 * 60_000);
@@ -487,7 +487,6 @@ describe("resolving: errors leave the job exactly as it was", () => {
     const owned = await agentOwnedBy(w, owner, ["jobs:submit", "jobs:read"], "fin-bot");
     const pay = await w.submit({ ...PAYMENT, payload: { own: 2 } }, { token: owned });
     await refused(pay.job.id, 403, "self_approval", (k) => vote(k, pay.job.id, owner.token, { reason: "mine" }));
-    // a person who submits through their own user token (jobs:submit) cannot approve it either
   });
 
   it("403 role_required: the voter holds none of the roles", async () => {
@@ -779,7 +778,10 @@ describe("resolving: semantics", () => {
   it("a job matching two approval rules needs every requirement met", async () => {
     const job = await w.submit({ ...PROD_WRITE_PAYMENT, payload: { both: 1 } });
     expect(job.job.state).toBe("APPROVAL");
-    expect(job.matched_rules).toEqual(["prod-write-gate", "payment-gate"]);
+    expect(job.matched_rules).toEqual([
+      { id: "prod-write-gate", decision: "require_approval", reason: "Production writes require human approval" },
+      { id: "payment-gate", decision: "require_approval", reason: "Financial operations require dual approval" },
+    ]);
     expect(job.requirements).toEqual([
       { rule_id: "prod-write-gate", roles: ["service-owner", "oncall"], count: 1, approvals: 0 },
       { rule_id: "payment-gate", roles: ["finance"], count: 2, approvals: 0 },
@@ -816,8 +818,6 @@ describe("resolving: semantics", () => {
     expect(a.body.job.state).toBe("APPROVAL");
     expect(a.body.requirements.map((r: any) => r.approvals)).toEqual([1, 1]);
     expect(a.body.missing).toEqual([{ rule_id: "payment-gate", roles: ["finance"], needed: 1 }]);
-    // the oncall requirement is met, but oncall may still add a vote? no: it is only the
-    // payment requirement that is missing, and oncall cannot help it; the vote still counts.
     const b = await approve(job.job.id, fin1.token);
     expect(b.body.job.state).toBe("APPROVED");
     expect(b.body.resolved_by).toBe(fin1.email);

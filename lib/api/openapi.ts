@@ -11,6 +11,7 @@ import {
   SubmitJobBody,
   WaitQuery,
 } from "@/lib/services/jobs/schemas";
+import { MetricsQuery } from "@/lib/services/metrics/decisions";
 import { SimulateBody } from "@/lib/services/policy/simulate";
 import { CreateTenantBody, CreateTokenBody, CreateUserBody, UpdateUserBody } from "@/lib/services/provisioning/schemas";
 
@@ -48,6 +49,7 @@ export const OPERATIONS: Operation[] = [
   { method: "put", path: "/policy", summary: "Upload a new policy (application/yaml)", scopes: ["policy:write"], body: "yaml", errors: ["invalid_policy", "unsupported_media_type", "payload_too_large"] },
   { method: "get", path: "/policy/snapshots", summary: "Policy history", scopes: ["policy:read"], errors: [] },
   { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
+  { method: "get", path: "/metrics/decisions", summary: "Time-to-decision percentiles, outcomes, SLA breaches, rejection reasons, queue depth", scopes: ["metrics:read"], query: MetricsQuery, errors: ["validation_failed"] },
   { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, errors: ["validation_failed"] },
   { method: "get", path: "/audit/verify", summary: "Recompute the tenant's hash chain", scopes: ["audit:read"], errors: [] },
   { method: "post", path: "/admin/tenants", summary: "Create a tenant (installation admin only)", scopes: ["admin"], body: CreateTenantBody, status: 201, errors: ["installation_admin_required", "already_exists"] },

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { users, votes, type JobRow } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
-import { actorOf, type Ctx } from "@/lib/services/context";
+import { requireScope } from "@/lib/auth/authenticate";
+import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, Unauthenticated } from "@/lib/services/errors";
 import { withLockedJob } from "@/lib/services/jobs/locked";
 import { renderJob, votesByJob } from "@/lib/services/jobs/render";
@@ -19,14 +20,24 @@ function notPending(job: JobRow): Conflict {
 }
 
 /**
+ * Who may vote at all, checked before the scope: an agent (or the installation admin token) is told
+ * `agent_cannot_resolve`, since it can never hold approvals:resolve; a person without the scope is
+ * told `insufficient_scope`.
+ */
+export function assertMayResolve(principal: Principal): asserts principal is Extract<Principal, { kind: "user" }> {
+  if (principal.kind !== "user") {
+    throw new Forbidden("agent_cannot_resolve", "Only a person can approve or reject; agents and service tokens cannot.");
+  }
+  requireScope(principal, "approvals:resolve");
+}
+
+/**
  * Cast one vote. Everything is decided on the row-locked job and the voter's current user row, so
  * concurrent votes queue on the lock and a role removed before commit is honoured.
  */
 export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: string; vote: VoteKind; input: ResolveBody }) {
   const { principal, now } = ctx;
-  if (principal.kind !== "user") {
-    throw new Forbidden("agent_cannot_resolve", "Only a person can approve or reject; agents and service tokens cannot.");
-  }
+  assertMayResolve(principal);
 
   const result = await withLockedJob(ctx, id, async (tx, job) => {
     if (job.state !== "APPROVAL") throw notPending(job);

@@ -3,9 +3,11 @@ import { RiskTag, Topic, plainText } from "@/lib/services/jobs/schemas";
 
 export const ResolveBody = z
   .object({
-    reason: plainText(1000)
+    // 1–1000 characters after trimming (the limit applies to the trimmed text, as the contract says).
+    reason: z
+      .string()
       .transform((s) => s.trim())
-      .refine((s) => s.length >= 1, { message: "a reason is required" }),
+      .pipe(plainText(1000).min(1, { message: "a reason is required" })),
     note: plainText(4000).optional(),
     job_hash: z.string().max(128).optional(),
     policy_snapshot: z.string().max(300).optional(),

@@ -1,8 +1,11 @@
 import { readJson } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/route";
-import { resolveVote } from "@/lib/services/approvals/resolve";
+import { assertMayResolve, resolveVote } from "@/lib/services/approvals/resolve";
 import { ResolveBody } from "@/lib/services/approvals/schemas";
 
-export const POST = apiRoute<{ job_id: string }>(["approvals:resolve"], async ({ req, ctx, params }) =>
-  resolveVote({ ctx, id: params.job_id, vote: "approve", input: await readJson(req, ResolveBody) }),
-);
+// The scope is checked in assertMayResolve, after the principal's kind, so that an agent token (which
+// can never hold approvals:resolve) answers agent_cannot_resolve rather than insufficient_scope.
+export const POST = apiRoute<{ job_id: string }>([], async ({ req, ctx, params }) => {
+  assertMayResolve(ctx.principal);
+  return resolveVote({ ctx, id: params.job_id, vote: "approve", input: await readJson(req, ResolveBody) });
+});
