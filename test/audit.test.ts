@@ -35,7 +35,7 @@ async function verify(world: World) {
 }
 
 /** Run raw SQL with the append-only trigger off, in one transaction that turns it back on before commit. */
-async function tamper(fn: (tx: { execute: (q: ReturnType<typeof sql>) => Promise<unknown> }) => Promise<void>) {
+async function tamper(fn: (tx: { execute: (q: ReturnType<typeof sql>) => Promise<unknown> }) => Promise<unknown>) {
   const db = await getDb();
   await db.transaction(async (tx) => {
     await tx.execute(sql`alter table audit_events disable trigger audit_events_append_only`);

@@ -138,6 +138,30 @@ describe("POST /jobs: validation refuses and stores nothing", () => {
     }
   });
 
+  it.each([
+    ["U+0000 in a payload string", '{"topic":"job.repo.read","payload":{"a":"nul\\u0000x"}}'],
+    ["U+0000 in a payload key", '{"topic":"job.repo.read","payload":{"nul\\u0000key":1}}'],
+    ["a lone surrogate in the payload", '{"topic":"job.repo.read","payload":{"a":"\\ud800"}}'],
+    ["a lone surrogate in the title", '{"topic":"job.repo.read","title":"\\udc00","payload":{}}'],
+    ["a number that overflows to Infinity", '{"topic":"job.repo.read","payload":{"n":1e400}}'],
+    ["a __proto__ key (would be dropped silently, changing what is hashed)", '{"topic":"job.repo.read","payload":{"__proto__":{"x":1},"b":2}}'],
+    ["a __proto__ label", '{"topic":"job.repo.read","labels":{"__proto__":"x"},"payload":{}}'],
+    ["payload nested 5000 deep", `{"topic":"job.repo.read","payload":{"a":${"[".repeat(5000)}${"]".repeat(5000)}}}`],
+  ])("a body that cannot be stored as sent (%s) → 400, not 500, nothing stored", async (_n, rawBody) => {
+    const before = await stored(w);
+    const res = await call("POST", "/api/v1/jobs", { token: w.agent, rawBody, headers: { "content-type": "application/json" } });
+    expectProblem(res, 400, "validation_failed");
+    expect(await stored(w)).toEqual(before);
+  });
+
+  it("a payload nested 50 deep is fine, and hashes as sent", async () => {
+    let payload: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 50; i++) payload = { [`l${i}`]: payload };
+    const res = await submit({ topic: "job.repo.read", payload });
+    expect(res.status).toBe(201);
+    expect(res.body.job.payload).toEqual(payload);
+  });
+
   it("a body over 256 KiB → 413 payload_too_large, nothing stored", async () => {
     const before = await stored(w);
     const rawBody = JSON.stringify({ ...ok, payload: { blob: "x".repeat(300 * 1024) } });
@@ -197,6 +221,29 @@ describe("Idempotency-Key", () => {
     const after = await stored(w);
     expect(after.jobs).toBe(before.jobs + 1);
     expect(after.submitted).toBe(before.submitted + 1);
+  });
+
+  it("concurrent submits with the same key and different bodies: one job, the others 409", async () => {
+    const key = `race-diff-${crypto.randomUUID()}`;
+    const before = await stored(w);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => submit({ ...PROD_WRITE, payload: { variant: i } }, { key })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 201)) expectProblem(r, 409, "idempotency_key_reused");
+    const after = await stored(w);
+    expect(after.jobs).toBe(before.jobs + 1);
+  });
+
+  it("the key belongs to the submitter: another agent may use the same key for its own job", async () => {
+    const tok = await call("POST", "/api/v1/admin/tokens", {
+      token: ADMIN(),
+      body: { tenant: w.tenant, kind: "agent", name: "key-sharer", scopes: ["jobs:submit", "jobs:read"] },
+    });
+    const key = `shared-${crypto.randomUUID()}`;
+    const mine = await submit(ok, { key });
+    const theirs = await submit({ ...ok, payload: { other: true } }, { key, token: tok.body.token });
+    expect(mine.status).toBe(201);
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.job.id).not.toBe(mine.body.job.id);
   });
 
   it("an invalid Idempotency-Key is refused", async () => {

@@ -1,8 +1,40 @@
 import type { z } from "zod";
 import { Invalid, PayloadTooLarge, UnsupportedMediaType } from "@/lib/services/errors";
+import type { FieldError } from "@/lib/services/errors";
 import { zodErrors } from "./problem";
 
 export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * JSON.parse accepts values that cannot be stored or hashed faithfully: U+0000 and lone surrogates
+ * (PostgreSQL jsonb refuses them), numbers that overflow to Infinity (no JSON spelling, RFC 8785
+ * refuses them), `__proto__` keys (dropped silently when the schemas copy objects, so what is stored
+ * and hashed would differ from what was sent), and nesting deep enough to exhaust the stack of the
+ * recursive canonicalizer. Refuse them up front as 400 instead of a 500 or a silent change.
+ * Iterative, so the check itself cannot overflow.
+ */
+function unstorable(root: unknown): FieldError | null {
+  const badString = (s: string) => s.includes("\u0000") || !s.isWellFormed();
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: "", depth: 0 }];
+  while (stack.length) {
+    const { value, path, depth } = stack.pop()!;
+    const at = path || "(body)";
+    if (typeof value === "number" && !Number.isFinite(value)) return { path: at, message: "number out of range" };
+    if (typeof value === "string" && badString(value)) {
+      return { path: at, message: "strings may not contain U+0000 or unpaired surrogates" };
+    }
+    if (value === null || typeof value !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) return { path: at, message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (key === "__proto__") return { path: childPath, message: "the key __proto__ is not allowed" };
+      if (badString(key)) return { path: childPath, message: "keys may not contain U+0000 or unpaired surrogates" };
+      stack.push({ value: child, path: childPath, depth: depth + 1 });
+    }
+  }
+  return null;
+}
 
 /** Read the raw body, refusing (413) anything over the limit without buffering all of it. */
 export async function readText(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
@@ -41,6 +73,8 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   } catch (e) {
     throw new Invalid(`The body is not valid JSON: ${(e as Error).message}`, undefined, "invalid_json");
   }
+  const bad = unstorable(raw);
+  if (bad) throw new Invalid("The request body holds a value that cannot be stored as sent.", [bad]);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new Invalid("The request body did not validate.", zodErrors(parsed.error));
   return parsed.data;

@@ -36,14 +36,16 @@ export async function activatePolicy(
     .onConflictDoNothing();
   await tx.update(tenants).set({ activeSnapshotId: snapshotId }).where(eq(tenants.id, tenantId));
   await tx.insert(policyActivations).values({ tenantId, snapshotId, activatedBy: actor, activatedAt: now });
+  // Re-decide (locking the pending jobs) before touching the audit head: a vote holds its job's lock
+  // and then takes the head, so taking them in the same order here cannot deadlock with it.
+  const redecided = await redecidePending(tx, { tenantId, snapshotId, policy, now });
   await appendAudit(tx, {
     tenantId,
     type: "policy.activated",
     actor,
-    data: { snapshot_id: snapshotId, previous: tenant.activeSnapshotId },
+    data: { snapshot_id: snapshotId, previous: tenant.activeSnapshotId, redecided },
     at: now,
   });
-  const redecided = await redecidePending(tx, { tenantId, snapshotId, policy, now });
   return { snapshot_id: snapshotId, changed: true, redecided };
 }
 

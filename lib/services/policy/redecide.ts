@@ -70,6 +70,12 @@ export async function redecidePending(
       );
     } else if (ev.decision === "require_approval") {
       const requirements = unionRequirements(job.requirements, ev.requirements);
+      // Deadlines keep the stricter too: the earlier of the old and the new due time and cutoff.
+      const created = job.createdAt.getTime();
+      const newExpires = new Date(created + ev.cutoff_sec * 1000);
+      const expiresAt = job.expiresAt && job.expiresAt < newExpires ? job.expiresAt : newExpires;
+      const newDue = ev.sla_sec === null ? expiresAt : new Date(Math.min(created + ev.sla_sec * 1000, expiresAt.getTime()));
+      const dueAt = job.dueAt && job.dueAt < newDue ? job.dueAt : newDue;
       await transitionJob(
         tx,
         job,
@@ -81,6 +87,9 @@ export async function redecidePending(
           requirements,
           eligibleRoles: eligibleRoles(requirements, job.escalated),
           escalateTo: [...new Set([...job.escalateTo, ...ev.escalate_to])].sort(),
+          dueAt,
+          expiresAt,
+          onTimeout: job.onTimeout === "reject" || ev.on_timeout === "reject" ? "reject" : "escalate",
           policySnapshot: snapshotId,
         },
         { ...audit, data: { ...audit.data, requirements } },
