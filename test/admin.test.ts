@@ -170,6 +170,8 @@ describe("POST /admin/tokens", () => {
 
   it.each([
     ["agent with approvals:resolve", { kind: "agent", name: "evil", scopes: ["jobs:submit", "approvals:resolve"] }],
+    ["agent with admin (could mint itself an approver)", { kind: "agent", name: "evil", scopes: ["jobs:submit", "admin"] }],
+    ["agent with policy:write (could allow its own work)", { kind: "agent", name: "evil", scopes: ["jobs:submit", "policy:write"] }],
     ["user without user_id", { kind: "user", name: "someone", scopes: ["jobs:read"] }],
     ["unknown scope", { kind: "agent", name: "bot", scopes: ["root"] }],
     ["no scopes", { kind: "agent", name: "bot", scopes: [] }],
@@ -182,6 +184,21 @@ describe("POST /admin/tokens", () => {
     expectProblem(await mint(body), 400, "validation_failed");
     const after = await rows<{ n: number }>(sql`select count(*)::int as n from tokens where tenant_id = ${a.tenant}`);
     expect(after[0]!.n).toBe(before[0]!.n);
+  });
+
+  it("an agent token cannot provision its way to an approval, even if admin was stored for it", async () => {
+    // Stored behind the API's back (as an older version might have): authentication still drops it.
+    const minted = await mint({ kind: "agent", name: "sneaky", scopes: ["jobs:submit", "jobs:read"] });
+    await rows(sql`update tokens set scopes = array['jobs:submit','jobs:read','admin','approvals:resolve'] where id = ${minted.body.id}`);
+    const job = await call("POST", "/api/v1/jobs", { token: minted.body.token, body: { topic: "job.config.update", risk_tags: ["prod", "write"], payload: {} } });
+    expect(job.status).toBe(201);
+    const email = `sock-${ulid().slice(-6)}@example.com`;
+    expectProblem(await call("POST", "/api/v1/admin/users", { token: minted.body.token, body: { email, roles: ["oncall"] } }), 403, "insufficient_scope");
+    expectProblem(await call("POST", "/api/v1/admin/tokens", { token: minted.body.token, body: { kind: "agent", name: "x", scopes: ["jobs:read"] } }), 403, "insufficient_scope");
+    const vote = await call("POST", `/api/v1/approvals/${job.body.job.id}/approve`, { token: minted.body.token, body: { reason: "self" } });
+    expect(vote.status).toBe(403);
+    expect(["agent_cannot_resolve", "insufficient_scope"]).toContain(vote.body.code);
+    expect((await call("GET", `/api/v1/jobs/${job.body.job.id}`, { token: a.agent })).body.job.state).toBe("APPROVAL");
   });
 
   it("a user token for a user of another tenant → 400", async () => {

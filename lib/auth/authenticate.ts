@@ -4,6 +4,7 @@ import { tokens, users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { SCOPES, type Principal, type Scope } from "@/lib/services/context";
 import { Forbidden, Unauthenticated } from "@/lib/services/errors";
+import { AGENT_FORBIDDEN } from "@/lib/services/provisioning/schemas";
 import { secretEquals, sha256Hex } from "./secrets";
 
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
@@ -41,8 +42,8 @@ export async function authenticate(db: Db, req: Request, now: Date): Promise<Pri
   const scopes = new Set(token.scopes.filter((s): s is Scope => ALL_SCOPES.has(s as Scope)));
   const base = { tenantId: token.tenantId, scopes, tokenId: token.id };
   if (token.kind === "agent") {
-    // Belt and braces: an agent can never resolve, whatever was stored.
-    scopes.delete("approvals:resolve");
+    // Belt and braces: whatever was stored, an agent never holds a scope that could open its own gate.
+    for (const s of AGENT_FORBIDDEN) scopes.delete(s);
     return { ...base, kind: "agent", name: token.name, ownerEmail: token.ownerEmail };
   }
   if (!user || user.disabled) throw new Unauthenticated("The user behind this token is disabled or gone.");

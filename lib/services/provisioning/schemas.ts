@@ -31,6 +31,9 @@ export const UpdateUserBody = z
   .strict();
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 
+/** Scopes that would let an agent approve, or arrange approval of, its own work. */
+export const AGENT_FORBIDDEN = ["approvals:resolve", "admin", "policy:write"] as const;
+
 export const CreateTokenBody = z
   .object({
     tenant: TenantId.optional(),
@@ -43,8 +46,12 @@ export const CreateTokenBody = z
   })
   .strict()
   .superRefine((b, issue) => {
-    if (b.kind === "agent" && b.scopes.includes("approvals:resolve")) {
-      issue.addIssue({ code: "custom", path: ["scopes"], message: "an agent token can never hold approvals:resolve" });
+    // An agent may never open its own gate: not by resolving, not by provisioning a person who could
+    // (admin), not by uploading a policy that allows what it wants to do (policy:write).
+    for (const scope of AGENT_FORBIDDEN) {
+      if (b.kind === "agent" && b.scopes.includes(scope)) {
+        issue.addIssue({ code: "custom", path: ["scopes"], message: `an agent token can never hold ${scope}` });
+      }
     }
     if (b.kind === "user" && !b.user_id) {
       issue.addIssue({ code: "custom", path: ["user_id"], message: "a user token needs the user_id it acts as" });
