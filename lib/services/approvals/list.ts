@@ -101,7 +101,7 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
             : { k: "p", d: last.dueAt!.toISOString(), c: last.createdAt.toISOString(), i: last.id },
         )
       : null;
-  const voteMap = await votesByJob(db, page.map((j) => j.id));
+  const voteMap = await votesByJob(db, principal.tenantId, page.map((j) => j.id));
   const items: JobItem[] = page.map((j) => renderJob(j, voteMap.get(j.id) ?? [], principal, now));
   return { items, next_cursor };
 }

@@ -66,7 +66,7 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
       throw new Forbidden("role_required", `This job needs one of these roles: ${allowed.join(", ") || "(none)"}.`);
     }
 
-    const prior = (await votesByJob(tx, [job.id])).get(job.id) ?? [];
+    const prior = (await votesByJob(tx, job.tenantId, [job.id])).get(job.id) ?? [];
     if (prior.some((v) => v.userId === voter.id)) {
       throw new Conflict("already_voted", "You have already voted on this job.");
     }

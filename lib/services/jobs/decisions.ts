@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { decisions } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { findJob } from "./find";
-import { renderJob, votesByJob } from "./render";
+import { DECISION_NAMES, renderJob, votesByJob } from "./render";
 
 /** Why the policy gated (decision log) and who decided (approval log), side by side. */
 export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
@@ -14,7 +14,7 @@ export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
       .from(decisions)
       .where(and(eq(decisions.tenantId, principal.tenantId), eq(decisions.jobId, id)))
       .orderBy(asc(decisions.id)),
-    votesByJob(db, [id]).then((m) => m.get(id) ?? []),
+    votesByJob(db, principal.tenantId, [id]).then((m) => m.get(id) ?? []),
   ]);
   const item = renderJob(job, votes, principal, now);
   return {
@@ -22,7 +22,7 @@ export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
     decisions: log.map((d) => ({
       cause: d.cause,
       policy_snapshot: d.policySnapshot,
-      decision: item.decision && d.decision.toUpperCase(),
+      decision: DECISION_NAMES[d.decision],
       rule_id: d.ruleId,
       reason: d.reason,
       matched_rules: d.matchedRules,

@@ -25,6 +25,6 @@ export async function lockJob(tx: Db, tenantId: string, id: string): Promise<Job
 }
 
 export async function loadItem(db: Db, principal: Principal, job: JobRow, now: Date): Promise<JobItem> {
-  const votes = (await votesByJob(db, [job.id])).get(job.id) ?? [];
+  const votes = (await votesByJob(db, job.tenantId, [job.id])).get(job.id) ?? [];
   return renderJob(job, votes, principal, now);
 }

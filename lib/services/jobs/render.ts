@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { votes as votesTable, type JobRow, type VoteRow } from "@/lib/db/schema";
 import type { PolicyDecision } from "@/lib/policy/types";
@@ -6,7 +6,7 @@ import type { Principal } from "@/lib/services/context";
 import type { JobItem } from "./schemas";
 import { countApprovals, currentView, eligibleRoles, isEscalated, isSelf } from "./state";
 
-const DECISION_NAMES: Record<PolicyDecision, JobItem["decision"]> = {
+export const DECISION_NAMES: Record<PolicyDecision, JobItem["decision"]> = {
   allow: "ALLOW",
   allow_with_constraints: "ALLOW_WITH_CONSTRAINTS",
   require_approval: "REQUIRE_APPROVAL",
@@ -70,10 +70,14 @@ export function renderJob(stored: JobRow, votes: VoteRow[], principal: Principal
 }
 
 /** Votes for a page of jobs in one query, grouped by job. */
-export async function votesByJob(db: Db, jobIds: string[]): Promise<Map<string, VoteRow[]>> {
+export async function votesByJob(db: Db, tenantId: string, jobIds: string[]): Promise<Map<string, VoteRow[]>> {
   const map = new Map<string, VoteRow[]>();
   if (jobIds.length === 0) return map;
-  const rows = await db.select().from(votesTable).where(inArray(votesTable.jobId, jobIds)).orderBy(votesTable.id);
+  const rows = await db
+    .select()
+    .from(votesTable)
+    .where(and(eq(votesTable.tenantId, tenantId), inArray(votesTable.jobId, jobIds)))
+    .orderBy(votesTable.id);
   for (const row of rows) {
     const list = map.get(row.jobId);
     if (list) list.push(row);

@@ -68,7 +68,7 @@ export async function submitJob({
     if (existing.requestHash !== requestHash) {
       throw new Conflict("idempotency_key_reused", "This Idempotency-Key was already used with a different body.");
     }
-    const votes = (await votesByJob(db, [existing.id])).get(existing.id) ?? [];
+    const votes = (await votesByJob(db, tenantId, [existing.id])).get(existing.id) ?? [];
     return { item: renderJob(existing, votes, principal, now), created: false };
   };
 
