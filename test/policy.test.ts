@@ -1,0 +1,166 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_POLICY_YAML, GUIDE_POLICY_YAML } from "@/lib/policy/default-policy";
+import { call } from "./http";
+import { makeWorld, type World } from "./fixtures";
+
+const put = (w: World, yaml: string, contentType = "application/yaml") =>
+  call("PUT", "/api/v1/policy", { token: w.admin, rawBody: yaml, headers: { "content-type": contentType } });
+
+const PROD_WRITE = { topic: "job.config.update", risk_tags: ["prod", "write"], payload: { v: 1 } };
+
+describe("policy upload", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await makeWorld("policy");
+  });
+
+  it("serves the shipped default policy for a new tenant", async () => {
+    const res = await call("GET", "/api/v1/policy", { token: w.admin });
+    expect(res.status).toBe(200);
+    expect(res.body.yaml).toBe(DEFAULT_POLICY_YAML);
+    expect(res.body.snapshot_id).toMatch(new RegExp(`^cfg:${w.tenant}:policy#sha256:[0-9a-f]{64}$`));
+    expect(res.body.activated_by).toBe("admin:installation");
+  });
+
+  it("refuses an invalid policy whole, with line and column, and keeps the active one", async () => {
+    const before = await call("GET", "/api/v1/policy", { token: w.admin });
+    const res = await put(w, "version: v1\nrules:\n  - id: x\n    decision: perhaps\n");
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("invalid_policy");
+    expect(res.body.errors[0]).toMatchObject({ path: "rules[0].decision", line: 4, column: 15 });
+    const after = await call("GET", "/api/v1/policy", { token: w.admin });
+    expect(after.body.snapshot_id).toBe(before.body.snapshot_id);
+  });
+
+  it.each([
+    ["text/html", 415, "unsupported_media_type"],
+    ["application/json", 415, "unsupported_media_type"],
+  ])("refuses content type %s", async (type, status, code) => {
+    const res = await put(w, GUIDE_POLICY_YAML, type);
+    expect(res.status).toBe(status);
+    expect(res.body.code).toBe(code);
+  });
+
+  it("loads the guide's own policy unchanged; the same policy twice is the same snapshot", async () => {
+    const first = await put(w, GUIDE_POLICY_YAML);
+    expect(first.status).toBe(200);
+    expect(first.body.changed).toBe(true);
+    const reformatted = GUIDE_POLICY_YAML.replace(/\n\n/g, "\n") + "\n# a comment changes nothing\n";
+    const second = await put(w, reformatted);
+    expect(second.body).toEqual({ snapshot_id: first.body.snapshot_id, changed: false, redecided: 0 });
+
+    const history = await call("GET", "/api/v1/policy/snapshots", { token: w.admin });
+    expect(history.body.active).toBe(first.body.snapshot_id);
+    expect(history.body.items.map((i: { snapshot_id: string }) => i.snapshot_id)).toContain(first.body.snapshot_id);
+    expect(history.body.items.length).toBeGreaterThanOrEqual(2);
+
+    // The guide's table, under the guide's own policy (no defaults: fail closed to require_approval).
+    const read = await w.submit({ topic: "job.repo.read" });
+    expect(read.decision).toBe("ALLOW");
+    const prod = await w.submit(PROD_WRITE);
+    expect(prod.decision).toBe("REQUIRE_APPROVAL");
+    expect(prod.requirements).toEqual([{ rule_id: "prod-write-gate", roles: ["reviewer"], count: 1, approvals: 0 }]);
+    const egress = await w.submit({ topic: "job.http.fetch", risk_tags: ["egress"] });
+    expect(egress.decision).toBe("ALLOW_WITH_CONSTRAINTS");
+    expect(egress.constraints).toEqual({ max_runtime_sec: 60, network_allowlist: ["api.github.com", "api.slack.com"] });
+    await put(w, DEFAULT_POLICY_YAML);
+  });
+
+  it("needs policy:write to upload and policy:read to read", async () => {
+    const agent = await put({ ...w, admin: w.agent }, GUIDE_POLICY_YAML);
+    expect(agent.status).toBe(403);
+    expect(agent.body.code).toBe("insufficient_scope");
+    const read = await call("GET", "/api/v1/policy", { token: w.agent });
+    expect(read.status).toBe(403);
+  });
+});
+
+describe("a new policy re-decides pending jobs; a gate once raised is never lowered", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await makeWorld("redecide");
+  });
+
+  it("deny beats the old gate, allow keeps it, approval rules add requirements", async () => {
+    const toDeny = await w.submit({ topic: "job.config.drop", risk_tags: ["prod", "write"], payload: {} });
+    const toKeep = await w.submit({ ...PROD_WRITE, payload: { keep: true } });
+    const toGrow = await w.submit({ topic: "job.config.rotate", risk_tags: ["prod", "write"], payload: {} });
+
+    const yaml = `${DEFAULT_POLICY_YAML}
+  - id: deny-config-drop
+    match:
+      topics: ["job.config.drop"]
+    decision: deny
+    reason: "No drops"
+  - id: allow-config-update
+    match:
+      topics: ["job.config.update"]
+    decision: allow
+  - id: rotate-needs-security
+    match:
+      topics: ["job.config.rotate"]
+    decision: require_approval
+    reason: "Rotations need security"
+    approvers: { roles: [security], count: 1 }
+`;
+    const res = await put(w, yaml);
+    expect(res.status).toBe(200);
+    expect(res.body.redecided).toBeGreaterThanOrEqual(3);
+
+    const denied = await call("GET", `/api/v1/jobs/${toDeny.job.id}`, { token: w.agent });
+    expect(denied.body.job.state).toBe("DENIED");
+    expect(denied.body.policy_rule_id).toBe("deny-config-drop");
+    expect(denied.body.policy_snapshot).toBe(res.body.snapshot_id);
+
+    const kept = await call("GET", `/api/v1/jobs/${toKeep.job.id}`, { token: w.agent });
+    expect(kept.body.job.state).toBe("APPROVAL");
+    expect(kept.body.requirements.map((r: { rule_id: string }) => r.rule_id)).toEqual(["prod-write-gate"]);
+    expect(kept.body.policy_snapshot).toBe(res.body.snapshot_id);
+
+    const grown = await call("GET", `/api/v1/jobs/${toGrow.job.id}/decisions`, { token: w.agent });
+    expect(grown.body.job.requirements.map((r: { rule_id: string }) => r.rule_id).sort()).toEqual(["prod-write-gate", "rotate-needs-security"]);
+    expect(grown.body.decisions.map((d: { cause: string }) => d.cause)).toEqual(["submit", "policy_change"]);
+
+    const audit = await call("GET", `/api/v1/audit?job_id=${toGrow.job.id}&type=job.redecided`, { token: w.admin });
+    expect(audit.body.items).toHaveLength(1);
+    expect((await call("GET", "/api/v1/audit/verify", { token: w.admin })).body.ok).toBe(true);
+  });
+});
+
+describe("POST /policy/simulate", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await makeWorld("simulate");
+  });
+
+  it("says what a candidate would decide for one job, and for the last days' jobs", async () => {
+    await w.submit({ topic: "job.repo.read" });
+    await w.submit({ topic: "job.repo.read", payload: { n: 2 } });
+    await w.submit(PROD_WRITE);
+    const strict = `version: v1
+defaults:
+  decision: deny
+rules:
+  - id: gate-everything
+    match:
+      topics: ["**"]
+    decision: require_approval
+`;
+    const one = await call("POST", "/api/v1/policy/simulate", { token: w.admin, body: { yaml: strict, job: { topic: "job.repo.read", payload: {} } } });
+    expect(one.status).toBe(200);
+    expect(one.body.job.before.decision).toBe("allow");
+    expect(one.body.job.after.decision).toBe("require_approval");
+    expect(one.body.job.changed).toBe(true);
+
+    const week = await call("POST", "/api/v1/policy/simulate", { token: w.admin, body: { yaml: strict, days: 7 } });
+    expect(week.body.jobs).toBe(3);
+    expect(week.body.changed).toBe(2);
+    const t = week.body.transitions.find((x: { from: string; to: string }) => x.from === "allow" && x.to === "require_approval");
+    expect(t.count).toBe(2);
+    expect(t.examples).toHaveLength(2);
+
+    const bad = await call("POST", "/api/v1/policy/simulate", { token: w.admin, body: { yaml: "version: v2\n" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe("invalid_policy");
+  });
+});
