@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { canonicalJson, sha256Hex } from "@/lib/policy/snapshot";
 import type { Db } from "@/lib/db/client";
 import { auditEvents, auditHeads } from "@/lib/db/schema";
@@ -29,21 +29,24 @@ export function chainHash(prevHash: string, event: ChainedEvent): string {
   return sha256Hex(prevHash + canonicalJson(event));
 }
 
+async function lockHead(tx: Db, tenantId: string) {
+  const [head] = await tx.select().from(auditHeads).where(eq(auditHeads.tenantId, tenantId)).for("update");
+  return head;
+}
+
 /**
  * Append one event to the tenant's chain inside the caller's transaction. The head row is locked,
  * so concurrent writers queue here instead of forking the chain; callers append last, just before
- * commit, to hold that lock as briefly as possible.
+ * commit, to hold that lock as briefly as possible. Two round trips: lock the head, then write the
+ * event and move the head in one statement.
  */
 export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
-  await tx
-    .insert(auditHeads)
-    .values({ tenantId: input.tenantId, seq: 0, hash: GENESIS_HASH })
-    .onConflictDoNothing();
-  const [head] = await tx
-    .select()
-    .from(auditHeads)
-    .where(sql`${auditHeads.tenantId} = ${input.tenantId}`)
-    .for("update");
+  let head = await lockHead(tx, input.tenantId);
+  if (!head) {
+    // Tenants get their head at creation; this covers one made before that rule.
+    await tx.insert(auditHeads).values({ tenantId: input.tenantId, seq: 0, hash: GENESIS_HASH }).onConflictDoNothing();
+    head = await lockHead(tx, input.tenantId);
+  }
   if (!head) throw new Error(`audit head missing for tenant ${input.tenantId}`);
 
   const event: ChainedEvent = {
@@ -57,19 +60,13 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
     created_at: input.at.toISOString(),
   };
   const hash = chainHash(head.hash, event);
-  await tx.insert(auditEvents).values({
-    tenantId: event.tenant_id,
-    seq: event.seq,
-    type: event.type,
-    actor: event.actor,
-    jobId: event.job_id,
-    data: event.data,
-    createdAt: event.created_at,
-    prevHash: head.hash,
-    hash,
-  });
-  await tx
-    .update(auditHeads)
-    .set({ seq: event.seq, hash })
-    .where(sql`${auditHeads.tenantId} = ${input.tenantId}`);
+  await tx.execute(sql`
+    with appended as (
+      insert into ${auditEvents} (tenant_id, seq, type, actor, job_id, data, created_at, prev_hash, hash)
+      values (${event.tenant_id}, ${event.seq}, ${event.type}, ${event.actor}, ${event.job_id},
+              ${JSON.stringify(event.data)}::jsonb, ${event.created_at}, ${head.hash}, ${hash})
+      returning seq
+    )
+    update ${auditHeads} set seq = (select seq from appended), hash = ${hash}
+    where tenant_id = ${input.tenantId}`);
 }

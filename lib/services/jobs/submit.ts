@@ -38,6 +38,74 @@ function failClosed(topic: string, err: unknown): Evaluation {
   };
 }
 
+interface JobRowInput {
+  ctx: Ctx;
+  input: SubmitJobBody;
+  riskTags: string[];
+  requestHash: string;
+  idempotencyKey: string | null;
+  snapshotId: string;
+  evaluation: Evaluation;
+}
+
+/** The stored job: what was asked, what the policy said, and its deadlines. */
+function jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId, evaluation }: JobRowInput): JobRow {
+  const { principal, now } = ctx;
+  const gated = evaluation.decision === "require_approval";
+  const expiresAt = gated ? new Date(now.getTime() + evaluation.cutoff_sec * 1000) : null;
+  const dueAt = gated
+    ? evaluation.sla_sec !== null
+      ? new Date(Math.min(now.getTime() + evaluation.sla_sec * 1000, expiresAt!.getTime()))
+      : expiresAt
+    : null;
+  const state = STATE_BY_DECISION[evaluation.decision];
+  const row: JobRow = {
+    id: `job-${ulid()}`,
+    tenantId: principal.tenantId,
+    state,
+    topic: input.topic,
+    riskTags,
+    payload: input.payload,
+    title: input.title ?? null,
+    description: input.description ?? null,
+    labels: input.labels ?? null,
+    callbackUrl: input.callback_url ?? null,
+    onBehalfOf: input.on_behalf_of ?? null,
+    requestedBy: actorOf(principal),
+    submitterEmail: principal.kind === "agent" ? principal.ownerEmail : principal.kind === "user" ? principal.email : null,
+    tokenId: principal.tokenId,
+    jobHash: jobHash({ topic: input.topic, risk_tags: riskTags, payload: input.payload }),
+    policySnapshot: snapshotId,
+    decision: evaluation.decision,
+    policyRuleId: evaluation.rule_id,
+    policyReason: evaluation.reason,
+    matchedRules: evaluation.matched_rules,
+    requirements: gated ? evaluation.requirements : [],
+    eligibleRoles: gated ? eligibleRoles(evaluation.requirements, false) : [],
+    constraints: evaluation.constraints,
+    summary: evaluation.summary,
+    dueAt,
+    expiresAt,
+    onTimeout: gated ? evaluation.on_timeout : null,
+    escalateTo: gated ? evaluation.escalate_to : [],
+    escalated: false,
+    resolution: null,
+    resolvedBy: null,
+    resolvedComment: null,
+    resolvedAt: null,
+    approvedSnapshot: state === "APPROVED" ? snapshotId : null,
+    claimedAt: null,
+    claimedBy: null,
+    completedAt: null,
+    outcomeDetail: null,
+    idempotencyKey,
+    requestHash,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return row;
+}
+
 export interface SubmitResult {
   item: JobItem;
   created: boolean;
@@ -75,68 +143,15 @@ export async function submitJob({
   const first = await replay();
   if (first) return first;
 
-  const active = await activePolicy(db, tenantId);
-  let evaluation: Evaluation;
-  try {
-    evaluation = evaluate(active.compiled, { topic: input.topic, risk_tags: riskTags, title: input.title ?? null });
-  } catch (err) {
-    evaluation = failClosed(input.topic, err);
-  }
-
-  const gated = evaluation.decision === "require_approval";
-  const expiresAt = gated ? new Date(now.getTime() + evaluation.cutoff_sec * 1000) : null;
-  const dueAt = gated
-    ? evaluation.sla_sec !== null
-      ? new Date(Math.min(now.getTime() + evaluation.sla_sec * 1000, expiresAt!.getTime()))
-      : expiresAt
-    : null;
-  const state = STATE_BY_DECISION[evaluation.decision];
-  const row: JobRow = {
-    id: `job-${ulid()}`,
-    tenantId,
-    state,
-    topic: input.topic,
-    riskTags,
-    payload: input.payload,
-    title: input.title ?? null,
-    description: input.description ?? null,
-    labels: input.labels ?? null,
-    callbackUrl: input.callback_url ?? null,
-    onBehalfOf: input.on_behalf_of ?? null,
-    requestedBy,
-    submitterEmail: principal.kind === "agent" ? principal.ownerEmail : principal.kind === "user" ? principal.email : null,
-    tokenId: principal.tokenId,
-    jobHash: jobHash({ topic: input.topic, risk_tags: riskTags, payload: input.payload }),
-    policySnapshot: active.snapshotId,
-    decision: evaluation.decision,
-    policyRuleId: evaluation.rule_id,
-    policyReason: evaluation.reason,
-    matchedRules: evaluation.matched_rules,
-    requirements: gated ? evaluation.requirements : [],
-    eligibleRoles: gated ? eligibleRoles(evaluation.requirements, false) : [],
-    constraints: evaluation.constraints,
-    summary: evaluation.summary,
-    dueAt,
-    expiresAt,
-    onTimeout: gated ? evaluation.on_timeout : null,
-    escalateTo: gated ? evaluation.escalate_to : [],
-    escalated: false,
-    resolution: null,
-    resolvedBy: null,
-    resolvedComment: null,
-    resolvedAt: null,
-    approvedSnapshot: state === "APPROVED" ? active.snapshotId : null,
-    claimedAt: null,
-    claimedBy: null,
-    completedAt: null,
-    outcomeDetail: null,
-    idempotencyKey,
-    requestHash,
-    createdAt: now,
-    updatedAt: now,
-  };
-
   const inserted = await db.transaction(async (tx) => {
+    const active = await activePolicy(tx, tenantId, { lock: true });
+    let evaluation: Evaluation;
+    try {
+      evaluation = evaluate(active.compiled, { topic: input.topic, risk_tags: riskTags, title: input.title ?? null });
+    } catch (err) {
+      evaluation = failClosed(input.topic, err);
+    }
+    const row = jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation });
     // The unique (tenant, requester, key) index settles racing retries: the loser inserts nothing.
     const [job] = await tx
       .insert(jobs)
@@ -148,7 +163,7 @@ export async function submitJob({
       tenantId,
       jobId: job.id,
       cause: "submit",
-      policySnapshot: active.snapshotId,
+      policySnapshot: row.policySnapshot,
       decision: evaluation.decision,
       ruleId: evaluation.rule_id,
       reason: evaluation.reason,
@@ -157,7 +172,7 @@ export async function submitJob({
       constraints: evaluation.constraints,
       createdAt: now,
     });
-    if (state === "APPROVAL") await notifyJobChanged(tx, tenantId, job.id, state);
+    if (job.state === "APPROVAL") await notifyJobChanged(tx, tenantId, job.id, job.state);
     await appendAudit(tx, {
       tenantId,
       type: "job.submitted",

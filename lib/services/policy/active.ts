@@ -25,11 +25,15 @@ export interface ActivePolicy {
   compiled: CompiledPolicy;
 }
 
-export async function activePolicy(db: Db, tenantId: string): Promise<ActivePolicy> {
-  const [tenant] = await db
-    .select({ snapshotId: tenants.activeSnapshotId })
-    .from(tenants)
-    .where(eq(tenants.id, tenantId));
+/**
+ * The tenant's active policy. Inside a submit transaction pass `lock`: the tenant row is held
+ * FOR KEY SHARE until commit, so an activation (which takes it FOR UPDATE) either waits for this job
+ * and then re-decides it, or has committed before and this job sees the new snapshot. Either way no
+ * job slips past a new policy under the old one.
+ */
+export async function activePolicy(db: Db, tenantId: string, opts: { lock?: boolean } = {}): Promise<ActivePolicy> {
+  const query = db.select({ snapshotId: tenants.activeSnapshotId }).from(tenants).where(eq(tenants.id, tenantId));
+  const [tenant] = await (opts.lock ? query.for("key share") : query);
   if (!tenant?.snapshotId) throw new NotFound("tenant policy", `Tenant ${tenantId} has no active policy.`);
   const cached = compiled.get(tenant.snapshotId);
   if (cached) return { snapshotId: tenant.snapshotId, policy: cached.policy, compiled: cached };

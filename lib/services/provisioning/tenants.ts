@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { tenants } from "@/lib/db/schema";
+import { auditHeads, tenants } from "@/lib/db/schema";
 import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
-import { appendAudit } from "@/lib/services/audit/chain";
+import { GENESIS_HASH, appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, NotFound } from "@/lib/services/errors";
 import { activatePolicy, parseOrThrow } from "@/lib/services/policy/activate";
@@ -16,6 +16,7 @@ export async function insertTenant(tx: Db, args: { id: string; name: string; act
     .onConflictDoNothing()
     .returning();
   if (!created) return null;
+  await tx.insert(auditHeads).values({ tenantId: args.id, seq: 0, hash: GENESIS_HASH }).onConflictDoNothing();
   await appendAudit(tx, { tenantId: args.id, type: "tenant.created", actor: args.actor, data: { name: args.name }, at: args.now });
   const activation = await activatePolicy(tx, {
     tenantId: args.id,
