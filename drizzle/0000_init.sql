@@ -47,9 +47,11 @@ CREATE TABLE "jobs" (
 	"requested_by" text NOT NULL,
 	"submitter_email" text,
 	"token_id" text,
+	"principal_key" text NOT NULL,
 	"job_hash" text NOT NULL,
 	"policy_snapshot" text NOT NULL,
 	"decision" text NOT NULL,
+	"gated" boolean NOT NULL,
 	"policy_rule_id" text NOT NULL,
 	"policy_reason" text NOT NULL,
 	"matched_rules" jsonb NOT NULL,
@@ -155,11 +157,11 @@ CREATE INDEX "audit_events_job_idx" ON "audit_events" USING btree ("tenant_id","
 CREATE INDEX "audit_events_type_idx" ON "audit_events" USING btree ("tenant_id","type");--> statement-breakpoint
 CREATE INDEX "decisions_job_idx" ON "decisions" USING btree ("job_id");--> statement-breakpoint
 CREATE INDEX "jobs_queue_idx" ON "jobs" USING btree ("tenant_id","due_at","created_at","id") WHERE "jobs"."state" = 'APPROVAL';--> statement-breakpoint
-CREATE INDEX "jobs_history_idx" ON "jobs" USING btree ("tenant_id","created_at","id") WHERE "jobs"."decision" = 'require_approval';--> statement-breakpoint
+CREATE INDEX "jobs_history_idx" ON "jobs" USING btree ("tenant_id","created_at","id") WHERE "jobs"."gated";--> statement-breakpoint
 CREATE INDEX "jobs_tenant_state_idx" ON "jobs" USING btree ("tenant_id","state");--> statement-breakpoint
 CREATE INDEX "jobs_tenant_topic_idx" ON "jobs" USING btree ("tenant_id","topic","created_at");--> statement-breakpoint
 CREATE INDEX "jobs_resolved_idx" ON "jobs" USING btree ("tenant_id","resolved_at");--> statement-breakpoint
-CREATE UNIQUE INDEX "jobs_idempotency_uq" ON "jobs" USING btree ("tenant_id","requested_by","idempotency_key");--> statement-breakpoint
+CREATE UNIQUE INDEX "jobs_idempotency_uq" ON "jobs" USING btree ("tenant_id","principal_key","idempotency_key");--> statement-breakpoint
 CREATE INDEX "policy_activations_tenant_idx" ON "policy_activations" USING btree ("tenant_id","activated_at");--> statement-breakpoint
 CREATE INDEX "policy_snapshots_tenant_idx" ON "policy_snapshots" USING btree ("tenant_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "tokens_hash_uq" ON "tokens" USING btree ("token_hash");--> statement-breakpoint

@@ -68,6 +68,7 @@ async function observe(adminToken: string, jobId: string) {
     votes: d.body.votes,
     decisions: d.body.decisions.length,
     resolution: d.body.resolution,
+    resolved_by: d.body.resolved_by,
     audit: audit.body.items.map((e: any) => `${e.seq}:${e.type}`),
   };
 }
@@ -593,6 +594,9 @@ describe("resolving: errors leave the job exactly as it was", () => {
       ["reason with BEL", { reason: "ok\u0007" }],
       ["reason with ESC", { reason: "\u001b[31mred" }],
       ["reason with DEL", { reason: "ok\u007f" }],
+      ["reason with a C1 control", { reason: "ok\u0085" }],
+      ["reason over two lines", { reason: "first\nsecond" }],
+      ["reason with a tab", { reason: "a\tb" }],
       ["reason not a string", { reason: 42 }],
       ["note over 4000 chars", { reason: "ok", note: "n".repeat(4001) }],
       ["note with control char", { reason: "ok", note: "a\u0001b" }],
@@ -608,7 +612,7 @@ describe("resolving: errors leave the job exactly as it was", () => {
     ["reason is trimmed", { reason: "  fine  " }, "fine"],
     ["reason of exactly 1000 chars", { reason: "r".repeat(1000) }, "r".repeat(1000)],
     ["reason of 1000 chars after trimming", { reason: `  ${"t".repeat(1000)}  ` }, "t".repeat(1000)],
-    ["tab and newline are fine", { reason: "line one\n\tline two" }, "line one\n\tline two"],
+    ["tab and newline in the note are kept", { reason: "ok", note: "line one\n\tline two" }, "ok\nline one\n\tline two"],
     ["note of 4000 chars", { reason: "ok", note: "n".repeat(4000) }, `ok\n${"n".repeat(4000)}`],
   ])("accepted: %s", async (_n, body, comment) => {
     const job = await w.submit({ ...PROD_WRITE, payload: { accepted: _n } });
@@ -767,7 +771,7 @@ describe("resolving: semantics", () => {
 
     const log = await observe(w.admin, job.job.id);
     expect(log.votes.map((v: any) => [v.voter, v.vote])).toEqual([[fin1.email, "approve"], [fin2.email, "approve"]]);
-    expect(log.resolution).toMatchObject({ resolution: "approved", resolved_by: fin2.email });
+    expect(log).toMatchObject({ resolution: "approved", resolved_by: fin2.email });
     expect(log.audit.filter((e: string) => e.endsWith(":vote.cast"))).toHaveLength(2);
     expect(log.audit.filter((e: string) => e.endsWith(":job.approved"))).toHaveLength(1);
 
@@ -892,8 +896,8 @@ describe("races", () => {
       expect(log.votes).toHaveLength(2);
       expect(new Set(log.votes.map((v: any) => v.voter)).size).toBe(2);
       expect(log.requirements[0].approvals).toBe(2);
-      expect(log.resolution.resolved_by).toBe(winner.body.resolved_by);
-      expect(log.resolution.resolved_by).toBe(log.votes[1].voter);
+      expect(log.resolved_by).toBe(winner.body.resolved_by);
+      expect(log.resolved_by).toBe(log.votes[1].voter);
 
       expect(await auditOf(w.admin, job.job.id, "job.approved")).toHaveLength(1);
       expect(await auditOf(w.admin, job.job.id, "vote.cast")).toHaveLength(2);

@@ -75,7 +75,7 @@ describe("approve → claim → complete", () => {
     expect(log.status).toBe(200);
     expect(log.body.decisions).toHaveLength(1);
     expect(log.body.votes).toHaveLength(1);
-    expect(log.body.resolution.resolution).toBe("approved");
+    expect(log.body.resolution).toBe("approved");
 
     const verify = await call("GET", "/api/v1/audit/verify", { token: w.admin });
     expect(verify.body.ok).toBe(true);

@@ -81,7 +81,15 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
 }
 
 export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
-  const params = Object.fromEntries(new URL(req.url).searchParams.entries());
+  const params: Record<string, string> = {};
+  for (const [key, value] of new URL(req.url).searchParams) {
+    // A repeated parameter is ambiguous (which one counts?) and NUL can never be stored or matched.
+    if (key in params) throw new Invalid(`The query parameter ${key} is given twice.`, [{ path: key, message: "given twice" }]);
+    if (key.includes("\u0000") || value.includes("\u0000")) {
+      throw new Invalid("The query string holds a NUL character.", [{ path: key, message: "NUL is not allowed" }]);
+    }
+    params[key] = value;
+  }
   const parsed = schema.safeParse(params);
   if (!parsed.success) throw new Invalid("The query string did not validate.", zodErrors(parsed.error));
   return parsed.data;

@@ -22,6 +22,18 @@ export function zodErrors(err: ZodError): FieldError[] {
   return err.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
 }
 
+/** The PostgreSQL SQLSTATE of an error or of the error it wraps (Drizzle wraps driver errors). */
+function sqlState(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+// Deadlock and serialization failures roll the whole transaction back: safe for the client to retry.
+const RETRYABLE = new Set(["40P01", "40001"]);
+
 /** The one place a thrown error becomes an HTTP answer. */
 export function toProblem(err: unknown): Response {
   if (err instanceof ServiceError) {
@@ -29,6 +41,13 @@ export function toProblem(err: unknown): Response {
   }
   if (err instanceof ZodError) {
     return problem(400, "validation_failed", "Invalid request", "The request did not validate.", zodErrors(err));
+  }
+  const state = sqlState(err);
+  if (state && RETRYABLE.has(state)) {
+    console.warn(`[countersign] transaction aborted (${state}); the client may retry`);
+    return problem(503, "retry", "Try again", "A concurrent change got in the way; nothing was stored. Retry the request.", undefined, {
+      "retry-after": "1",
+    });
   }
   console.error("[countersign] unhandled error", err);
   return problem(500, "internal_error", "Internal error", "Something failed on our side; nothing was stored.");

@@ -1,7 +1,11 @@
 import { authenticate, requireScope } from "@/lib/auth/authenticate";
 import { getDb } from "@/lib/db/client";
 import type { Ctx, Scope } from "@/lib/services/context";
+import { NotFound } from "@/lib/services/errors";
 import { toProblem } from "./problem";
+
+// Every id we hand out (job-…, usr-…, tok-…) fits this; anything else cannot name a row.
+const ID_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 type Params = Record<string, string | string[] | undefined>;
 
@@ -32,7 +36,11 @@ export function apiRoute<P extends Params = Params>(
       const now = new Date();
       const principal = await authenticate(db, req, now);
       if (scopes.length) requireScope(principal, ...scopes);
-      const result = await handler({ req, ctx: { db, principal, now }, params: await context.params });
+      const params = await context.params;
+      for (const value of Object.values(params)) {
+        if (typeof value === "string" && !ID_RE.test(value)) throw new NotFound();
+      }
+      const result = await handler({ req, ctx: { db, principal, now }, params });
       return result instanceof Response ? result : json(result);
     } catch (err) {
       return toProblem(err);

@@ -114,9 +114,13 @@ export const jobs = pgTable(
     // The human answerable for the submitting token (agent owner or the user itself): may not approve.
     submitterEmail: text("submitter_email"),
     tokenId: text("token_id"),
+    // Who exactly submitted (token id for agents, user id for people): scopes idempotency and cancel.
+    principalKey: text("principal_key").notNull(),
     jobHash: text("job_hash").notNull(),
     policySnapshot: text("policy_snapshot").notNull(),
     decision: text("decision").$type<PolicyDecision>().notNull(),
+    // The job needed people at some point (a later policy may have denied it): the queue's history.
+    gated: boolean("gated").notNull(),
     policyRuleId: text("policy_rule_id").notNull(),
     policyReason: text("policy_reason").notNull(),
     matchedRules: jsonb("matched_rules").$type<{ id: string; decision: PolicyDecision; reason: string | null }[]>().notNull(),
@@ -153,11 +157,11 @@ export const jobs = pgTable(
     // History (include_resolved=true): newest first among jobs that needed people.
     index("jobs_history_idx")
       .on(t.tenantId, t.createdAt, t.id)
-      .where(sql`${t.decision} = 'require_approval'`),
+      .where(sql`${t.gated}`),
     index("jobs_tenant_state_idx").on(t.tenantId, t.state),
     index("jobs_tenant_topic_idx").on(t.tenantId, t.topic, t.createdAt),
     index("jobs_resolved_idx").on(t.tenantId, t.resolvedAt),
-    uniqueIndex("jobs_idempotency_uq").on(t.tenantId, t.requestedBy, t.idempotencyKey),
+    uniqueIndex("jobs_idempotency_uq").on(t.tenantId, t.principalKey, t.idempotencyKey),
   ],
 );
 

@@ -32,6 +32,18 @@ export interface Ctx {
   now: Date;
 }
 
+/** Exactly who submitted: token id for agents (two tokens may share a name), user id for people. */
+export function principalKey(p: Principal): string {
+  switch (p.kind) {
+    case "user":
+      return `usr:${p.userId}`;
+    case "agent":
+      return `tok:${p.tokenId}`;
+    case "admin":
+      return "admin:installation";
+  }
+}
+
 /** How a principal is named on jobs, votes and audit events. */
 export function actorOf(p: Principal): string {
   switch (p.kind) {

@@ -4,6 +4,7 @@ import type { Ctx } from "@/lib/services/context";
 import { Invalid } from "@/lib/services/errors";
 import { renderJob, votesByJob } from "@/lib/services/jobs/render";
 import type { JobItem } from "@/lib/services/jobs/schemas";
+import { at, stillPendingSql } from "@/lib/services/jobs/sql";
 import type { QueueQuery } from "./schemas";
 
 interface Cursor {
@@ -15,25 +16,26 @@ interface Cursor {
 
 const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
 
+const CURSOR_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** An ISO timestamp between 1970 and 9999, as this listing writes them. */
+function isTimestamp(v: unknown): v is string {
+  if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v)) return false;
+  const t = Date.parse(v);
+  return Number.isFinite(t) && t >= 0;
+}
+
 function decode(raw: string, kind: Cursor["k"]): Cursor {
   try {
     const c = JSON.parse(Buffer.from(raw, "base64url").toString()) as Cursor;
-    if (c.k === kind && typeof c.c === "string" && typeof c.i === "string" && !Number.isNaN(Date.parse(c.c))) {
-      if (kind === "h" || (typeof c.d === "string" && !Number.isNaN(Date.parse(c.d)))) return c;
-    }
+    const valid = c.k === kind && isTimestamp(c.c) && typeof c.i === "string" && CURSOR_ID_RE.test(c.i) && (kind === "h" || isTimestamp(c.d));
+    if (valid) return c;
   } catch {
     // fall through to the refusal below
   }
   throw new Invalid("The cursor is not one this listing handed out.", [{ path: "cursor", message: "invalid cursor" }], "invalid_cursor");
 }
 
-// Raw SQL fragments get no column type from Drizzle, so timestamps travel as typed ISO strings.
-const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-
-/** Still approvable at `now`: not past cutoff, nor past due_at when the rule rejects on timeout. */
-function stillPending(now: Date): SQL {
-  return sql`${jobs.expiresAt} > ${at(now)} and not (${jobs.onTimeout} = 'reject' and ${jobs.dueAt} <= ${at(now)})`;
-}
 
 /** Only what this caller may still vote on (the SQL twin of `canAct`). */
 function actionableFor(ctx: Ctx): SQL {
@@ -63,7 +65,7 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
   let rows;
   if (!input.include_resolved) {
     // Most urgent first: due_at, then created_at, then id as the tie-breaker the cursor needs.
-    where.push(eq(jobs.state, "APPROVAL"), stillPending(now));
+    where.push(stillPendingSql(now));
     if (input.actionable) where.push(actionableFor(ctx));
     if (input.cursor) {
       const c = decode(input.cursor, "p");
@@ -77,8 +79,8 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
       .limit(input.limit + 1);
   } else {
     // History and pending together: every job that needed people, newest first.
-    where.push(eq(jobs.decision, "require_approval"));
-    if (input.actionable) where.push(eq(jobs.state, "APPROVAL"), stillPending(now), actionableFor(ctx));
+    where.push(eq(jobs.gated, true));
+    if (input.actionable) where.push(stillPendingSql(now), actionableFor(ctx));
     if (input.cursor) {
       const c = decode(input.cursor, "h");
       where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${at(new Date(c.c))}, ${c.i})`);

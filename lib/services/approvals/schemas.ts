@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RiskTag, Topic, plainText } from "@/lib/services/jobs/schemas";
+import { RiskTag, Topic, plainLine, plainText, queryInt } from "@/lib/services/jobs/schemas";
 
 export const ResolveBody = z
   .object({
@@ -7,7 +7,7 @@ export const ResolveBody = z
     reason: z
       .string()
       .transform((s) => s.trim())
-      .pipe(plainText(1000).min(1, { message: "a reason is required" })),
+      .pipe(plainLine(1000).min(1, { message: "a reason is required" })),
     note: plainText(4000).optional(),
     job_hash: z.string().max(128).optional(),
     policy_snapshot: z.string().max(300).optional(),
@@ -24,7 +24,7 @@ export const QueueQuery = z
     risk_tag: RiskTag.optional(),
     rule_id: z.string().min(1).max(200).optional(),
     actionable: bool.default(false),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    limit: queryInt(1, 200).default(50),
     cursor: z.string().max(500).optional(),
   })
   .strict();

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
+import { queryInt } from "@/lib/services/jobs/schemas";
 
 export const AuditQuery = z
   .object({
@@ -10,8 +11,8 @@ export const AuditQuery = z
     actor: z.string().max(400).optional(),
     since: z.iso.datetime({ offset: true }).optional(),
     until: z.iso.datetime({ offset: true }).optional(),
-    cursor: z.coerce.number().int().min(0).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: queryInt(0, 999_999_999).optional(),
+    limit: queryInt(1, 1000).default(100),
   })
   .strict();
 export type AuditQuery = z.infer<typeof AuditQuery>;

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/services/context";
 import { auditEvents, auditHeads } from "@/lib/db/schema";
 import { GENESIS_HASH, chainHash } from "./chain";
@@ -15,8 +16,15 @@ const BATCH = 2000;
 
 /** Recompute the tenant's chain from the first event and name the first link that does not hold. */
 export async function verifyChain({ ctx }: { ctx: Ctx }): Promise<VerifyResult> {
-  const tenant = ctx.principal.tenantId;
-  const [head] = await ctx.db.select().from(auditHeads).where(eq(auditHeads.tenantId, tenant));
+  // One snapshot for the head and every page: writers appending meanwhile cannot look like a break.
+  return ctx.db.transaction((tx) => verifyIn(tx, ctx.principal.tenantId), {
+    isolationLevel: "repeatable read",
+    accessMode: "read only",
+  });
+}
+
+async function verifyIn(db: Db, tenant: string): Promise<VerifyResult> {
+  const [head] = await db.select().from(auditHeads).where(eq(auditHeads.tenantId, tenant));
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
@@ -29,7 +37,7 @@ export async function verifyChain({ ctx }: { ctx: Ctx }): Promise<VerifyResult> 
   });
 
   for (;;) {
-    const rows = await ctx.db
+    const rows = await db
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.tenantId, tenant), gt(auditEvents.seq, expectedSeq - 1)))

@@ -38,11 +38,9 @@ export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
       note: v.note,
       created_at: v.createdAt.toISOString(),
     })),
-    resolution: {
-      resolution: item.resolution,
-      resolved_by: item.resolved_by,
-      resolved_comment: item.resolved_comment,
-      resolved_at: item.resolved_at,
-    },
+    resolution: item.resolution,
+    resolved_by: item.resolved_by,
+    resolved_comment: item.resolved_comment,
+    resolved_at: item.resolved_at,
   };
 }

@@ -1,5 +1,5 @@
 import type { JobRow } from "@/lib/db/schema";
-import { actorOf, type Ctx } from "@/lib/services/context";
+import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict, Forbidden } from "@/lib/services/errors";
 import { loadItem } from "./find";
 import { withLockedJob } from "./locked";
@@ -66,7 +66,7 @@ export async function completeJob({ ctx, id, input }: { ctx: Ctx; id: string; in
 export async function cancelJob({ ctx, id, reason }: { ctx: Ctx; id: string; reason?: string }) {
   const actor = actorOf(ctx.principal);
   const row = await withLockedJob(ctx, id, async (tx, job) => {
-    if (job.requestedBy !== actor && ctx.principal.kind !== "admin") {
+    if (job.principalKey !== principalKey(ctx.principal) && ctx.principal.kind !== "admin") {
       throw new Forbidden("not_submitter", "Only the principal that submitted the job may cancel it.");
     }
     if (job.state !== "APPROVAL") {

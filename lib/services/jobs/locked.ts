@@ -1,24 +1,33 @@
+import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import type { JobRow } from "@/lib/db/schema";
+import { tenants, type JobRow } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
 import { lockJob } from "./find";
-import { expireLapsed, isLapsed } from "./state";
+import { escalateDue, expireLapsed, isLapsed, isEscalationDue } from "./state";
 
 const LAPSED = Symbol("lapsed");
 
 /**
  * Run `fn` on the row-locked job inside one transaction; whatever `fn` throws rolls it all back.
- * A pending job found past its deadline is expired first, and that expiry is committed even though
- * the request itself then fails with `expired`: the deadline is a fact, not part of the request.
+ *
+ * Lock order, the same everywhere: tenant row (key share) → job row → voter's user row → audit head.
+ * A policy activation holds the tenant row for update while it re-decides pending jobs, so taking the
+ * tenant first means a write waits for the activation instead of deadlocking with it.
+ *
+ * Time is applied first: a job past due_at with `on_timeout: escalate` is marked escalated (and that
+ * is audited) before `fn` sees it; a job past its deadline is expired and that expiry is committed even
+ * though the request itself then fails with `expired`: the deadline is a fact, not part of the request.
  */
 export async function withLockedJob<T>(ctx: Ctx, id: string, fn: (tx: Db, job: JobRow) => Promise<T>): Promise<T> {
   const outcome = await ctx.db.transaction(async (tx) => {
-    const job = await lockJob(tx, ctx.principal.tenantId, id);
+    await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, ctx.principal.tenantId)).for("key share");
+    let job = await lockJob(tx, ctx.principal.tenantId, id);
     if (isLapsed(job, ctx.now)) {
       await expireLapsed(tx, job, ctx.now);
       return LAPSED;
     }
+    if (isEscalationDue(job, ctx.now)) job = await escalateDue(tx, job, ctx.now);
     return fn(tx, job);
   });
   if (outcome === LAPSED) throw new Conflict("expired", "The job expired before this request arrived.");

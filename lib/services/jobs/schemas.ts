@@ -3,8 +3,9 @@ import { z } from "zod";
 export const TOPIC_RE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 export const TAG_RE = /^[a-z0-9_-]+$/;
 // Control characters other than tab and newline never belong in text a reviewer reads.
-const NO_CONTROL_RE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-const NO_CONTROL_LINE_RE = /^[^\u0000-\u001f\u007f]*$/;
+// C0 and C1 controls; text may keep tab and newline, a single line keeps neither.
+const NO_CONTROL_RE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
+const NO_CONTROL_LINE_RE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
 export const plainLine = (max: number) =>
@@ -47,9 +48,15 @@ export const IdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/,
 
 export const JobId = z.string().min(1).max(100);
 
-export const WaitQuery = z
-  .object({ wait: z.coerce.number().min(0).max(55).optional() })
-  .strict();
+/** A query-string integer: plain decimal digits only (no 0x10, 1e2 or 1.5), within bounds. */
+export const queryInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, "a whole number")
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
+export const WaitQuery = z.object({ wait: queryInt(0, 55).optional() }).strict();
 
 export const ClaimBody = z
   .object({

@@ -21,9 +21,20 @@ export function isLapsed(job: JobRow, now: Date): boolean {
   return deadline !== null && deadline.getTime() <= now.getTime();
 }
 
+/** Past due_at with `on_timeout: escalate`, still pending, not yet marked: a write will mark it. */
+export function isEscalationDue(job: JobRow, now: Date): boolean {
+  return (
+    !job.escalated &&
+    job.state === "APPROVAL" &&
+    job.onTimeout === "escalate" &&
+    !!job.dueAt &&
+    job.dueAt.getTime() <= now.getTime()
+  );
+}
+
+/** Escalated as stored, or due to be (reads show it before any sweeper or write has marked it). */
 export function isEscalated(job: JobRow, now: Date): boolean {
-  if (job.escalated) return true;
-  return job.state === "APPROVAL" && job.onTimeout === "escalate" && !!job.dueAt && job.dueAt.getTime() <= now.getTime();
+  return job.escalated || isEscalationDue(job, now);
 }
 
 /** The job as it stands at `now`, with a lapsed deadline applied (reads never write). */
@@ -83,4 +94,23 @@ export async function expireLapsed(tx: Db, job: JobRow, now: Date): Promise<JobR
   });
   await notifyJobChanged(tx, job.tenantId, job.id, "EXPIRED");
   return row ?? view;
+}
+
+/** Persist an escalation that came due: `escalate_to` roles may now vote too. Audited in the caller's transaction. */
+export async function escalateDue(tx: Db, job: JobRow, now: Date): Promise<JobRow> {
+  const [row] = await tx
+    .update(jobs)
+    .set({ escalated: true, eligibleRoles: eligibleRoles(job.requirements, true), updatedAt: now })
+    .where(and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id)))
+    .returning();
+  await appendAudit(tx, {
+    tenantId: job.tenantId,
+    type: "job.escalated",
+    actor: SLA_ACTOR,
+    jobId: job.id,
+    data: { due_at: job.dueAt?.toISOString() ?? null, escalate_to: job.escalateTo },
+    at: now,
+  });
+  await notifyJobChanged(tx, job.tenantId, job.id, job.state);
+  return row ?? job;
 }

@@ -5,7 +5,7 @@ import { evaluate } from "@/lib/policy/evaluate";
 import { canonicalJson, jobHash, sha256Hex } from "@/lib/policy/snapshot";
 import type { Evaluation } from "@/lib/policy/types";
 import { appendAudit } from "@/lib/services/audit/chain";
-import { actorOf, type Ctx } from "@/lib/services/context";
+import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
 import { notifyJobChanged } from "@/lib/services/events";
 import { activePolicy } from "@/lib/services/policy/active";
@@ -72,11 +72,13 @@ function jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId,
     callbackUrl: input.callback_url ?? null,
     onBehalfOf: input.on_behalf_of ?? null,
     requestedBy: actorOf(principal),
+    principalKey: principalKey(principal),
     submitterEmail: principal.kind === "agent" ? principal.ownerEmail : principal.kind === "user" ? principal.email : null,
     tokenId: principal.tokenId,
     jobHash: jobHash({ topic: input.topic, risk_tags: riskTags, payload: input.payload }),
     policySnapshot: snapshotId,
     decision: evaluation.decision,
+    gated,
     policyRuleId: evaluation.rule_id,
     policyReason: evaluation.reason,
     matchedRules: evaluation.matched_rules,
@@ -131,7 +133,7 @@ export async function submitJob({
     const [existing] = await db
       .select()
       .from(jobs)
-      .where(and(eq(jobs.tenantId, tenantId), eq(jobs.requestedBy, requestedBy), eq(jobs.idempotencyKey, idempotencyKey)));
+      .where(and(eq(jobs.tenantId, tenantId), eq(jobs.principalKey, principalKey(principal)), eq(jobs.idempotencyKey, idempotencyKey)));
     if (!existing) return null;
     if (existing.requestHash !== requestHash) {
       throw new Conflict("idempotency_key_reused", "This Idempotency-Key was already used with a different body.");
@@ -152,11 +154,11 @@ export async function submitJob({
       evaluation = failClosed(input.topic, err);
     }
     const row = jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation });
-    // The unique (tenant, requester, key) index settles racing retries: the loser inserts nothing.
+    // The unique (tenant, submitter, key) index settles racing retries: the loser inserts nothing.
     const [job] = await tx
       .insert(jobs)
       .values(row)
-      .onConflictDoNothing({ target: [jobs.tenantId, jobs.requestedBy, jobs.idempotencyKey] })
+      .onConflictDoNothing({ target: [jobs.tenantId, jobs.principalKey, jobs.idempotencyKey] })
       .returning();
     if (!job) return null;
     await tx.insert(decisions).values({

@@ -1,7 +1,8 @@
-import { and, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { jobs, votes } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
+import { at, deadlineSql, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
 
 export const MetricsQuery = z
   .object({
@@ -12,7 +13,6 @@ export const MetricsQuery = z
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
 const WINDOW_MS = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
-const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 /** The grouping key; `tier` is single or dual approval, after the guide's risk tiers. */
 function groupKey(by: MetricsQuery["group_by"]): SQL<string> {
@@ -24,7 +24,7 @@ function groupKey(by: MetricsQuery["group_by"]): SQL<string> {
     case "topic":
       return sql<string>`${jobs.topic}`;
     case "approver":
-      return sql<string>`coalesce(${jobs.resolvedBy}, 'unknown')`;
+      return sql<string>`coalesce(${jobs.resolvedBy}, 'system:sla')`;
     case "tier":
       return sql<string>`case when exists (select 1 from jsonb_array_elements(${jobs.requirements}) r where (r->>'count')::int >= 2) then 'dual_approval' else 'single_approval' end`;
   }
@@ -44,13 +44,15 @@ export async function decisionMetrics({ ctx, input }: { ctx: Ctx; input: Metrics
   const tenantId = ctx.principal.tenantId;
   const since = new Date(ctx.now.getTime() - WINDOW_MS[input.window]);
   const key = groupKey(input.group_by);
+  // Resolved in the window, or pending in the table but past a deadline that fell in the window:
+  // such a job is EXPIRED for every reader, swept or not.
+  const lapsed = and(lapsedSql(ctx.now), sql`${deadlineSql} >= ${at(since)}`);
   const inWindow = and(
     eq(jobs.tenantId, tenantId),
-    eq(jobs.decision, "require_approval"),
-    inArray(jobs.resolution, ["approved", "rejected", "expired"]),
-    gte(jobs.resolvedAt, since),
+    eq(jobs.gated, true),
+    or(and(inArray(jobs.resolution, ["approved", "rejected", "expired"]), gte(jobs.resolvedAt, since)), lapsed),
   );
-
+  const expired = sql`(${jobs.resolution} = 'expired' or ${lapsed})`;
   const [groups, reasons, [queue]] = await Promise.all([
     ctx.db
       .select({
@@ -58,8 +60,8 @@ export async function decisionMetrics({ ctx, input }: { ctx: Ctx; input: Metrics
         decided: count(),
         approved: count(sql`${jobs.resolution} = 'approved'`),
         rejected: count(sql`${jobs.resolution} = 'rejected'`),
-        expired: count(sql`${jobs.resolution} = 'expired'`),
-        breached: count(sql`${jobs.resolution} = 'expired' or ${jobs.resolvedAt} > ${jobs.dueAt}`),
+        expired: count(expired),
+        breached: count(sql`${expired} or ${jobs.resolvedAt} > ${jobs.dueAt}`),
         p50: pct(0.5),
         p90: pct(0.9),
         p99: pct(0.99),
@@ -82,11 +84,7 @@ export async function decisionMetrics({ ctx, input }: { ctx: Ctx; input: Metrics
       })
       .from(jobs)
       .where(
-        and(
-          eq(jobs.tenantId, tenantId),
-          eq(jobs.state, "APPROVAL"),
-          sql`${jobs.expiresAt} > ${at(ctx.now)} and not (${jobs.onTimeout} = 'reject' and ${jobs.dueAt} <= ${at(ctx.now)})`,
-        ),
+        and(eq(jobs.tenantId, tenantId), stillPendingSql(ctx.now)),
       ),
   ]);
 

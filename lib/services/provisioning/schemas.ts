@@ -28,7 +28,8 @@ export const UpdateUserBody = z
     password: Password.optional(),
     disabled: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: "name at least one field to change" });
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 
 /** Scopes that would let an agent approve, or arrange approval of, its own work. */

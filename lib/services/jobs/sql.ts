@@ -1,0 +1,18 @@
+import { sql, type SQL } from "drizzle-orm";
+import { jobs } from "@/lib/db/schema";
+
+// Raw SQL fragments get no column type from Drizzle, so timestamps travel as typed ISO strings.
+export const at = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
+
+/** The SQL twin of `deadlineOf`: due_at when the rule rejects on timeout (and it comes first), else expires_at. */
+export const deadlineSql = sql`(case when ${jobs.onTimeout} = 'reject' and ${jobs.dueAt} < ${jobs.expiresAt} then ${jobs.dueAt} else ${jobs.expiresAt} end)`;
+
+/** Pending and still approvable at `now` (the SQL twin of `!isLapsed`). */
+export function stillPendingSql(now: Date): SQL {
+  return sql`(${jobs.state} = 'APPROVAL' and ${jobs.expiresAt} > ${at(now)} and not (${jobs.onTimeout} = 'reject' and ${jobs.dueAt} <= ${at(now)}))`;
+}
+
+/** Pending in the table but past its deadline at `now`: EXPIRED for every reader. */
+export function lapsedSql(now: Date): SQL {
+  return sql`(${jobs.state} = 'APPROVAL' and ${deadlineSql} <= ${at(now)})`;
+}
