@@ -1,4 +1,19 @@
 import { z } from "zod";
+import {
+  ActivePolicy,
+  Activation,
+  AuditPage,
+  DecisionMetrics,
+  JobDecisions,
+  MintedToken,
+  QueuePage,
+  ResolveResult,
+  RevokedToken,
+  SnapshotList,
+  Tenant,
+  User,
+  VerifyResult,
+} from "./responses";
 import { QueueQuery, ResolveBody } from "@/lib/services/approvals/schemas";
 import { AuditQuery } from "@/lib/services/audit/list";
 import { SCOPES } from "@/lib/services/context";
@@ -7,6 +22,7 @@ import {
   ClaimBody,
   CompleteBody,
   ExecutionGrant,
+  IdempotencyKey,
   JobItem,
   SubmitJobBody,
   WaitQuery,
@@ -23,41 +39,45 @@ interface Operation {
   summary: string;
   scopes: string[];
   body?: Schema | "yaml";
+  bodyOptional?: boolean;
+  headers?: { name: string; description: string; schema: Schema }[];
   query?: z.ZodObject;
   response?: Schema;
   status?: number;
+  /** Other success answers, e.g. the 200 of an idempotent replay next to the 201 of a creation. */
+  also?: Record<string, string>;
   errors: string[];
 }
 
 const jsonSchema = (s: Schema, io: "input" | "output") =>
   z.toJSONSchema(s, { target: "draft-2020-12", io, unrepresentable: "any" });
 
-const QueuePage = z.object({ items: z.array(JobItem), next_cursor: z.string().nullable() });
+const RESOLVE_ERRORS = ["not_found", "self_approval", "role_required", "agent_cannot_resolve", "already_resolved", "already_voted", "stale_request", "stale_snapshot", "expired", "validation_failed"];
 
 /** The route table: the same zod schemas the handlers parse with, so the document cannot drift. */
 export const OPERATIONS: Operation[] = [
-  { method: "post", path: "/jobs", summary: "Submit a proposed action; the policy decides at once", scopes: ["jobs:submit"], body: SubmitJobBody, response: JobItem, status: 201, errors: ["validation_failed", "invalid_json", "payload_too_large", "idempotency_key_reused"] },
+  { method: "post", path: "/jobs", summary: "Submit a proposed action; the policy decides at once", scopes: ["jobs:submit"], body: SubmitJobBody, headers: [{ name: "Idempotency-Key", description: "Same key and same body returns the first job (200); same key and another body is 409 idempotency_key_reused.", schema: IdempotencyKey }], response: JobItem, status: 201, also: { "200": "Replay of an Idempotency-Key: the first job" }, errors: ["validation_failed", "invalid_json", "payload_too_large", "idempotency_key_reused"] },
   { method: "get", path: "/jobs/{id}", summary: "The job; ?wait=N holds until it leaves APPROVAL (N ≤ 55)", scopes: ["jobs:read"], query: WaitQuery, response: JobItem, errors: ["not_found"] },
-  { method: "get", path: "/jobs/{id}/decisions", summary: "Decision log and approval log", scopes: ["jobs:read", "approvals:read"], errors: ["not_found"] },
+  { method: "get", path: "/jobs/{id}/decisions", summary: "Decision log (why the policy gated) and approval log (who decided)", scopes: ["jobs:read", "approvals:read"], response: JobDecisions, errors: ["not_found"] },
   { method: "post", path: "/jobs/{id}/claim", summary: "Claim the execution grant of an APPROVED job, once", scopes: ["jobs:execute"], body: ClaimBody, response: ExecutionGrant, errors: ["not_found", "stale_request", "stale_snapshot", "already_claimed", "not_approved", "expired"] },
   { method: "post", path: "/jobs/{id}/complete", summary: "Report the outcome of a RUNNING job", scopes: ["jobs:execute"], body: CompleteBody, response: JobItem, errors: ["not_found", "not_running"] },
-  { method: "post", path: "/jobs/{id}/cancel", summary: "Withdraw a job still in APPROVAL", scopes: ["jobs:submit"], body: CancelBody, response: JobItem, errors: ["not_found", "not_submitter", "already_resolved", "expired"] },
+  { method: "post", path: "/jobs/{id}/cancel", summary: "The submitter withdraws a job still in APPROVAL", scopes: ["jobs:submit"], body: CancelBody, bodyOptional: true, response: JobItem, errors: ["not_found", "not_submitter", "already_resolved", "expired"] },
   { method: "get", path: "/approvals", summary: "The approval queue, most urgent first", scopes: ["approvals:read"], query: QueueQuery, response: QueuePage, errors: ["validation_failed", "invalid_cursor"] },
-  { method: "get", path: "/approvals/stream", summary: "Server-sent events (`queue`: {job_id, state}) when the queue changes", scopes: ["approvals:read"], errors: [] },
-  { method: "post", path: "/approvals/{id}/approve", summary: "Approve (counts toward every requirement the voter qualifies for)", scopes: ["approvals:resolve"], body: ResolveBody, response: JobItem, errors: ["not_found", "self_approval", "role_required", "agent_cannot_resolve", "already_resolved", "already_voted", "stale_request", "stale_snapshot", "expired", "validation_failed"] },
-  { method: "post", path: "/approvals/{id}/reject", summary: "Reject: one qualified reject ends it", scopes: ["approvals:resolve"], body: ResolveBody, response: JobItem, errors: ["not_found", "self_approval", "role_required", "agent_cannot_resolve", "already_resolved", "already_voted", "stale_request", "stale_snapshot", "expired", "validation_failed"] },
-  { method: "get", path: "/policy", summary: "The active policy snapshot with its YAML", scopes: ["policy:read"], errors: [] },
-  { method: "put", path: "/policy", summary: "Upload a new policy (application/yaml)", scopes: ["policy:write"], body: "yaml", errors: ["invalid_policy", "unsupported_media_type", "payload_too_large"] },
-  { method: "get", path: "/policy/snapshots", summary: "Policy history", scopes: ["policy:read"], errors: [] },
-  { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
-  { method: "get", path: "/metrics/decisions", summary: "Time-to-decision percentiles, outcomes, SLA breaches, rejection reasons, queue depth", scopes: ["metrics:read"], query: MetricsQuery, errors: ["validation_failed"] },
-  { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, errors: ["validation_failed"] },
-  { method: "get", path: "/audit/verify", summary: "Recompute the tenant's hash chain", scopes: ["audit:read"], errors: [] },
-  { method: "post", path: "/admin/tenants", summary: "Create a tenant (installation admin only)", scopes: ["admin"], body: CreateTenantBody, status: 201, errors: ["installation_admin_required", "already_exists"] },
-  { method: "post", path: "/admin/users", summary: "Create a user", scopes: ["admin"], body: CreateUserBody, status: 201, errors: ["already_exists", "tenant_forbidden"] },
-  { method: "patch", path: "/admin/users/{id}", summary: "Change a user's roles, name, password or disabled flag", scopes: ["admin"], body: UpdateUserBody, errors: ["not_found"] },
-  { method: "post", path: "/admin/tokens", summary: "Mint a token (the secret is shown once)", scopes: ["admin"], body: CreateTokenBody, status: 201, errors: ["tenant_forbidden", "validation_failed"] },
-  { method: "delete", path: "/admin/tokens/{id}", summary: "Revoke a token", scopes: ["admin"], errors: ["not_found"] },
+  { method: "get", path: "/approvals/stream", summary: "Server-sent events (`queue`: {job_id, state}) whenever a job enters or leaves the queue", scopes: ["approvals:read"], errors: [] },
+  { method: "post", path: "/approvals/{job_id}/approve", summary: "Approve: counts toward every requirement the voter qualifies for", scopes: ["approvals:resolve"], body: ResolveBody, response: ResolveResult, errors: RESOLVE_ERRORS },
+  { method: "post", path: "/approvals/{job_id}/reject", summary: "Reject: one qualified reject ends it", scopes: ["approvals:resolve"], body: ResolveBody, response: ResolveResult, errors: RESOLVE_ERRORS },
+  { method: "get", path: "/policy", summary: "The active policy snapshot with its YAML", scopes: ["policy:read"], response: ActivePolicy, errors: [] },
+  { method: "put", path: "/policy", summary: "Upload a new policy (application/yaml); re-decides pending jobs", scopes: ["policy:write"], body: "yaml", response: Activation, errors: ["invalid_policy", "unsupported_media_type", "payload_too_large"] },
+  { method: "get", path: "/policy/snapshots", summary: "Policy history", scopes: ["policy:read"], response: SnapshotList, errors: [] },
+  { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide, for one job or the last days' jobs", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
+  { method: "get", path: "/metrics/decisions", summary: "Time-to-decision percentiles, outcomes, SLA breaches, rejection reasons, queue depth", scopes: ["metrics:read"], query: MetricsQuery, response: DecisionMetrics, errors: ["validation_failed"] },
+  { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, response: AuditPage, errors: ["validation_failed"] },
+  { method: "get", path: "/audit/verify", summary: "Recompute the tenant's hash chain and name the first broken link", scopes: ["audit:read"], response: VerifyResult, errors: [] },
+  { method: "post", path: "/admin/tenants", summary: "Create a tenant (installation admin only)", scopes: ["admin"], body: CreateTenantBody, response: Tenant, status: 201, errors: ["installation_admin_required", "already_exists"] },
+  { method: "post", path: "/admin/users", summary: "Create a user", scopes: ["admin"], body: CreateUserBody, response: User, status: 201, errors: ["already_exists", "tenant_forbidden"] },
+  { method: "patch", path: "/admin/users/{id}", summary: "Change a user's roles, name, password or disabled flag", scopes: ["admin"], body: UpdateUserBody, response: User, errors: ["not_found"] },
+  { method: "post", path: "/admin/tokens", summary: "Mint a token (the secret is shown once)", scopes: ["admin"], body: CreateTokenBody, response: MintedToken, status: 201, errors: ["tenant_forbidden", "validation_failed"] },
+  { method: "delete", path: "/admin/tokens/{id}", summary: "Revoke a token", scopes: ["admin"], response: RevokedToken, errors: ["not_found"] },
 ];
 
 const Problem = {
@@ -88,23 +108,31 @@ function operation(op: Operation) {
         schema: jsonSchema(s as Schema, "input"),
       }))
     : [];
+  const headerParams = (op.headers ?? []).map((h) => ({
+    name: h.name,
+    in: "header",
+    required: false,
+    description: h.description,
+    schema: jsonSchema(h.schema, "input"),
+  }));
   const requestBody =
     op.body === "yaml"
       ? { required: true, content: { "application/yaml": { schema: { type: "string" } } } }
       : op.body
-        ? { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } }
+        ? { required: !op.bodyOptional, content: { "application/json": { schema: jsonSchema(op.body, "input") } } }
         : undefined;
+  const success = {
+    content: { "application/json": { schema: op.response ? jsonSchema(op.response, "output") : { type: "object" } } },
+  };
   return {
     summary: op.summary,
     description: `Scopes: ${op.scopes.join(" or ")}. Error codes: ${["unauthenticated", "insufficient_scope", ...op.errors].join(", ")}.`,
     security: [{ bearer: op.scopes }],
-    parameters: [...pathParams, ...queryParams],
+    parameters: [...pathParams, ...queryParams, ...headerParams],
     ...(requestBody ? { requestBody } : {}),
     responses: {
-      [String(op.status ?? 200)]: {
-        description: "Success",
-        content: { "application/json": { schema: op.response ? jsonSchema(op.response, "output") : { type: "object" } } },
-      },
+      [String(op.status ?? 200)]: { description: "Success", ...success },
+      ...Object.fromEntries(Object.entries(op.also ?? {}).map(([status, description]) => [status, { description, ...success }])),
       default: { description: "RFC 9457 problem", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
     },
   };

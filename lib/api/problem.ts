@@ -52,3 +52,9 @@ export function toProblem(err: unknown): Response {
   console.error("[countersign] unhandled error", err);
   return problem(500, "internal_error", "Internal error", "Something failed on our side; nothing was stored.");
 }
+
+/** For the methods a route does not serve: 405 as problem+json, naming the ones it does. */
+export function methodNotAllowed(allow: string) {
+  return (): Response =>
+    problem(405, "method_not_allowed", "Method not allowed", `This route answers ${allow}.`, undefined, { allow });
+}

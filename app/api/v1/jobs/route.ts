@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/problem";
 import { readJson } from "@/lib/api/body";
 import { json, apiRoute } from "@/lib/api/route";
 import { Invalid } from "@/lib/services/errors";
@@ -14,3 +15,6 @@ export const POST = apiRoute(["jobs:submit"], async ({ req, ctx }) => {
   const { item, created } = await submitJob({ ctx, input, idempotencyKey: key ? key.data : null });
   return json(item, created ? 201 : 200, { location: `/api/v1/jobs/${item.job.id}` });
 });
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/problem";
 import { readText } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/route";
 import { UnsupportedMediaType } from "@/lib/services/errors";
@@ -11,3 +12,6 @@ export const PUT = apiRoute(["policy:write"], async ({ req, ctx }) => {
   if (!YAML_TYPES.test(req.headers.get("content-type") ?? "")) throw new UnsupportedMediaType("application/yaml");
   return putPolicy({ ctx, yaml: await readText(req) });
 });
+
+const notAllowed = methodNotAllowed("GET, PUT");
+export { notAllowed as POST, notAllowed as PATCH, notAllowed as DELETE };

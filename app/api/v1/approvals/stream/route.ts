@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/problem";
 import { apiRoute } from "@/lib/api/route";
 import { queueStream } from "@/lib/services/approvals/stream";
 
@@ -9,3 +10,6 @@ export const GET = apiRoute(["approvals:read"], async ({ req, ctx }) => {
     headers: { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" },
   });
 });
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/problem";
 import { parseQuery } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/route";
 import { getJob } from "@/lib/services/jobs/get";
@@ -7,3 +8,6 @@ export const GET = apiRoute<{ id: string }>(["jobs:read"], async ({ req, ctx, pa
   const { wait } = parseQuery(req, WaitQuery);
   return getJob({ ctx, id: params.id, waitSec: wait, signal: req.signal });
 });
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

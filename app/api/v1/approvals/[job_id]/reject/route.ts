@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/problem";
 import { readJson } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/route";
 import { assertMayResolve, resolveVote } from "@/lib/services/approvals/resolve";
@@ -9,3 +10,6 @@ export const POST = apiRoute<{ job_id: string }>([], async ({ req, ctx, params }
   assertMayResolve(ctx.principal);
   return resolveVote({ ctx, id: params.job_id, vote: "reject", input: await readJson(req, ResolveBody) });
 });
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/problem";
 import { readJson } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/route";
 import { cancelJob } from "@/lib/services/jobs/lifecycle";
@@ -7,3 +8,6 @@ export const POST = apiRoute<{ id: string }>(["jobs:submit"], async ({ req, ctx,
   const input = await readJson(req, CancelBody);
   return cancelJob({ ctx, id: params.id, reason: input.reason });
 });
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { JobItem } from "@/lib/services/jobs/schemas";
+
+/** Answer shapes for the OpenAPI document (request shapes come from the services' own schemas). */
+const ISO = z.string().describe("RFC 3339 timestamp");
+
+export const ResolveResult = JobItem.extend({
+  vote: z.object({ vote: z.enum(["approve", "reject"]), reason: z.string(), note: z.string().nullable() }),
+  missing: z.array(z.object({ rule_id: z.string(), roles: z.array(z.string()), needed: z.number() })),
+});
+
+export const QueuePage = z.object({ items: z.array(JobItem), next_cursor: z.string().nullable() });
+
+export const JobDecisions = z.object({
+  job: JobItem,
+  decisions: z.array(
+    z.object({
+      cause: z.enum(["submit", "policy_change"]),
+      policy_snapshot: z.string(),
+      decision: z.enum(["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "DENY"]),
+      rule_id: z.string(),
+      reason: z.string(),
+      matched_rules: z.array(z.object({ id: z.string(), decision: z.string(), reason: z.string().nullable() })),
+      requirements: z.array(z.object({ rule_id: z.string(), roles: z.array(z.string()), count: z.number() })),
+      constraints: z.object({}).passthrough().nullable(),
+      created_at: ISO,
+    }),
+  ),
+  votes: z.array(
+    z.object({ voter: z.string(), vote: z.enum(["approve", "reject"]), roles: z.array(z.string()), reason: z.string(), note: z.string().nullable(), created_at: ISO }),
+  ),
+  resolution: JobItem.shape.resolution,
+  resolved_by: z.string().nullable(),
+  resolved_comment: z.string().nullable(),
+  resolved_at: ISO.nullable(),
+});
+
+export const ActivePolicy = z.object({
+  snapshot_id: z.string(),
+  yaml: z.string(),
+  policy: z.object({}).passthrough(),
+  created_at: ISO,
+  created_by: z.string(),
+  activated_at: ISO.nullable(),
+  activated_by: z.string().nullable(),
+});
+
+export const Activation = z.object({ snapshot_id: z.string(), changed: z.boolean(), redecided: z.number() });
+
+export const SnapshotList = z.object({
+  active: z.string().nullable(),
+  items: z.array(
+    z.object({ snapshot_id: z.string(), active: z.boolean(), created_at: ISO, created_by: z.string(), last_activated_at: ISO.nullable(), activations: z.number() }),
+  ),
+});
+
+export const AuditPage = z.object({
+  items: z.array(
+    z.object({
+      seq: z.number(),
+      type: z.string(),
+      actor: z.string(),
+      job_id: z.string().nullable(),
+      data: z.object({}).passthrough(),
+      created_at: ISO,
+      prev_hash: z.string(),
+      hash: z.string(),
+    }),
+  ),
+  next_cursor: z.string().nullable(),
+});
+
+export const VerifyResult = z.object({
+  ok: z.boolean(),
+  tenant: z.string(),
+  checked: z.number(),
+  head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
+  first_broken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
+});
+
+const Percentiles = z.object({ p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() });
+export const DecisionMetrics = z.object({
+  window: z.enum(["24h", "7d", "30d"]),
+  group_by: z.string(),
+  since: ISO,
+  groups: z.array(
+    z.object({
+      key: z.string(),
+      decided: z.number(),
+      approved: z.number(),
+      rejected: z.number(),
+      expired: z.number(),
+      time_to_decision_sec: Percentiles,
+      sla_breaches: z.number(),
+      sla_breach_rate: z.number(),
+      rejection_reasons: z.array(z.object({ reason: z.string(), count: z.number() })),
+    }),
+  ),
+  queue: z.object({ depth: z.number(), oldest_pending_age_sec: z.number().nullable() }),
+});
+
+export const Tenant = z.object({ id: z.string(), name: z.string(), policy_snapshot: z.string(), created_at: ISO });
+export const User = z.object({ id: z.string(), tenant: z.string(), email: z.string(), name: z.string().nullable(), roles: z.array(z.string()), disabled: z.boolean() });
+export const MintedToken = z.object({
+  id: z.string(),
+  token: z.string().describe("the secret: shown once, stored only as SHA-256"),
+  tenant: z.string(),
+  kind: z.enum(["agent", "user"]),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  user_id: z.string().nullable(),
+  owner_email: z.string().nullable(),
+  expires_at: ISO.nullable(),
+});
+export const RevokedToken = z.object({ id: z.string(), revoked_at: ISO });
