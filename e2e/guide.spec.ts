@@ -67,6 +67,33 @@ test("errors are problem+json with a stable code, and unknown API paths too", as
   const missing = await request.get("/api/v1/nope");
   expect(missing.status()).toBe(404);
   expect((await missing.json()).code).toBe("not_found");
+  const undecodable = await request.get("/api/v1/jobs/%E0%A4%A");
+  expect(undecodable.status()).toBe(400);
+  expect((await undecodable.json()).code).toBe("invalid_path");
+  const wrongMethod = await request.delete("/api/v1/jobs");
+  expect(wrongMethod.status()).toBe(405);
+  expect(wrongMethod.headers()["allow"]).toBe("POST");
+});
+
+test("the queue stream announces a new job within a second", async ({ request, baseURL }) => {
+  const { reviewer, agent } = await provision(request);
+  const controller = new AbortController();
+  const res = await fetch(`${baseURL}/api/v1/approvals/stream`, { headers: auth(reviewer), signal: controller.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("text/event-stream");
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!text.includes("event: ready")) text += decoder.decode((await reader.read()).value);
+
+  const started = Date.now();
+  const job = await (
+    await request.post("/api/v1/jobs", { headers: auth(agent), data: { topic: "job.deploy.api", risk_tags: ["prod", "write"], payload: {} } })
+  ).json();
+  while (!text.includes(job.job.id)) text += decoder.decode((await reader.read()).value);
+  expect(Date.now() - started).toBeLessThan(1000);
+  expect(text).toContain(`"state":"APPROVAL"`);
+  controller.abort();
 });
 
 test("the home page and the OpenAPI document are served", async ({ page, request }) => {
@@ -74,5 +101,5 @@ test("the home page and the OpenAPI document are served", async ({ page, request
   await expect(page.getByRole("heading", { name: "Countersign" })).toBeVisible();
   const doc = await (await request.get("/api/v1/openapi.json")).json();
   expect(doc.openapi).toBe("3.1.0");
-  expect(Object.keys(doc.paths)).toContain("/approvals/{id}/approve");
+  expect(Object.keys(doc.paths)).toContain("/approvals/{job_id}/approve");
 });

@@ -252,12 +252,12 @@ describe("public routes", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(res.body.openapi).toBe("3.1.0");
-    for (const p of ["/jobs", "/jobs/{id}", "/jobs/{id}/claim", "/jobs/{id}/complete", "/jobs/{id}/cancel", "/jobs/{id}/decisions", "/approvals", "/approvals/{id}/approve", "/approvals/{id}/reject", "/audit", "/audit/verify", "/admin/tokens"]) {
+    for (const p of ["/jobs", "/jobs/{id}", "/jobs/{id}/claim", "/jobs/{id}/complete", "/jobs/{id}/cancel", "/jobs/{id}/decisions", "/approvals", "/approvals/{job_id}/approve", "/approvals/{job_id}/reject", "/audit", "/audit/verify", "/admin/tokens"]) {
       expect(res.body.paths, p).toHaveProperty([p]);
     }
     expect(res.body.paths["/jobs"]).toHaveProperty("post");
     expect(res.body.paths["/jobs/{id}/claim"]).toHaveProperty("post");
-    expect(res.body.paths["/approvals/{id}/approve"]).toHaveProperty("post");
+    expect(res.body.paths["/approvals/{job_id}/approve"]).toHaveProperty("post");
   });
 
   it("GET /api/health → 200", async () => {

@@ -70,7 +70,9 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     headers["content-type"] ??= "application/json";
   }
   const req = new Request(url, { method, headers, body });
-  const res = await handler(req, { params: Promise.resolve(params) });
+  // Like Next: a route without dynamic segments gets no params at all.
+  const context = Object.keys(params).length ? { params: Promise.resolve(params) } : ({} as { params: Promise<any> });
+  const res = await handler(req, context);
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -36,7 +36,8 @@ export function apiRoute<P extends Params = Params>(
       const now = new Date();
       const principal = await authenticate(db, req, now);
       if (scopes.length) requireScope(principal, ...scopes);
-      const params = await context.params;
+      // Routes without dynamic segments get no params object at all.
+      const params = ((await context?.params) ?? {}) as P;
       for (const value of Object.values(params)) {
         if (typeof value === "string" && !ID_RE.test(value)) throw new NotFound();
       }
