@@ -1,14 +1,15 @@
 CREATE TABLE "audit_events" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "audit_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"tenant_id" text NOT NULL,
-	"seq" bigint NOT NULL,
+	"xid" "xid8" DEFAULT pg_current_xact_id() NOT NULL,
 	"type" text NOT NULL,
 	"actor" text NOT NULL,
 	"job_id" text,
 	"data" jsonb NOT NULL,
 	"created_at" text NOT NULL,
-	"prev_hash" text NOT NULL,
-	"hash" text NOT NULL,
-	CONSTRAINT "audit_events_tenant_id_seq_pk" PRIMARY KEY("tenant_id","seq")
+	"seq" bigint,
+	"prev_hash" text,
+	"hash" text
 );
 --> statement-breakpoint
 CREATE TABLE "audit_heads" (
@@ -153,8 +154,11 @@ ALTER TABLE "tokens" ADD CONSTRAINT "tokens_user_id_users_id_fk" FOREIGN KEY ("u
 ALTER TABLE "users" ADD CONSTRAINT "users_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "votes" ADD CONSTRAINT "votes_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "votes" ADD CONSTRAINT "votes_job_id_jobs_id_fk" FOREIGN KEY ("job_id") REFERENCES "public"."jobs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "audit_events_tenant_seq_uq" ON "audit_events" USING btree ("tenant_id","seq");--> statement-breakpoint
+CREATE INDEX "audit_events_tenant_id_idx" ON "audit_events" USING btree ("tenant_id","id");--> statement-breakpoint
 CREATE INDEX "audit_events_job_idx" ON "audit_events" USING btree ("tenant_id","job_id");--> statement-breakpoint
 CREATE INDEX "audit_events_type_idx" ON "audit_events" USING btree ("tenant_id","type");--> statement-breakpoint
+CREATE INDEX "audit_events_unsealed_idx" ON "audit_events" USING btree ("tenant_id","id") WHERE "audit_events"."hash" is null;--> statement-breakpoint
 CREATE INDEX "decisions_job_idx" ON "decisions" USING btree ("job_id");--> statement-breakpoint
 CREATE INDEX "jobs_queue_idx" ON "jobs" USING btree ("tenant_id","due_at","created_at","id") WHERE "jobs"."state" = 'APPROVAL';--> statement-breakpoint
 CREATE INDEX "jobs_history_idx" ON "jobs" USING btree ("tenant_id","created_at","id") WHERE "jobs"."gated";--> statement-breakpoint

@@ -57,14 +57,15 @@ export const SnapshotList = z.object({
 export const AuditPage = z.object({
   items: z.array(
     z.object({
-      seq: z.number(),
+      id: z.number(),
+      seq: z.number().nullable().describe("place in the tenant's chain; null until sealed"),
       type: z.string(),
       actor: z.string(),
       job_id: z.string().nullable(),
       data: z.object({}).passthrough(),
       created_at: ISO,
-      prev_hash: z.string(),
-      hash: z.string(),
+      prev_hash: z.string().nullable(),
+      hash: z.string().nullable(),
     }),
   ),
   next_cursor: z.string().nullable(),
@@ -76,6 +77,7 @@ export const VerifyResult = z.object({
   checked: z.number(),
   head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
   first_broken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
+  pending: z.number().describe("events committed but not yet sealable"),
 });
 
 const Percentiles = z.object({ p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() });

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  customType,
   boolean,
   index,
   jsonb,
   pgTable,
-  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -203,27 +203,40 @@ export const votes = pgTable(
   (t) => [uniqueIndex("votes_job_user_uq").on(t.jobId, t.userId), index("votes_tenant_user_idx").on(t.tenantId, t.userId)],
 );
 
+/** PostgreSQL's 64-bit transaction id: orders events by the transaction that wrote them. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
+
+/**
+ * The audit log. A state change inserts its event in its own transaction (no lock, so writers never
+ * queue on the chain); a sealer then chains events in order after commit: it assigns `seq`,
+ * `prev_hash` and `hash` to events whose transactions have all finished. Triggers allow exactly that
+ * one update (sealing an unsealed row) and refuse every other UPDATE, DELETE and TRUNCATE.
+ */
 export const auditEvents = pgTable(
   "audit_events",
   {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     tenantId: text("tenant_id").notNull(),
-    seq: bigint("seq", { mode: "number" }).notNull(),
+    xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
     type: text("type").notNull(),
     actor: text("actor").notNull(),
     jobId: text("job_id"),
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
     createdAt: text("created_at").notNull(),
-    prevHash: text("prev_hash").notNull(),
-    hash: text("hash").notNull(),
+    seq: bigint("seq", { mode: "number" }),
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.seq] }),
+    uniqueIndex("audit_events_tenant_seq_uq").on(t.tenantId, t.seq),
+    index("audit_events_tenant_id_idx").on(t.tenantId, t.id),
     index("audit_events_job_idx").on(t.tenantId, t.jobId),
     index("audit_events_type_idx").on(t.tenantId, t.type),
+    index("audit_events_unsealed_idx").on(t.tenantId, t.id).where(sql`${t.hash} is null`),
   ],
 );
 
-/** The head of each tenant's audit chain; locking this row orders writers so the chain never forks. */
+/** The sealed end of each tenant's chain; sealers lock it, so two never fork the chain. */
 export const auditHeads = pgTable("audit_heads", {
   tenantId: text("tenant_id").primaryKey(),
   seq: bigint("seq", { mode: "number" }).notNull(),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { auditEvents } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { queryInt } from "@/lib/services/jobs/schemas";
+import { sealTenant } from "./seal";
 
 export const AuditQuery = z
   .object({
@@ -11,30 +12,36 @@ export const AuditQuery = z
     actor: z.string().max(400).optional(),
     since: z.iso.datetime({ offset: true }).optional(),
     until: z.iso.datetime({ offset: true }).optional(),
-    cursor: queryInt(0, 999_999_999).optional(),
+    cursor: z.string().regex(/^\d{1,18}$/, "a cursor handed out by this listing").transform(Number).optional(),
     limit: queryInt(1, 1000).default(100),
   })
   .strict();
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
-/** The tenant's events in chain order; the cursor is the last seq seen. */
+/**
+ * The tenant's events in the order they were written (sealed ones carry their place in the chain);
+ * the cursor is the last event id seen. Committed events are sealed first, so an answer shows them
+ * chained unless an older transaction is still running.
+ */
 export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery }) {
+  await sealTenant(ctx.db, ctx.principal.tenantId);
   const where: SQL[] = [eq(auditEvents.tenantId, ctx.principal.tenantId)];
   if (input.job_id) where.push(eq(auditEvents.jobId, input.job_id));
   if (input.type) where.push(eq(auditEvents.type, input.type));
   if (input.actor) where.push(eq(auditEvents.actor, input.actor));
   if (input.since) where.push(gte(auditEvents.createdAt, new Date(input.since).toISOString()));
   if (input.until) where.push(lte(auditEvents.createdAt, new Date(input.until).toISOString()));
-  if (input.cursor !== undefined) where.push(gt(auditEvents.seq, input.cursor));
+  if (input.cursor !== undefined) where.push(gt(auditEvents.id, input.cursor));
   const rows = await ctx.db
     .select()
     .from(auditEvents)
     .where(and(...where))
-    .orderBy(asc(auditEvents.seq))
+    .orderBy(asc(auditEvents.id))
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit);
   return {
     items: page.map((r) => ({
+      id: r.id,
       seq: r.seq,
       type: r.type,
       actor: r.actor,
@@ -44,6 +51,6 @@ export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery })
       prev_hash: r.prevHash,
       hash: r.hash,
     })),
-    next_cursor: rows.length > input.limit ? String(page.at(-1)!.seq) : null,
+    next_cursor: rows.length > input.limit ? String(page.at(-1)!.id) : null,
   };
 }

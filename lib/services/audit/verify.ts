@@ -1,8 +1,9 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/services/context";
 import { auditEvents, auditHeads } from "@/lib/db/schema";
 import { GENESIS_HASH, chainHash } from "./chain";
+import { sealTenant } from "./seal";
 
 export interface VerifyResult {
   ok: boolean;
@@ -10,13 +11,17 @@ export interface VerifyResult {
   checked: number;
   head: { seq: number; hash: string } | null;
   first_broken: { seq: number; reason: string } | null;
+  /** Events committed but not yet sealable (a transaction older than theirs is still running). */
+  pending: number;
 }
 
 const BATCH = 2000;
 
 /** Recompute the tenant's chain from the first event and name the first link that does not hold. */
 export async function verifyChain({ ctx }: { ctx: Ctx }): Promise<VerifyResult> {
-  // One snapshot for the head and every page: writers appending meanwhile cannot look like a break.
+  // Seal what has committed first, so the check covers everything written before this request.
+  await sealTenant(ctx.db, ctx.principal.tenantId);
+  // One snapshot for the head and every page: sealers and writers meanwhile cannot look like a break.
   return ctx.db.transaction((tx) => verifyIn(tx, ctx.principal.tenantId), {
     isolationLevel: "repeatable read",
     accessMode: "read only",
@@ -25,6 +30,11 @@ export async function verifyChain({ ctx }: { ctx: Ctx }): Promise<VerifyResult> 
 
 async function verifyIn(db: Db, tenant: string): Promise<VerifyResult> {
   const [head] = await db.select().from(auditHeads).where(eq(auditHeads.tenantId, tenant));
+  const [unsealed] = await db
+    .select({ n: count() })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.tenantId, tenant), isNull(auditEvents.hash)));
+  const pending = unsealed?.n ?? 0;
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
@@ -34,6 +44,7 @@ async function verifyIn(db: Db, tenant: string): Promise<VerifyResult> {
     checked,
     head: head ? { seq: head.seq, hash: head.hash } : null,
     first_broken: { seq, reason },
+    pending,
   });
 
   for (;;) {
@@ -45,7 +56,7 @@ async function verifyIn(db: Db, tenant: string): Promise<VerifyResult> {
       .limit(BATCH);
     for (const row of rows) {
       if (row.seq !== expectedSeq) return broken(expectedSeq, `event ${expectedSeq} is missing`);
-      if (row.prevHash !== prevHash) return broken(row.seq, "prev_hash does not match the previous event's hash");
+      if (row.prevHash !== prevHash || row.hash === null) return broken(row.seq, "prev_hash does not match the previous event's hash");
       const recomputed = chainHash(prevHash, {
         tenant_id: row.tenantId,
         seq: row.seq,
@@ -66,5 +77,5 @@ async function verifyIn(db: Db, tenant: string): Promise<VerifyResult> {
   if (head && (head.seq !== lastSeq || head.hash !== prevHash)) {
     return broken(lastSeq + 1, `the chain head says ${head.seq} events but ${lastSeq} were found`);
   }
-  return { ok: true, tenant, checked, head: head ? { seq: head.seq, hash: head.hash } : null, first_broken: null };
+  return { ok: true, tenant, checked, head: head ? { seq: head.seq, hash: head.hash } : null, first_broken: null, pending };
 }
