@@ -11,7 +11,7 @@ const LAPSED = Symbol("lapsed");
 /**
  * Run `fn` on the row-locked job inside one transaction; whatever `fn` throws rolls it all back.
  *
- * Lock order, the same everywhere: tenant row (key share) → job row → voter's user row → audit head.
+ * Lock order, the same everywhere: tenant row (key share) → job row → voter's user row (audit events take none).
  * A policy activation holds the tenant row for update while it re-decides pending jobs, so taking the
  * tenant first means a write waits for the activation instead of deadlocking with it.
  *

@@ -36,8 +36,8 @@ export async function activatePolicy(
     .onConflictDoNothing();
   await tx.update(tenants).set({ activeSnapshotId: snapshotId }).where(eq(tenants.id, tenantId));
   await tx.insert(policyActivations).values({ tenantId, snapshotId, activatedBy: actor, activatedAt: now });
-  // Re-decide (locking the pending jobs) before touching the audit head: a vote holds its job's lock
-  // and then takes the head, so taking them in the same order here cannot deadlock with it.
+  // Votes and claims take the tenant row before their job, so while this holds the tenant row they wait,
+  // and the pending jobs locked here are free.
   const redecided = await redecidePending(tx, { tenantId, snapshotId, policy, now });
   await appendAudit(tx, {
     tenantId,
