@@ -1,5 +1,5 @@
 import { authenticate, requireScope } from "@/lib/auth/authenticate";
-import { getDb } from "@/lib/db/client";
+import { getDatabase } from "@/lib/db/client";
 import type { Ctx, Scope } from "@/lib/services/context";
 import { NotFound } from "@/lib/services/errors";
 import { toProblem } from "./problem";
@@ -32,16 +32,16 @@ export function apiRoute<P extends Params = Params>(
 ) {
   return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
-      const db = await getDb();
+      const { db, query } = await getDatabase();
       const now = new Date();
-      const principal = await authenticate(db, req, now);
+      const principal = await authenticate(query, req, now);
       if (scopes.length) requireScope(principal, ...scopes);
       // Routes without dynamic segments get no params object at all.
       const params = ((await context?.params) ?? {}) as P;
       for (const value of Object.values(params)) {
         if (typeof value === "string" && !ID_RE.test(value)) throw new NotFound();
       }
-      const result = await handler({ req, ctx: { db, principal, now }, params });
+      const result = await handler({ req, ctx: { db, query, principal, now }, params });
       return result instanceof Response ? result : json(result);
     } catch (err) {
       return toProblem(err);

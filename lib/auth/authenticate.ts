@@ -1,6 +1,4 @@
-import { and, eq } from "drizzle-orm";
-import type { Db } from "@/lib/db/client";
-import { tokens, users } from "@/lib/db/schema";
+import type { RawQuery } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { SCOPES, type Principal, type Scope } from "@/lib/services/context";
 import { Forbidden, Unauthenticated } from "@/lib/services/errors";
@@ -18,8 +16,31 @@ function bearer(req: Request): string | null {
   return match[1];
 }
 
+// Token and the person behind it in one round trip: this runs before every API request.
+const TOKEN_SQL = `
+  select t.id, t.tenant_id, t.kind, t.name, t.scopes, t.owner_email, t.expires_at, t.revoked_at,
+         u.id as user_id, u.email, u.roles, u.disabled
+  from tokens t
+  left join users u on u.id = t.user_id and u.tenant_id = t.tenant_id
+  where t.token_hash = $1`;
+
+interface TokenRow extends Record<string, unknown> {
+  id: string;
+  tenant_id: string;
+  kind: "agent" | "user";
+  name: string;
+  scopes: string[];
+  owner_email: string | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  user_id: string | null;
+  email: string | null;
+  roles: string[] | null;
+  disabled: boolean | null;
+}
+
 /** Resolve the caller from its bearer token. Expired, revoked and unknown tokens are all 401. */
-export async function authenticate(db: Db, req: Request, now: Date): Promise<Principal> {
+export async function authenticate(query: RawQuery, req: Request, now: Date): Promise<Principal> {
   const secret = bearer(req);
   if (!secret) throw new Unauthenticated();
 
@@ -28,26 +49,24 @@ export async function authenticate(db: Db, req: Request, now: Date): Promise<Pri
     return { kind: "admin", tenantId: SYSTEM_TENANT, scopes: ALL_SCOPES, tokenId: null };
   }
 
-  const [row] = await db
-    .select({ token: tokens, user: users })
-    .from(tokens)
-    .leftJoin(users, and(eq(users.id, tokens.userId), eq(users.tenantId, tokens.tenantId)))
-    .where(eq(tokens.tokenHash, sha256Hex(secret)))
-    .limit(1);
-  if (!row) throw new Unauthenticated("Unknown token.");
-  const { token, user } = row;
-  if (token.revokedAt) throw new Unauthenticated("This token has been revoked.");
-  if (token.expiresAt && token.expiresAt.getTime() <= now.getTime()) throw new Unauthenticated("This token has expired.");
+  const [token] = await query<TokenRow>(TOKEN_SQL, [sha256Hex(secret)]);
+  if (!token) throw new Unauthenticated("Unknown token.");
+  if (token.revoked_at) throw new Unauthenticated("This token has been revoked.");
+  if (token.expires_at && new Date(token.expires_at).getTime() <= now.getTime()) {
+    throw new Unauthenticated("This token has expired.");
+  }
 
   const scopes = new Set(token.scopes.filter((s): s is Scope => ALL_SCOPES.has(s as Scope)));
-  const base = { tenantId: token.tenantId, scopes, tokenId: token.id };
+  const base = { tenantId: token.tenant_id, scopes, tokenId: token.id };
   if (token.kind === "agent") {
     // Belt and braces: whatever was stored, an agent never holds a scope that could open its own gate.
     for (const s of AGENT_FORBIDDEN) scopes.delete(s);
-    return { ...base, kind: "agent", name: token.name, ownerEmail: token.ownerEmail };
+    return { ...base, kind: "agent", name: token.name, ownerEmail: token.owner_email };
   }
-  if (!user || user.disabled) throw new Unauthenticated("The user behind this token is disabled or gone.");
-  return { ...base, kind: "user", userId: user.id, email: user.email, roles: user.roles };
+  if (!token.user_id || !token.email || token.disabled) {
+    throw new Unauthenticated("The user behind this token is disabled or gone.");
+  }
+  return { ...base, kind: "user", userId: token.user_id, email: token.email, roles: token.roles ?? [] };
 }
 
 export function requireScope(principal: Principal, ...anyOf: Scope[]): void {

@@ -8,9 +8,17 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export type NotifyHandler = (payload: string) => void;
 
+/**
+ * Plain SQL with $n parameters, for the few hot statements where Drizzle's query building costs more
+ * than the database's work. On PostgreSQL it runs as a named prepared statement (parsed and planned
+ * once per connection). Rows come back with snake_case keys and parsed types (Date, jsonb, arrays).
+ */
+export type RawQuery = <T extends Record<string, unknown>>(text: string, params: unknown[]) => Promise<T[]>;
+
 export interface Database {
   db: Db;
   kind: "postgres" | "pglite";
+  query: RawQuery;
   /** Subscribe to a NOTIFY channel; resolves to an unsubscribe function. */
   listen(channel: string, handler: NotifyHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -40,6 +48,8 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     db,
     kind: "postgres",
+    query: async <T extends Record<string, unknown>>(text: string, params: unknown[]) =>
+      (await client.unsafe(text, params as never[], { prepare: true })) as unknown as T[],
     async listen(channel, handler) {
       const sub = await client.listen(channel, handler);
       return () => sub.unlisten();
@@ -61,6 +71,8 @@ async function openPglite(dataDir: string): Promise<Database> {
   return {
     db: db as unknown as Db,
     kind: "pglite",
+    query: async <T extends Record<string, unknown>>(text: string, params: unknown[]) =>
+      (await client.query<T>(text, params)).rows,
     async listen(channel, handler) {
       return client.listen(channel, handler);
     },

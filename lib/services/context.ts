@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db/client";
+import type { Db, RawQuery } from "@/lib/db/client";
 
 export const SCOPES = [
   "jobs:submit",
@@ -28,6 +28,8 @@ export type Principal =
 
 export interface Ctx {
   db: Db;
+  /** Hot-path statements in plain SQL (see RawQuery); everything else goes through `db`. */
+  query: RawQuery;
   principal: Principal;
   now: Date;
 }
