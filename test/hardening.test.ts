@@ -158,3 +158,21 @@ rules: []
     expect(res.body.queue.depth).toBe(0);
   });
 });
+
+describe("submissions racing a policy activation", () => {
+  it("no job is left pending under a policy that is no longer active (5×)", async () => {
+    const w = await makeWorld("subrace");
+    const reviewer = await w.person(["oncall"]);
+    for (let round = 0; round < 5; round++) {
+      const yaml = `${DEFAULT_POLICY_YAML}\n  - id: round-${round}\n    match:\n      topics: ["job.round.${round}"]\n    decision: deny\n`;
+      const [, upload] = await Promise.all([
+        Promise.all(Array.from({ length: 20 }, (_, i) => w.submit({ ...PROD_WRITE, payload: { round, i } }))),
+        putPolicy(w, yaml),
+      ]);
+      expect(upload.status).toBe(200);
+      const queue = await call("GET", "/api/v1/approvals?limit=200", { token: reviewer.token });
+      const stale = queue.body.items.filter((i: { policy_snapshot: string }) => i.policy_snapshot !== upload.body.snapshot_id);
+      expect(stale).toEqual([]);
+    }
+  });
+});

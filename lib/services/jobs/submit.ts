@@ -1,14 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { ulid } from "ulid";
-import { decisions, jobs, type JobRow } from "@/lib/db/schema";
+import { jobs, type JobRow } from "@/lib/db/schema";
 import { evaluate } from "@/lib/policy/evaluate";
 import { canonicalJson, jobHash, sha256Hex } from "@/lib/policy/snapshot";
 import type { Evaluation } from "@/lib/policy/types";
-import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
-import { notifyJobChanged } from "@/lib/services/events";
 import { activePolicy } from "@/lib/services/policy/active";
+import { insertSubmitted } from "./insert";
 import { renderJob, votesByJob } from "./render";
 import type { JobItem, SubmitJobBody } from "./schemas";
 import { eligibleRoles } from "./state";
@@ -124,17 +123,15 @@ export async function submitJob({
 }): Promise<SubmitResult> {
   const { db, principal, now } = ctx;
   const tenantId = principal.tenantId;
-  const requestedBy = actorOf(principal);
   const riskTags = [...new Set(input.risk_tags)].sort();
   const requestHash = sha256Hex(canonicalJson({ ...input, risk_tags: riskTags }));
 
-  const replay = async (): Promise<SubmitResult | null> => {
-    if (!idempotencyKey) return null;
+  const replay = async (): Promise<SubmitResult> => {
     const [existing] = await db
       .select()
       .from(jobs)
-      .where(and(eq(jobs.tenantId, tenantId), eq(jobs.principalKey, principalKey(principal)), eq(jobs.idempotencyKey, idempotencyKey)));
-    if (!existing) return null;
+      .where(and(eq(jobs.tenantId, tenantId), eq(jobs.principalKey, principalKey(principal)), eq(jobs.idempotencyKey, idempotencyKey!)));
+    if (!existing) throw new Error("an Idempotency-Key conflicted but no job holds it");
     if (existing.requestHash !== requestHash) {
       throw new Conflict("idempotency_key_reused", "This Idempotency-Key was already used with a different body.");
     }
@@ -142,11 +139,10 @@ export async function submitJob({
     return { item: renderJob(existing, votes, principal, now), created: false };
   };
 
-  const first = await replay();
-  if (first) return first;
-
-  const inserted = await db.transaction(async (tx) => {
-    const active = await activePolicy(tx, tenantId, { lock: true });
+  // Evaluate under the active policy and insert in one statement; if a new policy became active in
+  // between, the insert does nothing and the job is evaluated again under the new one.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const active = await activePolicy(db, tenantId, { query: ctx.query });
     let evaluation: Evaluation;
     try {
       evaluation = evaluate(active.compiled, { topic: input.topic, risk_tags: riskTags, title: input.title ?? null });
@@ -154,48 +150,9 @@ export async function submitJob({
       evaluation = failClosed(input.topic, err);
     }
     const row = jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation });
-    // The unique (tenant, submitter, key) index settles racing retries: the loser inserts nothing.
-    const [job] = await tx
-      .insert(jobs)
-      .values(row)
-      .onConflictDoNothing({ target: [jobs.tenantId, jobs.principalKey, jobs.idempotencyKey] })
-      .returning();
-    if (!job) return null;
-    await tx.insert(decisions).values({
-      tenantId,
-      jobId: job.id,
-      cause: "submit",
-      policySnapshot: row.policySnapshot,
-      decision: evaluation.decision,
-      ruleId: evaluation.rule_id,
-      reason: evaluation.reason,
-      matchedRules: evaluation.matched_rules,
-      requirements: row.requirements,
-      constraints: evaluation.constraints,
-      createdAt: now,
-    });
-    if (job.state === "APPROVAL") await notifyJobChanged(tx, tenantId, job.id, job.state);
-    await appendAudit(tx, {
-      tenantId,
-      type: "job.submitted",
-      actor: requestedBy,
-      jobId: job.id,
-      data: {
-        topic: job.topic,
-        risk_tags: job.riskTags,
-        job_hash: job.jobHash,
-        policy_snapshot: job.policySnapshot,
-        decision: job.decision,
-        policy_rule_id: job.policyRuleId,
-        state: job.state,
-      },
-      at: now,
-    });
-    return job;
-  });
-
-  if (inserted) return { item: renderJob(inserted, [], principal, now), created: true };
-  const again = await replay();
-  if (!again) throw new Error("idempotent insert conflicted but no job holds the key");
-  return again;
+    const outcome = await insertSubmitted(ctx.query, row, evaluation);
+    if (outcome === "inserted") return { item: renderJob(row, [], principal, now), created: true };
+    if (outcome === "duplicate_key") return replay();
+  }
+  throw new Conflict("policy_changing", "The policy changed several times while this job was submitted; retry.");
 }

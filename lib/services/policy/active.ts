@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "@/lib/db/client";
+import type { Db, RawQuery } from "@/lib/db/client";
 import { policySnapshots, tenants } from "@/lib/db/schema";
 import { compilePolicy, type CompiledPolicy } from "@/lib/policy/evaluate";
 import type { Policy } from "@/lib/policy/types";
@@ -26,14 +26,15 @@ export interface ActivePolicy {
 }
 
 /**
- * The tenant's active policy. Inside a submit transaction pass `lock`: the tenant row is held
- * FOR KEY SHARE until commit, so an activation (which takes it FOR UPDATE) either waits for this job
- * and then re-decides it, or has committed before and this job sees the new snapshot. Either way no
- * job slips past a new policy under the old one.
+ * The tenant's active policy. Reading it takes no lock: the submission's insert re-checks, under the
+ * tenant row's lock, that this snapshot is still the active one (see jobs/insert.ts).
  */
-export async function activePolicy(db: Db, tenantId: string, opts: { lock?: boolean } = {}): Promise<ActivePolicy> {
-  const query = db.select({ snapshotId: tenants.activeSnapshotId }).from(tenants).where(eq(tenants.id, tenantId));
-  const [tenant] = await (opts.lock ? query.for("key share") : query);
+export async function activePolicy(db: Db, tenantId: string, opts: { query?: RawQuery } = {}): Promise<ActivePolicy> {
+  const [tenant] = opts.query
+    ? (await opts.query<{ snapshot_id: string | null }>("select active_snapshot_id as snapshot_id from tenants where id = $1", [tenantId])).map(
+        (r) => ({ snapshotId: r.snapshot_id }),
+      )
+    : await db.select({ snapshotId: tenants.activeSnapshotId }).from(tenants).where(eq(tenants.id, tenantId));
   if (!tenant?.snapshotId) throw new NotFound("tenant policy", `Tenant ${tenantId} has no active policy.`);
   const cached = compiled.get(tenant.snapshotId);
   if (cached) return { snapshotId: tenant.snapshotId, policy: cached.policy, compiled: cached };
