@@ -296,7 +296,9 @@ function cannon(opts) {
 
 /** A warm-up run then the measured run; returns the measured figures. */
 async function load({ base, path: p, method = "GET", token, body, setupRequest, connections = CFG.connections, duration = CFG.duration, warmup = CFG.warmup }) {
-  const request = { method, path: p, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body, setupRequest };
+  const request = { method, path: p, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
+  if (body !== undefined) request.body = body;
+  if (setupRequest) request.setupRequest = setupRequest;
   const common = { url: base, connections, requests: [request] };
   if (warmup > 0) await cannon({ ...common, duration: warmup });
   const r = await cannon({ ...common, duration });

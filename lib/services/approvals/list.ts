@@ -2,7 +2,7 @@ import { and, arrayContains, arrayOverlaps, asc, desc, eq, notExists, or, sql, t
 import { jobs, votes } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { Invalid } from "@/lib/services/errors";
-import { renderJob, votesByJob } from "@/lib/services/jobs/render";
+import { renderJob, votesColumn } from "@/lib/services/jobs/render";
 import type { JobItem } from "@/lib/services/jobs/schemas";
 import { at, stillPendingSql } from "@/lib/services/jobs/sql";
 import type { QueueQuery } from "./schemas";
@@ -62,8 +62,8 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
   if (input.risk_tag) where.push(arrayContains(jobs.riskTags, [input.risk_tag]));
   if (input.rule_id) where.push(eq(jobs.policyRuleId, input.rule_id));
 
-  let rows;
-  if (!input.include_resolved) {
+  const pending = !input.include_resolved;
+  if (pending) {
     // Most urgent first: due_at, then created_at, then id as the tie-breaker the cursor needs.
     where.push(stillPendingSql(now));
     if (input.actionable) where.push(actionableFor(ctx));
@@ -71,12 +71,6 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
       const c = decode(input.cursor, "p");
       where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${at(new Date(c.d!))}, ${at(new Date(c.c))}, ${c.i})`);
     }
-    rows = await db
-      .select()
-      .from(jobs)
-      .where(and(...where))
-      .orderBy(asc(jobs.dueAt), asc(jobs.createdAt), asc(jobs.id))
-      .limit(input.limit + 1);
   } else {
     // History and pending together: every job that needed people, newest first.
     where.push(eq(jobs.gated, true));
@@ -85,26 +79,24 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
       const c = decode(input.cursor, "h");
       where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${at(new Date(c.c))}, ${c.i})`);
     }
-    rows = await db
-      .select()
-      .from(jobs)
-      .where(and(...where))
-      .orderBy(desc(jobs.createdAt), desc(jobs.id))
-      .limit(input.limit + 1);
   }
+  const rows = await db
+    .select({ job: jobs, votes: votesColumn })
+    .from(jobs)
+    .where(and(...where))
+    .orderBy(...(pending ? [asc(jobs.dueAt), asc(jobs.createdAt), asc(jobs.id)] : [desc(jobs.createdAt), desc(jobs.id)]))
+    .limit(input.limit + 1);
 
   const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const last = page.at(-1)?.job;
   const next_cursor =
     rows.length > input.limit && last
       ? encode(
-          input.include_resolved
-            ? { k: "h", c: last.createdAt.toISOString(), i: last.id }
-            : { k: "p", d: last.dueAt!.toISOString(), c: last.createdAt.toISOString(), i: last.id },
+          pending
+            ? { k: "p", d: last.dueAt!.toISOString(), c: last.createdAt.toISOString(), i: last.id }
+            : { k: "h", c: last.createdAt.toISOString(), i: last.id },
         )
       : null;
-  const voteMap = await votesByJob(db, principal.tenantId, page.map((j) => j.id));
-  const items: JobItem[] = page.map((j) => renderJob(j, voteMap.get(j.id) ?? [], principal, now));
+  const items: JobItem[] = page.map((r) => renderJob(r.job, r.votes, principal, now));
   return { items, next_cursor };
 }
-

@@ -7,7 +7,7 @@ import { DECISION_NAMES, renderJob, votesByJob } from "./render";
 /** Why the policy gated (decision log) and who decided (approval log), side by side. */
 export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
   const { db, principal, now } = ctx;
-  const job = await findJob(db, principal.tenantId, id);
+  const { job, votes: tally } = await findJob(db, principal.tenantId, id);
   const [log, votes] = await Promise.all([
     db
       .select()
@@ -16,7 +16,7 @@ export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
       .orderBy(asc(decisions.id)),
     votesByJob(db, principal.tenantId, [id]).then((m) => m.get(id) ?? []),
   ]);
-  const item = renderJob(job, votes, principal, now);
+  const item = renderJob(job, tally, principal, now);
   return {
     job: item,
     decisions: log.map((d) => ({

@@ -3,14 +3,17 @@ import type { Db } from "@/lib/db/client";
 import { jobs, type JobRow } from "@/lib/db/schema";
 import type { Principal } from "@/lib/services/context";
 import { NotFound } from "@/lib/services/errors";
-import { renderJob, votesByJob } from "./render";
+import { renderJob, votesColumn, type VoteTally } from "./render";
 import type { JobItem } from "./schemas";
 
-/** A job of the caller's tenant; another tenant's id is exactly as unknown as a made-up one. */
-export async function findJob(db: Db, tenantId: string, id: string): Promise<JobRow> {
-  const [job] = await db.select().from(jobs).where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, id)));
-  if (!job) throw new NotFound("job");
-  return job;
+/** A job of the caller's tenant with its votes; another tenant's id is exactly as unknown as a made-up one. */
+export async function findJob(db: Db, tenantId: string, id: string): Promise<{ job: JobRow; votes: VoteTally[] }> {
+  const [row] = await db
+    .select({ job: jobs, votes: votesColumn })
+    .from(jobs)
+    .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, id)));
+  if (!row) throw new NotFound("job");
+  return row;
 }
 
 /** The same, row-locked until the caller's transaction ends: every state change starts here. */
@@ -24,7 +27,8 @@ export async function lockJob(tx: Db, tenantId: string, id: string): Promise<Job
   return job;
 }
 
-export async function loadItem(db: Db, principal: Principal, job: JobRow, now: Date): Promise<JobItem> {
-  const votes = (await votesByJob(db, job.tenantId, [job.id])).get(job.id) ?? [];
+/** The job as the API renders it, read fresh (votes included). */
+export async function loadItem(db: Db, principal: Principal, id: string, now: Date): Promise<JobItem> {
+  const { job, votes } = await findJob(db, principal.tenantId, id);
   return renderJob(job, votes, principal, now);
 }

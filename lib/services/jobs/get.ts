@@ -1,6 +1,7 @@
 import type { Ctx } from "@/lib/services/context";
 import { onJobChange } from "@/lib/services/events";
-import { findJob, loadItem } from "./find";
+import { findJob } from "./find";
+import { renderJob } from "./render";
 import type { JobItem } from "./schemas";
 import { deadlineOf } from "./state";
 
@@ -14,8 +15,8 @@ export const MAX_WAIT_SEC = 55;
 export async function getJob({ ctx, id, waitSec, signal }: { ctx: Ctx; id: string; waitSec?: number; signal?: AbortSignal }): Promise<JobItem> {
   const { db, principal } = ctx;
   const tenantId = principal.tenantId;
-  let job = await findJob(db, tenantId, id);
-  if (!waitSec || job.state !== "APPROVAL") return loadItem(db, principal, job, new Date());
+  let found = await findJob(db, tenantId, id);
+  if (!waitSec || found.job.state !== "APPROVAL") return renderJob(found.job, found.votes, principal, new Date());
 
   const until = Date.now() + Math.min(waitSec, MAX_WAIT_SEC) * 1000;
   let wake: () => void = () => {};
@@ -28,9 +29,9 @@ export async function getJob({ ctx, id, waitSec, signal }: { ctx: Ctx; id: strin
   signal?.addEventListener("abort", onAbort);
   try {
     // Re-read after subscribing so a change between the first read and LISTEN is not missed.
-    job = await findJob(db, tenantId, id);
-    while (job.state === "APPROVAL" && !signal?.aborted) {
-      const deadline = deadlineOf(job)?.getTime() ?? Infinity;
+    found = await findJob(db, tenantId, id);
+    while (found.job.state === "APPROVAL" && !signal?.aborted) {
+      const deadline = deadlineOf(found.job)?.getTime() ?? Infinity;
       const stopAt = Math.min(until, deadline);
       const remaining = stopAt - Date.now();
       if (remaining <= 0) break;
@@ -38,12 +39,12 @@ export async function getJob({ ctx, id, waitSec, signal }: { ctx: Ctx; id: strin
       await Promise.race([pending, new Promise<void>((r) => (timer = setTimeout(r, remaining)))]);
       clearTimeout(timer);
       pending = changed();
-      job = await findJob(db, tenantId, id);
+      found = await findJob(db, tenantId, id);
       if (Date.now() >= until) break;
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
     unsubscribe();
   }
-  return loadItem(db, principal, job, new Date());
+  return renderJob(found.job, found.votes, principal, new Date());
 }

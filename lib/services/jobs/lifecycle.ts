@@ -59,7 +59,7 @@ export async function completeJob({ ctx, id, input }: { ctx: Ctx; id: string; in
     );
     return updated;
   });
-  return loadItem(ctx.db, ctx.principal, row, ctx.now);
+  return loadItem(ctx.db, ctx.principal, row.id, ctx.now);
 }
 
 /** The submitting agent withdraws a job that is still waiting for people. */
@@ -86,5 +86,5 @@ export async function cancelJob({ ctx, id, reason }: { ctx: Ctx; id: string; rea
     );
     return updated;
   });
-  return loadItem(ctx.db, ctx.principal, row, ctx.now);
+  return loadItem(ctx.db, ctx.principal, row.id, ctx.now);
 }
