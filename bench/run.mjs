@@ -353,7 +353,7 @@ function httpRow(name, m, ceiling, checks = [], targetText = "") {
   if (m.errors || m.timeouts) notes.push(`${name}: ${m.errors} connection errors, ${m.timeouts} timeouts.`);
   addRow({
     name,
-    rps: fmt(m.rps),
+    rps: fmt(m.rps, m.rps < 10 ? 1 : 0),
     p50: fmt(m.p50, 1),
     p99: fmt(m.p99, 1),
     non2xx: m.s5xx ? `${fmt(non2xx)} (5xx ${m.s5xx})` : fmt(non2xx),
@@ -540,6 +540,7 @@ async function postgresPhase() {
     );
     const p = "/api/v1/metrics/decisions?window=30d";
     const m1 = await load({ base, path: p, token: tokens.ops, connections: 1, warmup: 1 });
+    notes.push(`(e) one connection: ${fmt(m1.total)} requests, mean ${fmt(m1.avg, 1)} ms, p50 ${fmt(m1.p50)} ms, p99 ${fmt(m1.p99)} ms, max ${fmt(m1.max)} ms.`);
     httpRow("(e) GET /metrics/decisions 30d, 1 conn", m1, ceiling, [(x) => x.p99 < TARGETS.metricsMs], metricsTarget);
     const m4 = await load({ base, path: p, token: tokens.ops, connections: 4, warmup: 0 });
     httpRow("(e) GET /metrics/decisions 30d, 4 conns", m4, ceiling, [], "(informative)");
@@ -553,8 +554,7 @@ async function postgresPhase() {
     target: `< ${TARGETS.rssMb} MB`,
     result: verdict(rssPeak.pg > 0 ? rssPeak.pg < TARGETS.rssMb : null),
   });
-  const s5 = fs.readFileSync(server.logFile, "utf8").split("\n").filter((l) => /error|Error|ERR/.test(l)).slice(0, 8);
-  if (s5.length) notes.push(`server log (PostgreSQL) error lines (first ${s5.length}):\n\n    ${s5.join("\n    ")}\n`);
+  summariseServerLog(server);
   await server.stop();
   return { version };
 }
@@ -590,8 +590,26 @@ async function pglitePhase() {
     httpRow("PGlite (b) POST /api/v1/jobs", m, ceiling, [(x, r) => r >= TARGETS.pgliteRatio], target);
   });
   stopRss();
+  summariseServerLog(server);
   notes.push(`PGlite server peak RSS under load: ${fmt(rssPeak.pglite)} MB (informative; the memory target is for PostgreSQL).`);
   await server.stop();
+}
+
+/** Error lines of a server log: client disconnects (autocannon closing sockets at the end of a run) apart. */
+function summariseServerLog(server) {
+  const lines = fs.readFileSync(server.logFile, "utf8").split("\n");
+  const aborted = lines.filter((l) => /unhandled error Error: aborted/.test(l)).length;
+  const other = lines.filter((l) => /error|Error|ERR|warn/i.test(l) && !/unhandled error Error: aborted/.test(l) && !/code: 'ECONNRESET'/.test(l));
+  if (aborted) {
+    notes.push(
+      `server log (${server.name}): ${aborted} × "[countersign] unhandled error Error: aborted" (ECONNRESET): requests whose client ` +
+        `disconnected mid-body when autocannon closed its sockets at the end of a run; the server logs them as unhandled errors.`,
+    );
+  }
+  if (other.length) {
+    const distinct = [...new Set(other.map((l) => l.trim()))].slice(0, 10);
+    notes.push(`server log (${server.name}): ${other.length} other error/warning lines; distinct (first ${distinct.length}):\n\n    ${distinct.join("\n    ")}\n`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -622,6 +640,7 @@ Re-run it to refresh this file; nothing here is edited by hand.
 - \`uname -a\`: \`${m.uname}\`
 - CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memGb} GiB
 - Node ${m.node}; PostgreSQL ${m.pg} (127.0.0.1:5432); autocannon 8
+- Load average when the run started: ${loadAtStart} (1/5/15 min; anything else running competes for the same cores)
 - Build: ${buildInfo}
 
 ## Results
@@ -669,8 +688,10 @@ ${notes.map((n) => `- ${n}`).join("\n")}
 
 // ---------------------------------------------------------------------------------------------------
 
+let loadAtStart = "";
 async function main() {
   const started = new Date();
+  loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(" / ");
   log(`${QUICK ? "QUICK" : "full"} run: ${fmt(CFG.pending)} pending, ${fmt(CFG.resolved)} resolved, ${CFG.duration} s per scenario, ${CFG.connections} connections`);
   let buildInfo = "";
   let pgVersion = null;

@@ -1,7 +1,6 @@
 CREATE TABLE "audit_events" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "audit_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"tenant_id" text NOT NULL,
-	"xid" "xid8" DEFAULT pg_current_xact_id() NOT NULL,
 	"type" text NOT NULL,
 	"actor" text NOT NULL,
 	"job_id" text,

@@ -4,7 +4,7 @@ CREATE OR REPLACE FUNCTION countersign_audit_seal_only() RETURNS trigger AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN
     IF OLD.hash IS NULL AND NEW.hash IS NOT NULL AND NEW.seq IS NOT NULL AND NEW.prev_hash IS NOT NULL
-       AND NEW.id = OLD.id AND NEW.tenant_id = OLD.tenant_id AND NEW.xid = OLD.xid
+       AND NEW.id = OLD.id AND NEW.tenant_id = OLD.tenant_id
        AND NEW.type = OLD.type AND NEW.actor = OLD.actor AND NEW.job_id IS NOT DISTINCT FROM OLD.job_id
        AND NEW.data = OLD.data AND NEW.created_at = OLD.created_at THEN
       RETURN NEW;

@@ -77,7 +77,7 @@ export const VerifyResult = z.object({
   checked: z.number(),
   head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
   first_broken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
-  pending: z.number().describe("events committed but not yet sealable"),
+  pending: z.number().describe("events that committed between sealing and reading"),
 });
 
 const Percentiles = z.object({ p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() });

@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
-  customType,
   boolean,
   index,
   jsonb,
@@ -203,21 +202,17 @@ export const votes = pgTable(
   (t) => [uniqueIndex("votes_job_user_uq").on(t.jobId, t.userId), index("votes_tenant_user_idx").on(t.tenantId, t.userId)],
 );
 
-/** PostgreSQL's 64-bit transaction id: orders events by the transaction that wrote them. */
-const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
-
 /**
  * The audit log. A state change inserts its event in its own transaction (no lock, so writers never
- * queue on the chain); a sealer then chains events in order after commit: it assigns `seq`,
- * `prev_hash` and `hash` to events whose transactions have all finished. Triggers allow exactly that
- * one update (sealing an unsealed row) and refuse every other UPDATE, DELETE and TRUNCATE.
+ * queue on the chain); a sealer then chains committed events in the order it finds them: it assigns
+ * `seq`, `prev_hash` and `hash`. Triggers allow exactly that one update (sealing an unsealed row) and
+ * refuse every other UPDATE, DELETE and TRUNCATE.
  */
 export const auditEvents = pgTable(
   "audit_events",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     tenantId: text("tenant_id").notNull(),
-    xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
     type: text("type").notNull(),
     actor: text("actor").notNull(),
     jobId: text("job_id"),

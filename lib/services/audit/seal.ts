@@ -6,10 +6,11 @@ import { GENESIS_HASH, chainHash } from "./chain";
 const BATCH = 2000;
 
 /**
- * Seal the tenant's committed events into its chain, oldest first. Only events written by
- * transactions older than every transaction still running are taken (xid < the snapshot's xmin):
- * that set can never grow behind us, so the order sealed is final. The head row lock keeps two
- * sealers (in this or another instance) from forking the chain; with `skipLocked` a busy tenant is
+ * Seal the tenant's committed events into its chain: each sealing appends the events it can see, in
+ * the order they were written. The chain's order is the order of sealing; an event committed late (by
+ * a long transaction) simply joins a later sealing. Events that depend on each other (a vote on a
+ * job, after the job) commit in that order, so they are sealed in that order. The head row lock keeps
+ * two sealers (in this or another instance) from forking the chain; with `skipLocked` a busy tenant is
  * left to whoever holds it. Returns how many events were sealed.
  */
 export async function sealTenant(db: Db, tenantId: string, opts: { skipLocked?: boolean } = {}): Promise<number> {
@@ -30,13 +31,7 @@ export async function sealTenant(db: Db, tenantId: string, opts: { skipLocked?: 
           createdAt: auditEvents.createdAt,
         })
         .from(auditEvents)
-        .where(
-          and(
-            eq(auditEvents.tenantId, tenantId),
-            isNull(auditEvents.hash),
-            sql`${auditEvents.xid} < pg_snapshot_xmin(pg_current_snapshot())`,
-          ),
-        )
+        .where(and(eq(auditEvents.tenantId, tenantId), isNull(auditEvents.hash)))
         .orderBy(asc(auditEvents.id))
         .limit(BATCH);
       if (rows.length === 0) return 0;
@@ -59,7 +54,7 @@ export async function sealTenant(db: Db, tenantId: string, opts: { skipLocked?: 
       await tx.execute(sql`
         update ${auditEvents} as a set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
         from (values ${sql.join(values, sql`, `)}) as v(id, seq, prev_hash, hash)
-        where a.id = v.id and a.tenant_id = ${tenantId}`);
+        where a.id = v.id and a.tenant_id = ${tenantId} and a.hash is null`);
       await tx.update(auditHeads).set({ seq, hash }).where(eq(auditHeads.tenantId, tenantId));
       return rows.length;
     });

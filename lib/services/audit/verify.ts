@@ -11,7 +11,7 @@ export interface VerifyResult {
   checked: number;
   head: { seq: number; hash: string } | null;
   first_broken: { seq: number; reason: string } | null;
-  /** Events committed but not yet sealable (a transaction older than theirs is still running). */
+  /** Events that committed between this request's sealing and its reading. */
   pending: number;
 }
 
