@@ -45,7 +45,14 @@ export async function readText(req: Request, limit = MAX_BODY_BYTES): Promise<st
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away mid-body: nothing to answer and nothing stored.
+      throw new Invalid("The request body was cut off before it ended.", undefined, "body_incomplete");
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
