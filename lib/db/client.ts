@@ -28,9 +28,29 @@ const MIGRATIONS = path.join(process.cwd(), "drizzle");
 // Any constant works; it only has to be the same in every instance of the app.
 const MIGRATION_LOCK = 0x636f756e;
 
+/**
+ * Drizzle runs each query it builds as an unnamed statement, which PostgreSQL parses and plans on
+ * every call (measured here: ~0.3 ms of a ~0.5 ms query). Mark them prepared instead: the driver then
+ * keeps one named statement per distinct SQL text per connection. Our queries are parameterised, so
+ * the set of texts is small and bounded. If Drizzle's internals change, this silently does nothing.
+ */
+function prepareByDefault(session: { prototype: object }): void {
+  const proto = session.prototype as { prepareQuery?: (...args: unknown[]) => { prepare?: boolean } };
+  const original = proto.prepareQuery;
+  if (typeof original !== "function" || (original as { prepared?: boolean }).prepared) return;
+  const patched = function (this: unknown, ...args: unknown[]) {
+    const query = original.apply(this, args);
+    query.prepare = true;
+    return query;
+  };
+  (patched as { prepared?: boolean }).prepared = true;
+  proto.prepareQuery = patched;
+}
+
 async function openPostgres(url: string): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
+  prepareByDefault((await import("drizzle-orm/postgres-js/session")).PostgresJsSession);
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
 
   // Several instances may start together: one migrates while the others wait on the lock.
