@@ -49,6 +49,11 @@ export function toProblem(err: unknown): Response {
       "retry-after": "1",
     });
   }
+  if (state === "23505") {
+    // A unique index caught a race the service's own checks should already have answered.
+    console.warn("[countersign] unique violation answered as a conflict", err);
+    return problem(409, "conflict", "Conflict", "A concurrent request made the same change; nothing was stored.");
+  }
   console.error("[countersign] unhandled error", err);
   return problem(500, "internal_error", "Internal error", "Something failed on our side; nothing was stored.");
 }

@@ -1,14 +1,13 @@
 import { and, eq } from "drizzle-orm";
-import { users, votes, type JobRow } from "@/lib/db/schema";
-import { appendAudit } from "@/lib/services/audit/chain";
 import { requireScope } from "@/lib/auth/authenticate";
+import { users, type JobRow } from "@/lib/db/schema";
 import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, Unauthenticated } from "@/lib/services/errors";
 import { withLockedJob } from "@/lib/services/jobs/locked";
-import { renderJob, votesByJob } from "@/lib/services/jobs/render";
+import { renderJob } from "@/lib/services/jobs/render";
 import { countApprovals, eligibleRoles, isEscalated, isSelf } from "@/lib/services/jobs/state";
-import { transitionJob } from "@/lib/services/jobs/transition";
 import type { ResolveBody } from "./schemas";
+import { writeVote } from "./write-vote";
 
 export type VoteKind = "approve" | "reject";
 
@@ -39,7 +38,7 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
   const { principal, now } = ctx;
   assertMayResolve(principal);
 
-  const result = await withLockedJob(ctx, id, async (tx, job) => {
+  const result = await withLockedJob(ctx, id, async (tx, job, prior) => {
     if (job.state !== "APPROVAL") throw notPending(job);
     if (input.job_hash !== undefined && input.job_hash !== job.jobHash) {
       throw new Conflict("stale_request", "The request changed since you saw it (job hash differs).");
@@ -61,67 +60,41 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
     }
     const escalated = isEscalated(job, now);
     const allowed = eligibleRoles(job.requirements, escalated);
-    const qualifying = voter.roles.filter((r) => allowed.includes(r));
-    if (qualifying.length === 0) {
+    if (!voter.roles.some((r) => allowed.includes(r))) {
       throw new Forbidden("role_required", `This job needs one of these roles: ${allowed.join(", ") || "(none)"}.`);
     }
-
-    const prior = (await votesByJob(tx, job.tenantId, [job.id])).get(job.id) ?? [];
     if (prior.some((v) => v.userId === voter.id)) {
       throw new Conflict("already_voted", "You have already voted on this job.");
     }
-    const [cast] = await tx
-      .insert(votes)
-      .values({
-        tenantId: job.tenantId,
-        jobId: job.id,
-        userId: voter.id,
-        userEmail: voter.email,
-        vote,
-        roles: voter.roles,
-        reason: input.reason,
-        note: input.note ?? null,
-        createdAt: now,
-      })
-      .returning();
-    const all = [...prior, cast!];
-    const actor = actorOf(principal);
-    const comment = input.note ? `${input.reason}\n${input.note}` : input.reason;
 
-    let updated = job;
+    const all = [...prior, { userId: voter.id, vote, roles: voter.roles }];
     const approvals = countApprovals(job.requirements, all, escalated);
     const met = job.requirements.every((r, i) => (approvals[i] ?? 0) >= r.count);
-    await appendAudit(tx, {
-      tenantId: job.tenantId,
-      type: "vote.cast",
-      actor,
-      jobId: job.id,
-      data: { vote, reason: input.reason, note: input.note ?? null, roles: voter.roles, approvals },
-      at: now,
+    const comment = input.note ? `${input.reason}\n${input.note}` : input.reason;
+    const resolution: Partial<JobRow> | null =
+      vote === "reject"
+        ? { state: "REJECTED", resolution: "rejected", resolvedBy: voter.email, resolvedComment: comment, resolvedAt: now }
+        : met
+          ? {
+              state: "APPROVED",
+              resolution: "approved",
+              resolvedBy: voter.email,
+              resolvedComment: comment,
+              resolvedAt: now,
+              approvedSnapshot: job.policySnapshot,
+            }
+          : null;
+    await writeVote(tx, {
+      job,
+      voter,
+      vote,
+      input,
+      approvals,
+      resolution,
+      actor: actorOf(principal),
+      now,
     });
-    if (vote === "reject") {
-      updated = await transitionJob(
-        tx,
-        job,
-        { state: "REJECTED", resolution: "rejected", resolvedBy: voter.email, resolvedComment: comment, resolvedAt: now },
-        { type: "job.rejected", actor, data: { reason: input.reason }, at: now },
-      );
-    } else if (met) {
-      updated = await transitionJob(
-        tx,
-        job,
-        {
-          state: "APPROVED",
-          resolution: "approved",
-          resolvedBy: voter.email,
-          resolvedComment: comment,
-          resolvedAt: now,
-          approvedSnapshot: job.policySnapshot,
-        },
-        { type: "job.approved", actor, data: { reason: input.reason, policy_snapshot: job.policySnapshot }, at: now },
-      );
-    }
-    return { job: updated, votes: all };
+    return { job: resolution ? { ...job, ...resolution, updatedAt: now } : job, votes: all };
   });
 
   const item = renderJob(result.job, result.votes, principal, now);

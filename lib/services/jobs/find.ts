@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { jobs, type JobRow } from "@/lib/db/schema";
+import { jobs, votes as votesTable, type JobRow } from "@/lib/db/schema";
 import type { Principal } from "@/lib/services/context";
 import { NotFound } from "@/lib/services/errors";
 import { renderJob, votesColumn, type VoteTally } from "./render";
@@ -16,15 +16,24 @@ export async function findJob(db: Db, tenantId: string, id: string): Promise<{ j
   return row;
 }
 
-/** The same, row-locked until the caller's transaction ends: every state change starts here. */
-export async function lockJob(tx: Db, tenantId: string, id: string): Promise<JobRow> {
+/**
+ * The same, row-locked until the caller's transaction ends: every state change starts here. The votes
+ * are read by a second statement on purpose: a statement that waited for the lock still sees the
+ * snapshot it started with, so votes read alongside the lock could miss the vote that was just cast.
+ */
+export async function lockJob(tx: Db, tenantId: string, id: string): Promise<{ job: JobRow; votes: VoteTally[] }> {
   const [job] = await tx
     .select()
     .from(jobs)
     .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, id)))
     .for("update");
   if (!job) throw new NotFound("job");
-  return job;
+  const votes = await tx
+    .select({ userId: votesTable.userId, vote: votesTable.vote, roles: votesTable.roles })
+    .from(votesTable)
+    .where(and(eq(votesTable.tenantId, tenantId), eq(votesTable.jobId, id)))
+    .orderBy(votesTable.id);
+  return { job, votes };
 }
 
 /** The job as the API renders it, read fresh (votes included). */

@@ -1,0 +1,62 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import type { JobRow } from "@/lib/db/schema";
+import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
+import { at } from "@/lib/services/jobs/sql";
+import type { ResolveBody } from "./schemas";
+
+interface VoteWrite {
+  job: JobRow;
+  voter: { id: string; email: string; roles: string[] };
+  vote: "approve" | "reject";
+  input: ResolveBody;
+  approvals: number[];
+  /** The job's resolution if this vote ends it, else null. */
+  resolution: Partial<JobRow> | null;
+  actor: string;
+  now: Date;
+}
+
+// Arrays go in as one parameter (sql.param): a bare array in a Drizzle template becomes a list.
+/**
+ * Everything a counted vote writes, in one statement inside the vote's transaction (the job row is
+ * already locked): the vote, its audit event and, when it decides the job, the job's resolution, that
+ * event and the queue notification (delivered at commit).
+ */
+export async function writeVote(tx: Db, w: VoteWrite): Promise<void> {
+  const { job, voter, vote, input, now } = w;
+  const created = now.toISOString();
+  const event = (type: string, data: Record<string, unknown>) =>
+    sql`(${job.tenantId}, ${type}, ${w.actor}, ${job.id}, ${JSON.stringify(data)}::jsonb, ${created})`;
+  const events = [event("vote.cast", { vote, reason: input.reason, note: input.note ?? null, roles: voter.roles, approvals: w.approvals })];
+
+  const r = w.resolution;
+  let resolve = sql``;
+  if (r) {
+    events.push(
+      r.state === "APPROVED"
+        ? event("job.approved", { reason: input.reason, policy_snapshot: job.policySnapshot })
+        : event("job.rejected", { reason: input.reason }),
+    );
+    const change: JobChange = { tenant: job.tenantId, job: job.id, state: r.state! };
+    resolve = sql`, resolved as (
+      update jobs set state = ${r.state}, resolution = ${r.resolution}, resolved_by = ${r.resolvedBy},
+        resolved_comment = ${r.resolvedComment}, resolved_at = ${at(now)},
+        approved_snapshot = ${r.approvedSnapshot ?? null}, updated_at = ${at(now)}
+      where tenant_id = ${job.tenantId} and id = ${job.id}
+      returning id
+    ), notified as (
+      select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)}) from resolved
+    )`;
+  }
+  await tx.execute(sql`
+    with cast_vote as (
+      insert into votes (tenant_id, job_id, user_id, user_email, vote, roles, reason, note, created_at)
+      values (${job.tenantId}, ${job.id}, ${voter.id}, ${voter.email}, ${vote}, ${sql.param(voter.roles)}::text[],
+              ${input.reason}, ${input.note ?? null}, ${at(now)})
+    ), audited as (
+      insert into audit_events (tenant_id, type, actor, job_id, data, created_at)
+      values ${sql.join(events, sql`, `)}
+    )${resolve}
+    select ${r ? sql`(select count(*) from notified)` : sql`0`} as notified`);
+}
