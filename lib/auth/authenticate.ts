@@ -1,4 +1,5 @@
 import type { RawQuery } from "@/lib/db/client";
+import { AUTH_CHANNEL, subscribe } from "@/lib/services/events";
 import { env } from "@/lib/env";
 import { SCOPES, type Principal, type Scope } from "@/lib/services/context";
 import { Forbidden, Unauthenticated } from "@/lib/services/errors";
@@ -39,6 +40,32 @@ interface TokenRow extends Record<string, unknown> {
   disabled: boolean | null;
 }
 
+// Every API request starts here, so what a token resolves to is remembered briefly per instance.
+// Revoking a token or changing a person NOTIFYs every instance to forget (see notifyAuthChanged);
+// the TTL bounds what a missed notification could cost. Expiry and revocation are still checked
+// against the remembered row on every request, and votes re-read the voter's roles under a lock.
+const TOKEN_TTL_MS = 2_000;
+const TOKEN_CACHE_MAX = 10_000;
+const tokenCache = new Map<string, { row: TokenRow; until: number }>();
+let flushing: Promise<unknown> | null = null;
+
+/** This instance forgets at once (others hear it through NOTIFY when the change commits). */
+export function forgetCachedTokens(): void {
+  tokenCache.clear();
+}
+
+async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | undefined> {
+  flushing ??= subscribe(AUTH_CHANNEL, () => tokenCache.clear()).catch(() => (flushing = null));
+  const hit = tokenCache.get(hash);
+  if (hit && hit.until > Date.now()) return hit.row;
+  const [row] = await query<TokenRow>(TOKEN_SQL, [hash]);
+  if (row) {
+    if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+    tokenCache.set(hash, { row, until: Date.now() + TOKEN_TTL_MS });
+  }
+  return row;
+}
+
 /** Resolve the caller from its bearer token. Expired, revoked and unknown tokens are all 401. */
 export async function authenticate(query: RawQuery, req: Request, now: Date): Promise<Principal> {
   const secret = bearer(req);
@@ -49,7 +76,7 @@ export async function authenticate(query: RawQuery, req: Request, now: Date): Pr
     return { kind: "admin", tenantId: SYSTEM_TENANT, scopes: ALL_SCOPES, tokenId: null };
   }
 
-  const [token] = await query<TokenRow>(TOKEN_SQL, [sha256Hex(secret)]);
+  const token = await lookupToken(query, sha256Hex(secret));
   if (!token) throw new Unauthenticated("Unknown token.");
   if (token.revoked_at) throw new Unauthenticated("This token has been revoked.");
   if (token.expires_at && new Date(token.expires_at).getTime() <= now.getTime()) {

@@ -129,5 +129,7 @@ export async function getDb(): Promise<Db> {
 export async function closeDatabase(): Promise<void> {
   const opening = holder.__countersignDb;
   holder.__countersignDb = undefined;
+  // LISTEN subscriptions belong to this client; a reopened one must subscribe again.
+  (globalThis as { __countersignListening?: unknown }).__countersignListening = undefined;
   if (opening) await (await opening).close();
 }

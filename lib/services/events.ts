@@ -19,30 +19,50 @@ export async function notifyJobChanged(tx: Db, tenant: string, job: string, stat
   await tx.execute(sql`select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(payload)})`);
 }
 
-type Listener = (change: JobChange) => void;
-const holder = globalThis as unknown as { __countersignJobListeners?: Set<Listener>; __countersignListening?: Promise<void> };
+type Listener = (payload: string) => void;
+const holder = globalThis as unknown as {
+  __countersignListeners?: Map<string, Set<Listener>>;
+  __countersignListening?: Map<string, Promise<void>>;
+};
 
-/** One LISTEN per process, fanned out to in-process subscribers (long-polls, streams). */
-export async function onJobChange(listener: Listener): Promise<() => void> {
-  const listeners = (holder.__countersignJobListeners ??= new Set());
-  if (!holder.__countersignListening) {
-    holder.__countersignListening = (async () => {
+/** One LISTEN per channel per process, fanned out to in-process subscribers. */
+export async function subscribe(channel: string, listener: Listener): Promise<() => void> {
+  const all = (holder.__countersignListeners ??= new Map());
+  const listening = (holder.__countersignListening ??= new Map());
+  let set = all.get(channel);
+  if (!set) all.set(channel, (set = new Set()));
+  let ready = listening.get(channel);
+  if (!ready) {
+    ready = (async () => {
       const database = await getDatabase();
-      await database.listen(JOB_CHANNEL, (payload) => {
-        let change: JobChange;
-        try {
-          change = JSON.parse(payload) as JobChange;
-        } catch {
-          return;
-        }
-        for (const l of holder.__countersignJobListeners ?? []) l(change);
+      await database.listen(channel, (payload) => {
+        for (const l of holder.__countersignListeners?.get(channel) ?? []) l(payload);
       });
     })();
-    holder.__countersignListening.catch(() => {
-      holder.__countersignListening = undefined;
-    });
+    listening.set(channel, ready);
+    ready.catch(() => listening.delete(channel));
   }
-  listeners.add(listener);
-  await holder.__countersignListening;
-  return () => listeners.delete(listener);
+  set.add(listener);
+  await ready;
+  return () => set.delete(listener);
+}
+
+/** Commits that change a job (long-polls and the queue stream wake on these). */
+export function onJobChange(listener: (change: JobChange) => void): Promise<() => void> {
+  return subscribe(JOB_CHANNEL, (payload) => {
+    let change: JobChange;
+    try {
+      change = JSON.parse(payload) as JobChange;
+    } catch {
+      return;
+    }
+    listener(change);
+  });
+}
+
+/** Tokens revoked, people changed: every instance drops what it remembers of who may do what. */
+export const AUTH_CHANNEL = "countersign_auth";
+
+export async function notifyAuthChanged(tx: Db): Promise<void> {
+  await tx.execute(sql`select pg_notify(${AUTH_CHANNEL}, 'flush')`);
 }

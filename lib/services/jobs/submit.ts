@@ -142,7 +142,8 @@ export async function submitJob({
   // Evaluate under the active policy and insert in one statement; if a new policy became active in
   // between, the insert does nothing and the job is evaluated again under the new one.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const active = await activePolicy(db, tenantId, { query: ctx.query });
+    // First try the snapshot this instance last saw; the insert re-checks it under lock.
+    const active = await activePolicy(db, tenantId, { guess: attempt === 0 });
     let evaluation: Evaluation;
     try {
       evaluation = evaluate(active.compiled, { topic: input.topic, risk_tags: riskTags, title: input.title ?? null });

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db, RawQuery } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
 import { policySnapshots, tenants } from "@/lib/db/schema";
 import { compilePolicy, type CompiledPolicy } from "@/lib/policy/evaluate";
 import type { Policy } from "@/lib/policy/types";
@@ -25,16 +25,21 @@ export interface ActivePolicy {
   compiled: CompiledPolicy;
 }
 
+// Which snapshot each tenant last had active, as this instance saw it: only a guess for the
+// submission path, whose insert re-checks it under the tenant row's lock and asks again when it
+// moved (see jobs/insert.ts). Nothing that decides trusts it unchecked.
+const lastActive = new Map<string, string>();
+
 /**
- * The tenant's active policy. Reading it takes no lock: the submission's insert re-checks, under the
- * tenant row's lock, that this snapshot is still the active one (see jobs/insert.ts).
+ * The tenant's active policy. With `guess`, the snapshot this instance last saw (no round trip);
+ * the caller must re-check it under lock, as the submission's insert does. Otherwise read now.
  */
-export async function activePolicy(db: Db, tenantId: string, opts: { query?: RawQuery } = {}): Promise<ActivePolicy> {
-  const [tenant] = opts.query
-    ? (await opts.query<{ snapshot_id: string | null }>("select active_snapshot_id as snapshot_id from tenants where id = $1", [tenantId])).map(
-        (r) => ({ snapshotId: r.snapshot_id }),
-      )
+export async function activePolicy(db: Db, tenantId: string, opts: { guess?: boolean } = {}): Promise<ActivePolicy> {
+  const guessed = opts.guess ? lastActive.get(tenantId) : undefined;
+  const [tenant] = guessed
+    ? [{ snapshotId: guessed }]
     : await db.select({ snapshotId: tenants.activeSnapshotId }).from(tenants).where(eq(tenants.id, tenantId));
+  if (tenant?.snapshotId) lastActive.set(tenantId, tenant.snapshotId);
   if (!tenant?.snapshotId) throw new NotFound("tenant policy", `Tenant ${tenantId} has no active policy.`);
   const cached = compiled.get(tenant.snapshotId);
   if (cached) return { snapshotId: tenant.snapshotId, policy: cached.policy, compiled: cached };

@@ -1,10 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { ulid } from "ulid";
+import { forgetCachedTokens } from "@/lib/auth/authenticate";
 import { newTokenSecret, sha256Hex } from "@/lib/auth/secrets";
 import { tokens, users } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx } from "@/lib/services/context";
 import { Invalid, NotFound } from "@/lib/services/errors";
+import { notifyAuthChanged } from "@/lib/services/events";
 import type { CreateTokenBody } from "./schemas";
 import { targetTenant } from "./tenants";
 
@@ -69,6 +71,7 @@ export async function revokeToken({ ctx, id }: { ctx: Ctx; id: string }) {
     if (!current) return null;
     if (current.revokedAt) return current;
     const [updated] = await tx.update(tokens).set({ revokedAt: ctx.now }).where(eq(tokens.id, current.id)).returning();
+    await notifyAuthChanged(tx);
     await appendAudit(tx, {
       tenantId: current.tenantId,
       type: "token.revoked",
@@ -79,5 +82,6 @@ export async function revokeToken({ ctx, id }: { ctx: Ctx; id: string }) {
     return updated!;
   });
   if (!row) throw new NotFound("token");
+  forgetCachedTokens();
   return { id: row.id, revoked_at: row.revokedAt!.toISOString() };
 }

@@ -1,10 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { ulid } from "ulid";
+import { forgetCachedTokens } from "@/lib/auth/authenticate";
 import { hashPassword } from "@/lib/auth/secrets";
 import { users, type UserRow } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx } from "@/lib/services/context";
 import { Conflict, NotFound } from "@/lib/services/errors";
+import { notifyAuthChanged } from "@/lib/services/events";
 import type { CreateUserBody, UpdateUserBody } from "./schemas";
 import { targetTenant } from "./tenants";
 
@@ -61,6 +63,7 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
       })
       .where(eq(users.id, current.id))
       .returning();
+    await notifyAuthChanged(tx);
     await appendAudit(tx, {
       tenantId: current.tenantId,
       type: "user.updated",
@@ -76,5 +79,6 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
     return row!;
   });
   if (!user) throw new NotFound("user");
+  forgetCachedTokens();
   return render(user);
 }
