@@ -114,6 +114,7 @@ function pendingMap(snapshot) {
     resolution: `null`,
     resolved_by: `null`,
     resolved_comment: `null`,
+    resolved_reason: `null`,
     resolved_at: `null`,
     approved_snapshot: `null`,
     claimed_at: `null`,
@@ -146,6 +147,8 @@ function resolvedMap(snapshot) {
     resolution: RESOLUTION,
     resolved_by: `(case when g % 10 < 9 then 'reviewer' || (g % 20) || '@bench.example' end)`,
     resolved_comment: `(case when g % 10 < 7 then 'looks good' when g % 10 < 9 then 'see reason' end)`,
+    // The deciding vote's reason; for rejections the same text as the reject vote seeded below.
+    resolved_reason: `(case when g % 10 < 7 then 'looks good' when g % 10 < 9 then (${textArray(REJECT_REASONS)})[1 + (hashtext('job-R' || lpad(g::text, 10, '0')) & 2147483647) % ${REJECT_REASONS.length}] end)`,
     resolved_at: RESOLVED_AT,
     approved_snapshot: `(case when g % 10 < 7 then ${q(snapshot)} end)`,
     created_at: CREATED_AT,

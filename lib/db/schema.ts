@@ -136,6 +136,8 @@ export const jobs = pgTable(
     resolution: text("resolution").$type<Resolution>(),
     resolvedBy: text("resolved_by"),
     resolvedComment: text("resolved_comment"),
+    // The deciding vote's reason on its own (resolved_comment adds the note): rejection reasons by count.
+    resolvedReason: text("resolved_reason"),
     resolvedAt: ts("resolved_at"),
     // The snapshot under which the job was approved (policy-allowed or by people); claim must match it.
     approvedSnapshot: text("approved_snapshot"),
@@ -159,7 +161,8 @@ export const jobs = pgTable(
       .where(sql`${t.gated}`),
     index("jobs_tenant_state_idx").on(t.tenantId, t.state),
     index("jobs_tenant_topic_idx").on(t.tenantId, t.topic, t.createdAt),
-    index("jobs_resolved_idx").on(t.tenantId, t.resolvedAt),
+    // Time-to-decision over a window: a covering index written by hand (drizzle/0003_metrics_index.sql)
+    // because it INCLUDEs the columns the metrics read.
     uniqueIndex("jobs_idempotency_uq").on(t.tenantId, t.principalKey, t.idempotencyKey),
   ],
 );

@@ -73,13 +73,14 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
     const comment = input.note ? `${input.reason}\n${input.note}` : input.reason;
     const resolution: Partial<JobRow> | null =
       vote === "reject"
-        ? { state: "REJECTED", resolution: "rejected", resolvedBy: voter.email, resolvedComment: comment, resolvedAt: now }
+        ? { state: "REJECTED", resolution: "rejected", resolvedBy: voter.email, resolvedComment: comment, resolvedReason: input.reason, resolvedAt: now }
         : met
           ? {
               state: "APPROVED",
               resolution: "approved",
               resolvedBy: voter.email,
               resolvedComment: comment,
+              resolvedReason: input.reason,
               resolvedAt: now,
               approvedSnapshot: job.policySnapshot,
             }

@@ -41,7 +41,7 @@ export async function writeVote(tx: Db, w: VoteWrite): Promise<void> {
     const change: JobChange = { tenant: job.tenantId, job: job.id, state: r.state! };
     resolve = sql`, resolved as (
       update jobs set state = ${r.state}, resolution = ${r.resolution}, resolved_by = ${r.resolvedBy},
-        resolved_comment = ${r.resolvedComment}, resolved_at = ${at(now)},
+        resolved_comment = ${r.resolvedComment}, resolved_reason = ${r.resolvedReason ?? null}, resolved_at = ${at(now)},
         approved_snapshot = ${r.approvedSnapshot ?? null}, updated_at = ${at(now)}
       where tenant_id = ${job.tenantId} and id = ${job.id}
       returning id

@@ -80,6 +80,7 @@ export async function cancelJob({ ctx, id, reason }: { ctx: Ctx; id: string; rea
         resolution: "cancelled",
         resolvedBy: actor,
         resolvedComment: reason ?? null,
+        resolvedReason: reason ?? null,
         resolvedAt: ctx.now,
       },
       { type: "job.cancelled", actor, data: { reason: reason ?? null }, at: ctx.now },

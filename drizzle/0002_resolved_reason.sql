@@ -1,0 +1,2 @@
+DROP INDEX "jobs_resolved_idx";--> statement-breakpoint
+ALTER TABLE "jobs" ADD COLUMN "resolved_reason" text;
