@@ -63,7 +63,13 @@ async function openPostgres(url: string): Promise<Database> {
     await migrator.end();
   }
 
-  const client = postgres(url, { max: env().COUNTERSIGN_DB_POOL, onnotice: () => {} });
+  const client = postgres(url, {
+    max: env().COUNTERSIGN_DB_POOL,
+    onnotice: () => {},
+    // Session settings for an OLTP app: JIT compilation costs more than it saves on our short queries
+    // (measured: 137 ms of JIT on a 1.5 s metrics query); sorts for percentiles should stay in memory.
+    connection: { jit: "off", work_mem: "32MB" },
+  });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
