@@ -1,10 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs, votes as votesTable, type JobRow } from "@/lib/db/schema";
-import type { Principal } from "@/lib/services/context";
 import { NotFound } from "@/lib/services/errors";
-import { renderJob, votesColumn, type VoteTally } from "./render";
-import type { JobItem } from "./schemas";
+import { votesColumn, type VoteTally } from "./render";
 
 /** A job of the caller's tenant with its votes; another tenant's id is exactly as unknown as a made-up one. */
 export async function findJob(db: Db, tenantId: string, id: string): Promise<{ job: JobRow; votes: VoteTally[] }> {
@@ -34,10 +32,4 @@ export async function lockJob(tx: Db, tenantId: string, id: string): Promise<{ j
     .where(and(eq(votesTable.tenantId, tenantId), eq(votesTable.jobId, id)))
     .orderBy(votesTable.id);
   return { job, votes };
-}
-
-/** The job as the API renders it, read fresh (votes included). */
-export async function loadItem(db: Db, principal: Principal, id: string, now: Date): Promise<JobItem> {
-  const { job, votes } = await findJob(db, principal.tenantId, id);
-  return renderJob(job, votes, principal, now);
 }

@@ -1,7 +1,7 @@
 import type { JobRow } from "@/lib/db/schema";
 import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict, Forbidden } from "@/lib/services/errors";
-import { loadItem } from "./find";
+import { renderJob } from "./render";
 import { withLockedJob } from "./locked";
 import type { ClaimBody, CompleteBody } from "./schemas";
 import { transitionJob } from "./transition";
@@ -42,7 +42,7 @@ export async function claimJob({ ctx, id, input }: { ctx: Ctx; id: string; input
 }
 
 export async function completeJob({ ctx, id, input }: { ctx: Ctx; id: string; input: CompleteBody }) {
-  const row = await withLockedJob(ctx, id, async (tx, job) => {
+  const { row, votes } = await withLockedJob(ctx, id, async (tx, job, votes) => {
     if (job.state !== "RUNNING") {
       throw new Conflict("not_running", `Only a RUNNING job can be completed; this one is ${job.state}.`);
     }
@@ -57,15 +57,15 @@ export async function completeJob({ ctx, id, input }: { ctx: Ctx; id: string; in
       },
       { type: "job.completed", actor, data: { outcome: input.outcome, detail: input.detail ?? null }, at: ctx.now },
     );
-    return updated;
+    return { row: updated, votes };
   });
-  return loadItem(ctx.db, ctx.principal, row.id, ctx.now);
+  return renderJob(row, votes, ctx.principal, ctx.now);
 }
 
 /** The submitting agent withdraws a job that is still waiting for people. */
 export async function cancelJob({ ctx, id, reason }: { ctx: Ctx; id: string; reason?: string }) {
   const actor = actorOf(ctx.principal);
-  const row = await withLockedJob(ctx, id, async (tx, job) => {
+  const { row, votes } = await withLockedJob(ctx, id, async (tx, job, votes) => {
     if (job.principalKey !== principalKey(ctx.principal) && ctx.principal.kind !== "admin") {
       throw new Forbidden("not_submitter", "Only the principal that submitted the job may cancel it.");
     }
@@ -85,7 +85,7 @@ export async function cancelJob({ ctx, id, reason }: { ctx: Ctx; id: string; rea
       },
       { type: "job.cancelled", actor, data: { reason: reason ?? null }, at: ctx.now },
     );
-    return updated;
+    return { row: updated, votes };
   });
-  return loadItem(ctx.db, ctx.principal, row.id, ctx.now);
+  return renderJob(row, votes, ctx.principal, ctx.now);
 }

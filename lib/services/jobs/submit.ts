@@ -8,7 +8,7 @@ import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
 import { activePolicy } from "@/lib/services/policy/active";
 import { insertSubmitted } from "./insert";
-import { renderJob, votesByJob } from "./render";
+import { renderJob, votesColumn } from "./render";
 import type { JobItem, SubmitJobBody } from "./schemas";
 import { eligibleRoles } from "./state";
 
@@ -129,15 +129,14 @@ export async function submitJob({
 
   const replay = async (): Promise<SubmitResult> => {
     const [existing] = await db
-      .select()
+      .select({ job: jobs, votes: votesColumn })
       .from(jobs)
       .where(and(eq(jobs.tenantId, tenantId), eq(jobs.principalKey, principalKey(principal)), eq(jobs.idempotencyKey, idempotencyKey!)));
     if (!existing) throw new Error("an Idempotency-Key conflicted but no job holds it");
-    if (existing.requestHash !== requestHash) {
+    if (existing.job.requestHash !== requestHash) {
       throw new Conflict("idempotency_key_reused", "This Idempotency-Key was already used with a different body.");
     }
-    const votes = (await votesByJob(db, tenantId, [existing.id])).get(existing.id) ?? [];
-    return { item: renderJob(existing, votes, principal, now), created: false };
+    return { item: renderJob(existing.job, existing.votes, principal, now), created: false };
   };
 
   // Evaluate under the active policy and insert in one statement; if a new policy became active in
