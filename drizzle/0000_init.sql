@@ -67,6 +67,7 @@ CREATE TABLE "jobs" (
 	"resolution" text,
 	"resolved_by" text,
 	"resolved_comment" text,
+	"resolved_reason" text,
 	"resolved_at" timestamp with time zone,
 	"approved_snapshot" text,
 	"claimed_at" timestamp with time zone,
@@ -163,7 +164,6 @@ CREATE INDEX "jobs_queue_idx" ON "jobs" USING btree ("tenant_id","due_at","creat
 CREATE INDEX "jobs_history_idx" ON "jobs" USING btree ("tenant_id","created_at","id") WHERE "jobs"."gated";--> statement-breakpoint
 CREATE INDEX "jobs_tenant_state_idx" ON "jobs" USING btree ("tenant_id","state");--> statement-breakpoint
 CREATE INDEX "jobs_tenant_topic_idx" ON "jobs" USING btree ("tenant_id","topic","created_at");--> statement-breakpoint
-CREATE INDEX "jobs_resolved_idx" ON "jobs" USING btree ("tenant_id","resolved_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_idempotency_uq" ON "jobs" USING btree ("tenant_id","principal_key","idempotency_key");--> statement-breakpoint
 CREATE INDEX "policy_activations_tenant_idx" ON "policy_activations" USING btree ("tenant_id","activated_at");--> statement-breakpoint
 CREATE INDEX "policy_snapshots_tenant_idx" ON "policy_snapshots" USING btree ("tenant_id","created_at");--> statement-breakpoint

@@ -44,4 +44,21 @@ describe("sealing the audit chain after commit", () => {
     ).rejects.toThrow();
     await expect(db.execute(sql`delete from audit_events where tenant_id = ${w.tenant}`)).rejects.toThrow();
   });
+
+  it("events cannot be inserted pre-sealed, and a chain head only moves forward", async () => {
+    const w = await makeWorld("sealguard");
+    await w.submit({ ...PROD_WRITE, payload: {} });
+    const db = await getDb();
+    await sealTenant(db, w.tenant);
+    await expect(
+      db.execute(
+        sql`insert into audit_events (tenant_id, type, actor, data, created_at, seq, prev_hash, hash)
+            values (${w.tenant}, 'forged', 'x', '{}'::jsonb, '2026-01-01T00:00:00.000Z', 999, repeat('0', 64), repeat('0', 64))`,
+      ),
+    ).rejects.toThrow();
+    await expect(db.execute(sql`update audit_heads set seq = 0 where tenant_id = ${w.tenant}`)).rejects.toThrow();
+    await expect(db.execute(sql`delete from audit_heads where tenant_id = ${w.tenant}`)).rejects.toThrow();
+    const verify = await call("GET", "/api/v1/audit/verify", { token: w.admin });
+    expect(verify.body.ok).toBe(true);
+  });
 });

@@ -47,19 +47,28 @@ interface TokenRow extends Record<string, unknown> {
 const TOKEN_TTL_MS = 2_000;
 const TOKEN_CACHE_MAX = 10_000;
 const tokenCache = new Map<string, { row: TokenRow; until: number }>();
-let flushing: Promise<unknown> | null = null;
+// Bumped by every flush: a lookup that started before a flush must not store what it read.
+let generation = 0;
+// Nothing is remembered until this instance hears flushes (and after any reconnect, all is forgotten).
+let listening = false;
+let subscribing: Promise<unknown> | null = null;
 
 /** This instance forgets at once (others hear it through NOTIFY when the change commits). */
 export function forgetCachedTokens(): void {
+  generation += 1;
   tokenCache.clear();
 }
 
 async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | undefined> {
-  flushing ??= subscribe(AUTH_CHANNEL, () => tokenCache.clear()).catch(() => (flushing = null));
+  subscribing ??= subscribe(AUTH_CHANNEL, forgetCachedTokens).then(
+    () => (listening = true),
+    () => (subscribing = null),
+  );
   const hit = tokenCache.get(hash);
   if (hit && hit.until > Date.now()) return hit.row;
+  const seen = generation;
   const [row] = await query<TokenRow>(TOKEN_SQL, [hash]);
-  if (row) {
+  if (row && listening && seen === generation) {
     if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
     tokenCache.set(hash, { row, until: Date.now() + TOKEN_TTL_MS });
   }

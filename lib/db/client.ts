@@ -19,8 +19,11 @@ export interface Database {
   db: Db;
   kind: "postgres" | "pglite";
   query: RawQuery;
-  /** Subscribe to a NOTIFY channel; resolves to an unsubscribe function. */
-  listen(channel: string, handler: NotifyHandler): Promise<() => Promise<void>>;
+  /**
+   * Subscribe to a NOTIFY channel; resolves to an unsubscribe function. `onListen` runs each time the
+   * subscription is (re)established: notifications sent while it was down are lost.
+   */
+  listen(channel: string, handler: NotifyHandler, onListen?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -76,8 +79,8 @@ async function openPostgres(url: string): Promise<Database> {
     kind: "postgres",
     query: async <T extends Record<string, unknown>>(text: string, params: unknown[]) =>
       (await client.unsafe(text, params as never[], { prepare: true })) as unknown as T[],
-    async listen(channel, handler) {
-      const sub = await client.listen(channel, handler);
+    async listen(channel, handler, onListen) {
+      const sub = await client.listen(channel, handler, onListen);
       return () => sub.unlisten();
     },
     close: () => client.end({ timeout: 5 }),
@@ -99,8 +102,10 @@ async function openPglite(dataDir: string): Promise<Database> {
     kind: "pglite",
     query: async <T extends Record<string, unknown>>(text: string, params: unknown[]) =>
       (await client.query<T>(text, params)).rows,
-    async listen(channel, handler) {
-      return client.listen(channel, handler);
+    async listen(channel, handler, onListen) {
+      const unlisten = await client.listen(channel, handler);
+      onListen?.();
+      return unlisten;
     },
     close: () => client.close(),
   };

@@ -161,7 +161,7 @@ export const jobs = pgTable(
       .where(sql`${t.gated}`),
     index("jobs_tenant_state_idx").on(t.tenantId, t.state),
     index("jobs_tenant_topic_idx").on(t.tenantId, t.topic, t.createdAt),
-    // Time-to-decision over a window: a covering index written by hand (drizzle/0003_metrics_index.sql)
+    // Time-to-decision over a window: a covering index written by hand (drizzle/0002_metrics_index.sql)
     // because it INCLUDEs the columns the metrics read.
     uniqueIndex("jobs_idempotency_uq").on(t.tenantId, t.principalKey, t.idempotencyKey),
   ],

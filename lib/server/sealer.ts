@@ -12,13 +12,21 @@ export function startSealer(db: Db): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = async () => {
+    let tenants: string[];
     try {
-      for (const tenant of await tenantsWithUnsealed(db)) {
-        if (stopped) return;
-        await sealTenant(db, tenant, { skipLocked: true });
-      }
+      tenants = await tenantsWithUnsealed(db);
     } catch (err) {
-      console.error("[countersign] audit sealer failed; will retry", err);
+      console.error("[countersign] audit sealer could not list tenants; will retry", err);
+      return;
+    }
+    for (const tenant of tenants) {
+      if (stopped) return;
+      // One tenant that cannot be sealed (its chain tampered with) must not stall the others.
+      try {
+        await sealTenant(db, tenant, { skipLocked: true });
+      } catch (err) {
+        console.error(`[countersign] sealing tenant ${tenant} failed; will retry`, err);
+      }
     }
   };
   const timer = setInterval(() => {

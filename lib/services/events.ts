@@ -19,7 +19,8 @@ export async function notifyJobChanged(tx: Db, tenant: string, job: string, stat
   await tx.execute(sql`select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(payload)})`);
 }
 
-type Listener = (payload: string) => void;
+/** Called with each payload, and with `null` whenever the subscription was (re)established. */
+type Listener = (payload: string | null) => void;
 const holder = globalThis as unknown as {
   __countersignListeners?: Map<string, Set<Listener>>;
   __countersignListening?: Map<string, Promise<void>>;
@@ -35,9 +36,10 @@ export async function subscribe(channel: string, listener: Listener): Promise<()
   if (!ready) {
     ready = (async () => {
       const database = await getDatabase();
-      await database.listen(channel, (payload) => {
+      const fanOut = (payload: string | null) => {
         for (const l of holder.__countersignListeners?.get(channel) ?? []) l(payload);
-      });
+      };
+      await database.listen(channel, fanOut, () => fanOut(null));
     })();
     listening.set(channel, ready);
     ready.catch(() => listening.delete(channel));
@@ -50,6 +52,7 @@ export async function subscribe(channel: string, listener: Listener): Promise<()
 /** Commits that change a job (long-polls and the queue stream wake on these). */
 export function onJobChange(listener: (change: JobChange) => void): Promise<() => void> {
   return subscribe(JOB_CHANNEL, (payload) => {
+    if (payload === null) return;
     let change: JobChange;
     try {
       change = JSON.parse(payload) as JobChange;

@@ -37,7 +37,11 @@ export async function sealTenant(db: Db, tenantId: string, opts: { skipLocked?: 
       if (rows.length === 0) return 0;
 
       let { seq, hash } = head;
-      const values = rows.map((row) => {
+      const ids: number[] = [];
+      const seqs: number[] = [];
+      const prevs: string[] = [];
+      const hashes: string[] = [];
+      for (const row of rows) {
         const prev = hash;
         seq += 1;
         hash = chainHash(prev, {
@@ -49,12 +53,26 @@ export async function sealTenant(db: Db, tenantId: string, opts: { skipLocked?: 
           data: row.data,
           created_at: row.createdAt,
         });
-        return sql`(${row.id}::bigint, ${seq}::bigint, ${prev}, ${hash})`;
-      });
-      await tx.execute(sql`
-        update ${auditEvents} as a set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
-        from (values ${sql.join(values, sql`, `)}) as v(id, seq, prev_hash, hash)
-        where a.id = v.id and a.tenant_id = ${tenantId} and a.hash is null`);
+        ids.push(row.id);
+        seqs.push(seq);
+        prevs.push(prev);
+        hashes.push(hash);
+      }
+      // One statement text whatever the batch size (it is prepared once per connection), arrays as
+      // single parameters.
+      const sealed = await tx
+        .update(auditEvents)
+        .set({ seq: sql`v.seq`, prevHash: sql`v.prev_hash`, hash: sql`v.hash` })
+        .from(
+          sql`unnest(${sql.param(ids)}::bigint[], ${sql.param(seqs)}::bigint[], ${sql.param(prevs)}::text[], ${sql.param(hashes)}::text[]) as v(id, seq, prev_hash, hash)`,
+        )
+        .where(and(sql`${auditEvents.id} = v.id`, eq(auditEvents.tenantId, tenantId), isNull(auditEvents.hash)))
+        .returning({ id: auditEvents.id });
+      // Under the head lock nobody else seals these rows; a shortfall means the table was touched
+      // behind our back, and moving the head past a gap would hide it.
+      if (sealed.length !== rows.length) {
+        throw new Error(`sealing tenant ${tenantId}: ${sealed.length} of ${rows.length} events updated`);
+      }
       await tx.update(auditHeads).set({ seq, hash }).where(eq(auditHeads.tenantId, tenantId));
       return rows.length;
     });
