@@ -13,6 +13,7 @@ import autocannon from "autocannon";
 import postgres from "postgres";
 import { jobTemplates, policyYaml } from "./policy-gen.mjs";
 import { seed } from "./seed.mjs";
+import { buildState } from "../scripts/build-state.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -87,23 +88,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (msg) => console.log(`[bench] ${msg}`);
 const fmt = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? "—" : Number(n).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }));
 
-function newest(dir) {
-  let t = 0;
-  if (!fs.existsSync(dir)) return t;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 function buildIfNeeded() {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  const sources = ["app", "lib", "components", "drizzle", "public"].map((d) => newest(path.join(root, d)));
-  const configs = ["package-lock.json", "next.config.ts", "instrumentation.ts", "proxy.ts"].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0));
-  const stale = !fs.existsSync(buildId) || Math.max(...sources, ...configs) > fs.statSync(buildId).mtimeMs;
+  const { built, stale } = buildState(root);
   if (NO_BUILD) {
-    if (!fs.existsSync(buildId)) throw new Error("--no-build given but there is no build (.next/BUILD_ID)");
+    if (!built) throw new Error("--no-build given but there is no build (.next/BUILD_ID)");
     if (stale) log("warning: --no-build with a build older than the sources");
     return "skipped (--no-build)";
   }

@@ -5,24 +5,12 @@ import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { buildState } from "./build-state.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
 
-function newest(dir) {
-  let t = 0;
-  if (!fs.existsSync(dir)) return t;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-const buildId = path.join(root, ".next", "BUILD_ID");
-const sources = ["app", "lib", "components", "drizzle", "public"].map((d) => newest(path.join(root, d)));
-const configs = ["package-lock.json", "next.config.ts", "instrumentation.ts"].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0));
-const stale = !fs.existsSync(buildId) || Math.max(...sources, ...configs) > fs.statSync(buildId).mtimeMs;
+const { stale } = buildState(root);
 if (stale) {
   console.log("[countersign] building the production server (first start or sources changed)…");
   const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });

@@ -5,7 +5,8 @@ import type { Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
 import { lockJob } from "./find";
 import type { VoteTally } from "./render";
-import { escalateDue, expireLapsed, isLapsed, isEscalationDue } from "./state";
+import { escalateDue, expireLapsed } from "./deadlines";
+import { isLapsed, isEscalationDue } from "./state";
 
 const LAPSED = Symbol("lapsed");
 

@@ -1,9 +1,5 @@
-import { and, eq } from "drizzle-orm";
-import type { Db } from "@/lib/db/client";
-import { jobs, type JobRow, type VoteRow } from "@/lib/db/schema";
+import type { JobRow, VoteRow } from "@/lib/db/schema";
 import type { Requirement } from "@/lib/policy/types";
-import { appendAudit } from "@/lib/services/audit/chain";
-import { notifyJobChanged } from "@/lib/services/events";
 
 export const SLA_ACTOR = "system:sla";
 
@@ -68,49 +64,4 @@ export function countApprovals(
 export function isSelf(job: Pick<JobRow, "onBehalfOf" | "submitterEmail">, email: string): boolean {
   const e = email.toLowerCase();
   return job.onBehalfOf?.toLowerCase() === e || job.submitterEmail?.toLowerCase() === e;
-}
-
-/** Persist a lapsed deadline as EXPIRED, with its audit event, inside the caller's transaction. */
-export async function expireLapsed(tx: Db, job: JobRow, now: Date): Promise<JobRow> {
-  const view = currentView(job, now);
-  const [row] = await tx
-    .update(jobs)
-    .set({
-      state: "EXPIRED",
-      resolution: "expired",
-      resolvedBy: SLA_ACTOR,
-      resolvedAt: view.resolvedAt,
-      updatedAt: now,
-    })
-    .where(and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id)))
-    .returning();
-  await appendAudit(tx, {
-    tenantId: job.tenantId,
-    type: "job.expired",
-    actor: SLA_ACTOR,
-    jobId: job.id,
-    data: { deadline: view.resolvedAt?.toISOString() ?? null, on_timeout: job.onTimeout },
-    at: now,
-  });
-  await notifyJobChanged(tx, job.tenantId, job.id, "EXPIRED");
-  return row ?? view;
-}
-
-/** Persist an escalation that came due: `escalate_to` roles may now vote too. Audited in the caller's transaction. */
-export async function escalateDue(tx: Db, job: JobRow, now: Date): Promise<JobRow> {
-  const [row] = await tx
-    .update(jobs)
-    .set({ escalated: true, eligibleRoles: eligibleRoles(job.requirements, true), updatedAt: now })
-    .where(and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id)))
-    .returning();
-  await appendAudit(tx, {
-    tenantId: job.tenantId,
-    type: "job.escalated",
-    actor: SLA_ACTOR,
-    jobId: job.id,
-    data: { due_at: job.dueAt?.toISOString() ?? null, escalate_to: job.escalateTo },
-    at: now,
-  });
-  await notifyJobChanged(tx, job.tenantId, job.id, job.state);
-  return row ?? job;
 }

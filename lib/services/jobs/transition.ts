@@ -12,7 +12,7 @@ export async function transitionJob(
   tx: Db,
   job: JobRow,
   change: Partial<JobRow>,
-  audit: { type: string; actor: string; data: Record<string, unknown>; at: Date },
+  audit: { type: string; actor: string; data: Record<string, unknown>; at: Date; notify?: boolean },
 ): Promise<JobRow> {
   const [row] = await tx
     .update(jobs)
@@ -20,7 +20,7 @@ export async function transitionJob(
     .where(and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id)))
     .returning();
   if (!row) throw new Error(`job ${job.id} vanished under its lock`);
-  if (row.state !== job.state) await notifyJobChanged(tx, row.tenantId, row.id, row.state);
-  await appendAudit(tx, { tenantId: job.tenantId, jobId: job.id, ...audit });
+  if (row.state !== job.state || audit.notify) await notifyJobChanged(tx, row.tenantId, row.id, row.state);
+  await appendAudit(tx, { tenantId: job.tenantId, jobId: job.id, type: audit.type, actor: audit.actor, data: audit.data, at: audit.at });
   return row;
 }
