@@ -669,9 +669,11 @@ ${notes.map((n) => `- ${n}`).join("\n")}
 - **Memory**: VmRSS of the server process (and any children) sampled every 200 ms from /proc during
   provisioning, seeding and all PostgreSQL runs; the peak is reported.
 `;
-  fs.mkdirSync(path.join(root, "docs"), { recursive: true });
-  fs.writeFileSync(path.join(root, "docs", "benchmarks.md"), doc);
-  log(`wrote docs/benchmarks.md`);
+  // Only a full run is the record; a quick run (smaller data, shorter runs) writes beside it, untracked.
+  const file = QUICK ? path.join(root, "bench", ".logs", "benchmarks-quick.md") : path.join(root, "docs", "benchmarks.md");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, doc);
+  log(`wrote ${path.relative(root, file)}`);
 }
 
 // ---------------------------------------------------------------------------------------------------
