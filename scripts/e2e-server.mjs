@@ -1,19 +1,13 @@
 #!/usr/bin/env node
 // The server Playwright tests run against: production build, a fresh PostgreSQL database dropped on exit.
 import { spawn } from "node:child_process";
-import postgres from "postgres";
+import { createScratchDatabase } from "./scratch-db.mjs";
 
-const base = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const name = `countersign_e2e_${Date.now()}_${process.pid}`;
-const admin = postgres(base, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${name}"`);
-await admin.end();
-const url = new URL(base);
-url.pathname = `/${name}`;
+const db = await createScratchDatabase("countersign_e2e");
 
 const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", process.env.PORT ?? "3100"], {
   stdio: "inherit",
-  env: { ...process.env, DATABASE_URL: url.toString(), NEXT_MANUAL_SIG_HANDLE: "true" },
+  env: { ...process.env, DATABASE_URL: db.url, NEXT_MANUAL_SIG_HANDLE: "true" },
 });
 
 let stopping = false;
@@ -22,9 +16,7 @@ async function stop(sig) {
   stopping = true;
   child.kill(sig);
   await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
-  const drop = postgres(base, { max: 1, onnotice: () => {} });
-  await drop.unsafe(`drop database if exists "${name}" with (force)`).catch(() => {});
-  await drop.end();
+  await db.drop();
   process.exit(0);
 }
 process.on("SIGTERM", () => void stop("SIGTERM"));
