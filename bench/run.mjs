@@ -159,7 +159,9 @@ async function startServer({ name, port, env }) {
   const childEnv = { ...process.env, ...env, NODE_ENV: "production", COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN, NEXT_MANUAL_SIG_HANDLE: "true" };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
   // Own process group, so a Ctrl-C in the terminal reaches only us and we stop the server ourselves.
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port)], {
     env: childEnv,
     stdio: ["ignore", out, out],
     detached: true,
