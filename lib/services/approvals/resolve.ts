@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { requireScope } from "@/lib/auth/authenticate";
+import type { Db } from "@/lib/db/client";
 import { users, type JobRow } from "@/lib/db/schema";
 import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, Unauthenticated } from "@/lib/services/errors";
@@ -38,7 +39,16 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
   const { principal, now } = ctx;
   assertMayResolve(principal);
 
-  const result = await withLockedJob(ctx, id, async (tx, job, prior) => {
+  // Re-read the voter under a share lock, in the same pipeline as the job lock: a role change commits
+  // before us or waits for us.
+  const readVoter = (tx: Db) =>
+    tx
+      .select({ id: users.id, email: users.email, roles: users.roles, disabled: users.disabled })
+      .from(users)
+      .where(and(eq(users.tenantId, principal.tenantId), eq(users.id, principal.userId)))
+      .for("share");
+
+  const result = await withLockedJob(ctx, id, async (tx, job, prior, voters) => {
     if (job.state !== "APPROVAL") throw notPending(job);
     if (input.job_hash !== undefined && input.job_hash !== job.jobHash) {
       throw new Conflict("stale_request", "The request changed since you saw it (job hash differs).");
@@ -47,12 +57,7 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
       throw new Conflict("stale_snapshot", "The policy changed since you saw this job; review it again.");
     }
 
-    // Re-read the voter under a share lock: a role change commits before us or waits for us.
-    const [voter] = await tx
-      .select({ id: users.id, email: users.email, roles: users.roles, disabled: users.disabled })
-      .from(users)
-      .where(and(eq(users.tenantId, job.tenantId), eq(users.id, principal.userId)))
-      .for("share");
+    const voter = voters?.[0];
     if (!voter || voter.disabled) throw new Unauthenticated("Your account is disabled.");
 
     if (isSelf(job, voter.email)) {
@@ -96,7 +101,7 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
       now,
     });
     return { job: resolution ? { ...job, ...resolution, updatedAt: now } : job, votes: all };
-  });
+  }, readVoter);
 
   const item = renderJob(result.job, result.votes, principal, now);
   const missing = item.requirements

@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { tenants, type JobRow } from "@/lib/db/schema";
+import type { JobRow } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
 import { lockJob } from "./find";
@@ -21,21 +20,21 @@ const LAPSED = Symbol("lapsed");
  * is audited) before `fn` sees it; a job past its deadline is expired and that expiry is committed even
  * though the request itself then fails with `expired`: the deadline is a fact, not part of the request.
  */
-export async function withLockedJob<T>(
+export async function withLockedJob<T, P = undefined>(
   ctx: Ctx,
   id: string,
-  fn: (tx: Db, job: JobRow, votes: VoteTally[]) => Promise<T>,
+  fn: (tx: Db, job: JobRow, votes: VoteTally[], extra: P | undefined) => Promise<T>,
+  alongside?: (tx: Db) => Promise<P>,
 ): Promise<T> {
   const outcome = await ctx.db.transaction(async (tx) => {
-    await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, ctx.principal.tenantId)).for("key share");
-    const locked = await lockJob(tx, ctx.principal.tenantId, id);
+    const locked = await lockJob(tx, ctx.principal.tenantId, id, alongside);
     let job = locked.job;
     if (isLapsed(job, ctx.now)) {
       await expireLapsed(tx, job, ctx.now);
       return LAPSED;
     }
     if (isEscalationDue(job, ctx.now)) job = await escalateDue(tx, job, ctx.now);
-    return fn(tx, job, locked.votes);
+    return fn(tx, job, locked.votes, locked.extra);
   });
   if (outcome === LAPSED) throw new Conflict("expired", "The job expired before this request arrived.");
   return outcome as T;
