@@ -25,12 +25,18 @@ const JOB_FIELDS = Object.entries(getTableColumns(jobs)).map(([key, column]) => 
   return [key, column.name, decode] as const;
 });
 
-/** Every column of `jobs`, qualified, for raw selects that map back with `jobFromRow`. */
-export const JOB_COLUMNS_SQL = JOB_FIELDS.map(([, name]) => `"jobs"."${name}"`).join(", ");
-
-/** A raw `jobs` row (snake_case, driver-parsed types) as the typed row Drizzle would return. */
-export function jobFromRow(row: Record<string, unknown>): JobRow {
-  const out: Record<string, unknown> = {};
-  for (const [key, name, decode] of JOB_FIELDS) out[key] = decode(row[name] ?? null);
-  return out as JobRow;
+/**
+ * Raw-select support for some of the `jobs` columns: the qualified column list and the mapping of a
+ * row (snake_case, driver-parsed types) back to the typed fields Drizzle would return.
+ */
+export function jobColumns<K extends keyof JobRow>(keys: readonly K[]) {
+  const fields = JOB_FIELDS.filter(([key]) => (keys as readonly string[]).includes(key));
+  return {
+    sql: fields.map(([, name]) => `"jobs"."${name}"`).join(", "),
+    fromRow(row: Record<string, unknown>): Pick<JobRow, K> {
+      const out: Record<string, unknown> = {};
+      for (const [key, name, decode] of fields) out[key] = decode(row[name] ?? null);
+      return out as Pick<JobRow, K>;
+    },
+  };
 }

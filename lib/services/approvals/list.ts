@@ -1,12 +1,15 @@
 import { and, arrayContains, arrayOverlaps, eq, notExists, or, sql, type SQL } from "drizzle-orm";
+import { jobColumns, runSql } from "@/lib/db/raw-sql";
 import { jobs, votes } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { Invalid } from "@/lib/services/errors";
-import { JOB_COLUMNS_SQL, jobFromRow, runSql } from "@/lib/db/raw-sql";
-import { renderJob, votesColumn, type VoteTally } from "@/lib/services/jobs/render";
+import { RENDER_FIELDS, renderJob, votesColumn, type VoteTally } from "@/lib/services/jobs/render";
 import type { JobItem } from "@/lib/services/jobs/schemas";
 import { at, stillPendingSql } from "@/lib/services/jobs/sql";
 import type { QueueQuery } from "./schemas";
+
+// A page reads only what rendering needs (the cursor's due_at, created_at and id are among them).
+const QUEUE_COLUMNS = jobColumns(RENDER_FIELDS);
 
 interface Cursor {
   k: "p" | "h";
@@ -87,10 +90,10 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
     : sql`${jobs.createdAt} desc, ${jobs.id} desc`;
   const raw = await runSql(
     ctx.query,
-    sql`select ${sql.raw(JOB_COLUMNS_SQL)}, ${votesColumn} as votes from ${jobs}
+    sql`select ${sql.raw(QUEUE_COLUMNS.sql)}, ${votesColumn} as votes from ${jobs}
         where ${and(...where)} order by ${order} limit ${input.limit + 1}`,
   );
-  const rows = raw.map((r) => ({ job: jobFromRow(r), votes: r.votes as VoteTally[] }));
+  const rows = raw.map((r) => ({ job: QUEUE_COLUMNS.fromRow(r), votes: r.votes as VoteTally[] }));
 
   const page = rows.slice(0, input.limit);
   const last = page.at(-1)?.job;

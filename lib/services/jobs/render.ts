@@ -15,6 +15,15 @@ export const DECISION_NAMES: Record<PolicyDecision, JobItem["decision"]> = {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** The columns rendering reads: a queue page selects only these. */
+export const RENDER_FIELDS = [
+  "id", "state", "topic", "riskTags", "title", "description", "labels", "payload", "createdAt", "updatedAt",
+  "requestedBy", "onBehalfOf", "submitterEmail", "callbackUrl", "decision", "policySnapshot", "policyRuleId",
+  "policyReason", "jobHash", "summary", "requirements", "dueAt", "expiresAt", "escalated", "onTimeout",
+  "resolution", "resolvedBy", "resolvedComment", "resolvedAt", "constraints", "matchedRules",
+] as const satisfies readonly (keyof JobRow)[];
+export type RenderableJob = Pick<JobRow, (typeof RENDER_FIELDS)[number]>;
+
 /** What rendering needs of each vote: who, which way, with which roles. */
 export type VoteTally = Pick<VoteRow, "userId" | "vote" | "roles">;
 
@@ -29,7 +38,7 @@ export const votesColumn = sql<VoteTally[]>`coalesce((
   from votes v where v.tenant_id = "jobs"."tenant_id" and v.job_id = "jobs"."id"), '[]'::json)`;
 
 /** Whether this caller may still cast a vote on the job (the same rules `resolve` enforces). */
-export function canAct(job: JobRow, votes: VoteTally[], principal: Principal, now: Date): boolean {
+export function canAct(job: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): boolean {
   if (principal.kind !== "user" || !principal.scopes.has("approvals:resolve")) return false;
   if (job.state !== "APPROVAL") return false;
   if (isSelf(job, principal.email)) return false;
@@ -38,7 +47,7 @@ export function canAct(job: JobRow, votes: VoteTally[], principal: Principal, no
   return principal.roles.some((r) => roles.includes(r));
 }
 
-export function renderJob(stored: JobRow, votes: VoteTally[], principal: Principal, now: Date): JobItem {
+export function renderJob(stored: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): JobItem {
   const job = currentView(stored, now);
   const escalated = isEscalated(stored, now);
   const approvals = countApprovals(job.requirements, votes, escalated);

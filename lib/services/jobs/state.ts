@@ -11,14 +11,16 @@ export function deadlineOf(job: Pick<JobRow, "dueAt" | "expiresAt" | "onTimeout"
 }
 
 /** A pending job past its deadline is EXPIRED the moment anyone looks, swept or not. */
-export function isLapsed(job: JobRow, now: Date): boolean {
+type Timed = Pick<JobRow, "state" | "dueAt" | "expiresAt" | "onTimeout">;
+
+export function isLapsed(job: Timed, now: Date): boolean {
   if (job.state !== "APPROVAL") return false;
   const deadline = deadlineOf(job);
   return deadline !== null && deadline.getTime() <= now.getTime();
 }
 
 /** Past due_at with `on_timeout: escalate`, still pending, not yet marked: a write will mark it. */
-export function isEscalationDue(job: JobRow, now: Date): boolean {
+export function isEscalationDue(job: Timed & Pick<JobRow, "escalated">, now: Date): boolean {
   return (
     !job.escalated &&
     job.state === "APPROVAL" &&
@@ -29,12 +31,12 @@ export function isEscalationDue(job: JobRow, now: Date): boolean {
 }
 
 /** Escalated as stored, or due to be (reads show it before any sweeper or write has marked it). */
-export function isEscalated(job: JobRow, now: Date): boolean {
+export function isEscalated(job: Timed & Pick<JobRow, "escalated">, now: Date): boolean {
   return job.escalated || isEscalationDue(job, now);
 }
 
 /** The job as it stands at `now`, with a lapsed deadline applied (reads never write). */
-export function currentView(job: JobRow, now: Date): JobRow {
+export function currentView<J extends Timed & Pick<JobRow, "resolution" | "resolvedBy" | "resolvedAt" | "updatedAt">>(job: J, now: Date): J {
   if (!isLapsed(job, now)) return job;
   const at = deadlineOf(job) ?? now;
   return { ...job, state: "EXPIRED", resolution: "expired", resolvedBy: SLA_ACTOR, resolvedAt: at, updatedAt: at };
