@@ -160,6 +160,8 @@ export const jobs = pgTable(
       .on(t.tenantId, t.createdAt, t.id)
       .where(sql`${t.gated}`),
     index("jobs_tenant_state_idx").on(t.tenantId, t.state),
+    // The SLA sweeper, across tenants: pending jobs whose due time has come (a deadline is never earlier).
+    index("jobs_due_idx").on(t.dueAt).where(sql`${t.state} = 'APPROVAL'`),
     index("jobs_tenant_topic_idx").on(t.tenantId, t.topic, t.createdAt),
     // Time-to-decision over a window: a covering index written by hand (drizzle/0002_metrics_index.sql)
     // because it INCLUDEs the columns the metrics read.

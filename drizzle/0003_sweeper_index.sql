@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_due_idx" ON "jobs" USING btree ("due_at") WHERE "jobs"."state" = 'APPROVAL';

@@ -1,0 +1,59 @@
+import { and, asc, eq, or, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { jobs } from "@/lib/db/schema";
+import { escalateDue, expireLapsed } from "@/lib/services/jobs/deadlines";
+import { at, deadlineSql } from "@/lib/services/jobs/sql";
+import { isEscalationDue, isLapsed } from "@/lib/services/jobs/state";
+
+export interface SweepResult {
+  expired: number;
+  escalated: number;
+}
+
+const BATCH = 200;
+
+/**
+ * Apply time to pending jobs at `now`: expire those past their deadline, escalate those past due_at
+ * with `on_timeout: escalate`. Never approves anything.
+ *
+ * Safe with several sweepers (one per app instance): jobs are taken `FOR UPDATE SKIP LOCKED`, so each
+ * is handled by exactly one of them, and a job someone else changed meanwhile is re-checked on its
+ * latest version. Each batch is one transaction (transition and audit event together), so a sweep
+ * that dies halfway leaves whole transitions or none. The sweeper never waits for a tenant row, so it
+ * cannot deadlock with a policy activation (which waits for it instead).
+ */
+export async function sweep(db: Db, now: Date): Promise<SweepResult> {
+  const result: SweepResult = { expired: 0, escalated: 0 };
+  for (;;) {
+    const batch = await db.transaction(async (tx) => {
+      const due = await tx
+        .select()
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.state, "APPROVAL"),
+            // due_at ≤ deadline always, so this bound (served by jobs_due_idx) loses nothing.
+            sql`${jobs.dueAt} <= ${at(now)}`,
+            or(
+              sql`${deadlineSql} <= ${at(now)}`,
+              and(eq(jobs.onTimeout, "escalate"), eq(jobs.escalated, false)),
+            ),
+          ),
+        )
+        .orderBy(asc(jobs.dueAt))
+        .limit(BATCH)
+        .for("update", { skipLocked: true });
+      for (const job of due) {
+        if (isLapsed(job, now)) {
+          await expireLapsed(tx, job, now);
+          result.expired += 1;
+        } else if (isEscalationDue(job, now)) {
+          await escalateDue(tx, job, now);
+          result.escalated += 1;
+        }
+      }
+      return due.length;
+    });
+    if (batch < BATCH) return result;
+  }
+}
