@@ -47,14 +47,15 @@ describe("the SLA sweeper (time injected)", () => {
     const rej = await w.submit({ topic: "job.rej.pay" });
     const t0 = Date.parse(esc.job.created_at);
 
-    // Before due_at nothing happens.
-    expect(await sweep(db, new Date(t0 + 5 * MIN))).toMatchObject({ expired: 0, escalated: 0 });
+    // The sweeper serves every tenant, so these checks look at this test's own jobs only.
+    // Before due_at nothing happens to them.
+    await sweep(db, new Date(t0 + 5 * MIN));
+    expect(await auditTypes(w, esc.job.id)).toEqual(["job.submitted"]);
+    expect(await auditTypes(w, rej.job.id)).toEqual(["job.submitted"]);
 
     // At due_at: the escalating job escalates, the rejecting one expires. Two sweepers race.
     const at11 = new Date(t0 + 11 * MIN);
-    const [a, b] = await Promise.all([sweep(db, at11), sweep(db, at11)]);
-    expect(a.escalated + b.escalated).toBeGreaterThanOrEqual(1);
-    expect(a.expired + b.expired).toBeGreaterThanOrEqual(1);
+    await Promise.all([sweep(db, at11), sweep(db, at11)]);
     const escNow = (await call("GET", `/api/v1/jobs/${esc.job.id}`, { token: w.agent })).body;
     expect(escNow.job.state).toBe("APPROVAL");
     expect(escNow.sla.escalated).toBe(true);
@@ -63,7 +64,7 @@ describe("the SLA sweeper (time injected)", () => {
     expect(rejNow.job.state).toBe("EXPIRED");
 
     // Sweeping again changes nothing; each transition has exactly one audit event.
-    expect(await sweep(db, at11)).toEqual({ expired: 0, escalated: 0 });
+    await sweep(db, at11);
     expect((await auditTypes(w, esc.job.id)).filter((t) => t === "job.escalated")).toHaveLength(1);
     expect((await auditTypes(w, rej.job.id)).filter((t) => t === "job.expired")).toHaveLength(1);
 
