@@ -46,8 +46,6 @@ export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
 
 export const IdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
-export const JobId = z.string().min(1).max(100);
-
 /** A query-string integer: plain decimal digits only (no 0x10, 1e2 or 1.5), within bounds. */
 export const queryInt = (min: number, max: number) =>
   z

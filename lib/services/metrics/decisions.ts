@@ -1,5 +1,9 @@
+import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { runSql } from "@/lib/db/raw-sql";
+import { jobs } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
+import { at, deadlineSql, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
 
 export const MetricsQuery = z
   .object({
@@ -11,38 +15,36 @@ export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
 const WINDOW_MS = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
 
-/** The grouping key over alias `j`; `tier` is single or dual approval, after the guide's risk tiers. */
-const GROUP_KEY: Record<MetricsQuery["group_by"], string> = {
-  overall: `'overall'`,
-  rule: `j.policy_rule_id`,
-  topic: `j.topic`,
-  approver: `coalesce(j.resolved_by, 'system:sla')`,
-  tier: `(case when exists (select 1 from jsonb_array_elements(j.requirements) r where (r->>'count')::int >= 2)
-           then 'dual_approval' else 'single_approval' end)`,
+/** The grouping key; `tier` is single or dual approval, after the guide's risk tiers. */
+const GROUP_KEY: Record<MetricsQuery["group_by"], SQL> = {
+  overall: sql`'overall'`,
+  rule: sql`${jobs.policyRuleId}`,
+  topic: sql`${jobs.topic}`,
+  approver: sql`coalesce(${jobs.resolvedBy}, 'system:sla')`,
+  tier: sql`(case when exists (select 1 from jsonb_array_elements(${jobs.requirements}) r where (r->>'count')::int >= 2)
+              then 'dual_approval' else 'single_approval' end)`,
 };
-
-// A job's deadline, as jobs/state.ts deadlineOf: due_at when the rule rejects on timeout, else expires_at.
-const DEADLINE = `(case when j.on_timeout = 'reject' and j.due_at < j.expires_at then j.due_at else j.expires_at end)`;
 
 /**
  * Every decided job of the window, once: resolved ones (read from the covering jobs_metrics_idx), and
  * pending ones past a deadline that fell inside the window (EXPIRED for every reader, swept or not).
- * $1 tenant, $2 window start, $3 now.
  */
-function decidedSql(key: string): string {
-  return `
-  select ${key} as key, j.resolution, j.resolved_reason as reason, j.created_at, j.resolved_at, j.due_at
-  from jobs j
-  where j.tenant_id = $1 and j.gated and j.resolution in ('approved', 'rejected', 'expired') and j.resolved_at >= $2
+function decidedSql(key: SQL, tenantId: string, since: Date, now: Date): SQL {
+  return sql`
+  select ${key} as key, ${jobs.resolution} as resolution, ${jobs.createdAt} as created_at,
+         ${jobs.resolvedAt} as resolved_at, ${jobs.dueAt} as due_at
+  from ${jobs}
+  where ${jobs.tenantId} = ${tenantId} and ${jobs.gated} and ${jobs.resolution} in ('approved', 'rejected', 'expired')
+    and ${jobs.resolvedAt} >= ${at(since)}
   union all
-  select ${key}, 'expired', null, j.created_at, ${DEADLINE}, j.due_at
-  from jobs j
-  where j.tenant_id = $1 and j.state = 'APPROVAL' and ${DEADLINE} <= $3 and ${DEADLINE} >= $2`;
+  select ${key}, 'expired', ${jobs.createdAt}, ${deadlineSql}, ${jobs.dueAt}
+  from ${jobs}
+  where ${jobs.tenantId} = ${tenantId} and ${lapsedSql(now)} and ${deadlineSql} >= ${at(since)}`;
 }
 
-function groupsSql(key: string): string {
-  return `
-  with decided as (${decidedSql(key)})
+function groupsSql(key: SQL, tenantId: string, since: Date, now: Date): SQL {
+  return sql`
+  with decided as (${decidedSql(key, tenantId, since, now)})
   select key,
     count(*)::int as decided,
     count(*) filter (where resolution = 'approved')::int as approved,
@@ -55,18 +57,20 @@ function groupsSql(key: string): string {
   from decided group by key order by decided desc, key`;
 }
 
-function reasonsSql(key: string): string {
-  return `
-  select ${key} as key, j.resolved_reason as reason, count(*)::int as count
-  from jobs j
-  where j.tenant_id = $1 and j.gated and j.resolution = 'rejected' and j.resolved_at >= $2 and j.resolved_reason is not null
+function reasonsSql(key: SQL, tenantId: string, since: Date): SQL {
+  return sql`
+  select ${key} as key, ${jobs.resolvedReason} as reason, count(*)::int as count
+  from ${jobs}
+  where ${jobs.tenantId} = ${tenantId} and ${jobs.gated} and ${jobs.resolution} = 'rejected'
+    and ${jobs.resolvedAt} >= ${at(since)} and ${jobs.resolvedReason} is not null
   group by 1, 2 order by 3 desc, 2`;
 }
 
-const QUEUE_SQL = `
-  select count(*)::int as depth, min(j.created_at) as oldest
-  from jobs j
-  where j.tenant_id = $1 and j.state = 'APPROVAL' and ${DEADLINE} > $2`;
+function queueSql(tenantId: string, now: Date): SQL {
+  return sql`
+  select count(*)::int as depth, min(${jobs.createdAt}) as oldest
+  from ${jobs} where ${jobs.tenantId} = ${tenantId} and ${stillPendingSql(now)}`;
+}
 
 const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
 
@@ -75,13 +79,12 @@ export async function decisionMetrics({ ctx, input }: { ctx: Ctx; input: Metrics
   const tenantId = ctx.principal.tenantId;
   const since = new Date(ctx.now.getTime() - WINDOW_MS[input.window]);
   const key = GROUP_KEY[input.group_by];
-  const window = [tenantId, since.toISOString(), ctx.now.toISOString()];
 
   type GroupRow = { key: string; decided: number; approved: number; rejected: number; expired: number; breached: number; pct: (number | string)[] | string | null };
   const [groups, reasons, [queue]] = await Promise.all([
-    ctx.query<GroupRow>(groupsSql(key), window),
-    ctx.query<{ key: string; reason: string; count: number }>(reasonsSql(key), window.slice(0, 2)),
-    ctx.query<{ depth: number; oldest: Date | string | null }>(QUEUE_SQL, [tenantId, ctx.now.toISOString()]),
+    runSql<GroupRow>(ctx.query, groupsSql(key, tenantId, since, ctx.now)),
+    runSql<{ key: string; reason: string; count: number }>(ctx.query, reasonsSql(key, tenantId, since)),
+    runSql<{ depth: number; oldest: Date | string | null }>(ctx.query, queueSql(tenantId, ctx.now)),
   ]);
 
   const reasonsByKey = new Map<string, { reason: string; count: number }[]>();
