@@ -10,9 +10,26 @@ const envSchema = z.object({
     .optional(),
   COUNTERSIGN_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Signs the console's session cookies (next-auth). `npm start` generates one into .data/ if unset.
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  // The console's public origin (e.g. https://approvals.example.com); cookie-riding writes must come from it.
+  AUTH_URL: z.string().url().optional(),
+  // Company SSO: a generic OpenID Connect provider, on when issuer, client id and secret are all set.
+  AUTH_OIDC_ISSUER: z.string().url().optional(),
+  AUTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  AUTH_OIDC_NAME: z.string().min(1).max(60).default("Single sign-on"),
+  // SSO users are matched by email to people already provisioned in this tenant.
+  AUTH_OIDC_TENANT: z.string().min(1).default("system"),
+  // `npm run demo`: seed a demo tenant and keep a steady trickle of jobs arriving.
+  COUNTERSIGN_DEMO: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+export function oidcConfigured(e: Env = env()): boolean {
+  return Boolean(e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_CLIENT_ID && e.AUTH_OIDC_CLIENT_SECRET);
+}
 
 let cached: Env | undefined;
 

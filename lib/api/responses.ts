@@ -33,6 +33,9 @@ export const JobDecisions = z.object({
   resolved_by: z.string().nullable(),
   resolved_comment: z.string().nullable(),
   resolved_at: ISO.nullable(),
+  viewer: z
+    .object({ can_act: z.boolean(), code: z.string().nullable(), message: z.string().nullable() })
+    .describe("Whether the caller may vote on this job now, and if not, the code `resolve` would answer and why"),
 });
 
 export const ActivePolicy = z.object({

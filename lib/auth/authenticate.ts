@@ -5,6 +5,7 @@ import { SCOPES, type Principal, type Scope } from "@/lib/services/context";
 import { Forbidden, Unauthenticated } from "@/lib/services/errors";
 import { AGENT_FORBIDDEN } from "@/lib/services/provisioning/schemas";
 import { secretEquals, sha256Hex } from "./secrets";
+import { assertSameOrigin, principalForSession, sessionClaims } from "./session";
 
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
 export const SYSTEM_TENANT = "system";
@@ -75,10 +76,18 @@ async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | un
   return row;
 }
 
-/** Resolve the caller from its bearer token. Expired, revoked and unknown tokens are all 401. */
+/**
+ * Resolve the caller from its bearer token, else from the console's session cookie.
+ * Expired, revoked and unknown tokens are all 401; a bearer header always wins over a cookie.
+ */
 export async function authenticate(query: RawQuery, req: Request, now: Date): Promise<Principal> {
   const secret = bearer(req);
-  if (!secret) throw new Unauthenticated();
+  if (!secret) {
+    const claims = await sessionClaims(req);
+    if (!claims) throw new Unauthenticated();
+    assertSameOrigin(req);
+    return principalForSession(query, claims);
+  }
 
   const adminToken = env().COUNTERSIGN_ADMIN_TOKEN;
   if (adminToken && secretEquals(secret, adminToken)) {

@@ -38,17 +38,16 @@ export async function writeVote(tx: Db, w: VoteWrite): Promise<void> {
         ? event("job.approved", { reason: input.reason, policy_snapshot: job.policySnapshot })
         : event("job.rejected", { reason: input.reason }),
     );
-    const change: JobChange = { tenant: job.tenantId, job: job.id, state: r.state! };
     resolve = sql`, resolved as (
       update jobs set state = ${r.state}, resolution = ${r.resolution}, resolved_by = ${r.resolvedBy},
         resolved_comment = ${r.resolvedComment}, resolved_reason = ${r.resolvedReason ?? null}, resolved_at = ${at(now)},
         approved_snapshot = ${r.approvedSnapshot ?? null}, updated_at = ${at(now)}
       where tenant_id = ${job.tenantId} and id = ${job.id}
       returning id
-    ), notified as (
-      select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)}) from resolved
     )`;
   }
+  // Every counted vote is news to the other reviewers watching the queue ("finance 1/2").
+  const change: JobChange = { tenant: job.tenantId, job: job.id, state: r?.state ?? job.state };
   await tx.execute(sql`
     with cast_vote as (
       insert into votes (tenant_id, job_id, user_id, user_email, vote, roles, reason, note, created_at)
@@ -57,6 +56,8 @@ export async function writeVote(tx: Db, w: VoteWrite): Promise<void> {
     ), audited as (
       insert into audit_events (tenant_id, type, actor, job_id, data, created_at)
       values ${sql.join(events, sql`, `)}
-    )${resolve}
-    select ${r ? sql`(select count(*) from notified)` : sql`0`} as notified`);
+    )${resolve}, notified as (
+      select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)})${r ? sql` from resolved` : sql``}
+    )
+    select (select count(*) from notified) as notified`);
 }

@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { decisions } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { findJob } from "./find";
-import { DECISION_NAMES, renderJob, votesByJob } from "./render";
+import { DECISION_NAMES, cannotAct, renderJob, votesByJob } from "./render";
 
 /** Why the policy gated (decision log) and who decided (approval log), side by side. */
 export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
@@ -17,6 +17,7 @@ export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
     votesByJob(db, principal.tenantId, [id]).then((m) => m.get(id) ?? []),
   ]);
   const item = renderJob(job, tally, principal, now);
+  const refusal = cannotAct(job, tally, principal, now);
   return {
     job: item,
     decisions: log.map((d) => ({
@@ -42,5 +43,7 @@ export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
     resolved_by: item.resolved_by,
     resolved_comment: item.resolved_comment,
     resolved_at: item.resolved_at,
+    // Whether the caller may vote, and if not why, so a form can say so instead of failing on submit.
+    viewer: { can_act: refusal === null, code: refusal?.code ?? null, message: refusal?.message ?? null },
   };
 }

@@ -37,14 +37,37 @@ export const votesColumn = sql<VoteTally[]>`coalesce((
   select json_agg(json_build_object('userId', v.user_id, 'vote', v.vote, 'roles', v.roles) order by v.id)
   from votes v where v.tenant_id = "jobs"."tenant_id" and v.job_id = "jobs"."id"), '[]'::json)`;
 
+/** Why this caller may not vote on the job, in the codes `resolve` would answer; null when they may. */
+export function cannotAct(
+  job: RenderableJob,
+  votes: VoteTally[],
+  principal: Principal,
+  now: Date,
+): { code: string; message: string } | null {
+  if (principal.kind !== "user") return { code: "agent_cannot_resolve", message: "Only a person can approve or reject." };
+  if (!principal.scopes.has("approvals:resolve")) return { code: "insufficient_scope", message: "Your access does not include resolving approvals." };
+  const view = currentView(job, now);
+  if (view.state === "EXPIRED") return { code: "expired", message: "This request expired before anyone decided it." };
+  if (view.state !== "APPROVAL") {
+    const by = view.resolvedBy ? ` by ${view.resolvedBy}` : "";
+    return { code: "already_resolved", message: `This request is already ${view.state.toLowerCase()}${by}.` };
+  }
+  if (isSelf(job, principal.email)) {
+    return { code: "self_approval", message: "You cannot decide this request: it was made by you, on your behalf, or by an agent you answer for." };
+  }
+  const mine = votes.find((v) => v.userId === principal.userId);
+  if (mine) return { code: "already_voted", message: `You already voted to ${mine.vote} this request; it now needs someone else.` };
+  const roles = eligibleRoles(job.requirements, isEscalated(job, now));
+  if (!principal.roles.some((r) => roles.includes(r))) {
+    const have = principal.roles.length ? principal.roles.join(", ") : "none";
+    return { code: "role_required", message: `This needs one of these roles: ${roles.join(", ")}. Yours: ${have}.` };
+  }
+  return null;
+}
+
 /** Whether this caller may still cast a vote on the job (the same rules `resolve` enforces). */
 export function canAct(job: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): boolean {
-  if (principal.kind !== "user" || !principal.scopes.has("approvals:resolve")) return false;
-  if (job.state !== "APPROVAL") return false;
-  if (isSelf(job, principal.email)) return false;
-  if (votes.some((v) => v.userId === principal.userId)) return false;
-  const roles = eligibleRoles(job.requirements, isEscalated(job, now));
-  return principal.roles.some((r) => roles.includes(r));
+  return cannotAct(job, votes, principal, now) === null;
 }
 
 export function renderJob(stored: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): JobItem {

@@ -1,0 +1,35 @@
+import { ago } from "@/components/approvals/format";
+import { ApiError } from "@/lib/client/api";
+import type { JobItem } from "@/lib/client/types";
+
+/** A refused vote explained in words, using what the job looks like now. */
+export function conflictMessage(err: unknown, current: JobItem | undefined, now: number): string {
+  if (!(err instanceof ApiError)) return "The vote could not be sent. Check your connection and try again.";
+  switch (err.code) {
+    case "already_resolved": {
+      if (current?.resolved_by && current.resolved_at) {
+        return `Already ${current.resolution ?? current.job.state.toLowerCase()} by ${current.resolved_by} ${ago(current.resolved_at, now)}. Your vote was not counted.`;
+      }
+      return "Someone else already decided this request. Your vote was not counted.";
+    }
+    case "already_voted":
+      return "You have already voted on this request.";
+    case "stale_request":
+      return "The request changed since you opened it, so your vote was not counted. Review what it does now before deciding.";
+    case "stale_snapshot":
+      return "The approval policy changed since you opened this request and it was re-decided. Review it again before deciding.";
+    case "expired":
+      return "This request expired before your vote arrived. The agent must ask again.";
+    case "self_approval":
+      return "You cannot decide a request made by you, on your behalf, or by an agent you answer for.";
+    case "role_required":
+      return `You do not hold a role this request needs. ${err.detail}`;
+    case "validation_failed":
+      return err.errors?.map((e) => `${e.path}: ${e.message}`).join("; ") || err.detail;
+    case "cross_origin":
+    case "unauthenticated":
+      return "Your session has ended. Sign in again, then retry.";
+    default:
+      return err.detail || "The vote was refused.";
+  }
+}

@@ -1,0 +1,56 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { currentPrincipal } from "@/lib/auth/viewer";
+import { env, oidcConfigured } from "@/lib/env";
+import { PasswordForm } from "./_components/password-form";
+import { safeNext, signInWithSso } from "./actions";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+// Auth.js redirects here with ?error=… when an SSO sign-in is refused.
+const SSO_ERRORS: Record<string, string> = {
+  AccessDenied: "Your single sign-on account is not provisioned in Countersign. Ask an admin to add your email.",
+  Configuration: "Sign-in is misconfigured on this server. Tell your admin.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const next = await safeNext(typeof params.next === "string" ? params.next : typeof params.callbackUrl === "string" ? callbackPath(params.callbackUrl) : null);
+  if (await currentPrincipal()) redirect(next);
+  const error = typeof params.error === "string" ? (SSO_ERRORS[params.error] ?? "Sign-in failed. Try again.") : null;
+  return (
+    <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center px-4 py-12">
+      <h1 className="mb-1 text-2xl font-bold">Countersign</h1>
+      <p className="mb-6 text-sm text-slate-600">Sign in to review what your agents want to do.</p>
+      {params.signed_out && (
+        <p role="status" className="mb-4 rounded-md border border-slate-200 bg-white px-3 py-2 text-sm">
+          You are signed out.
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </p>
+      )}
+      <PasswordForm next={next} />
+      {oidcConfigured() && (
+        <form action={signInWithSso} className="mt-4">
+          <input type="hidden" name="next" value={next} />
+          <button type="submit" className="w-full rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-100">
+            Continue with {env().AUTH_OIDC_NAME}
+          </button>
+        </form>
+      )}
+    </main>
+  );
+}
+
+/** Auth.js passes an absolute callbackUrl; keep only its path. */
+function callbackPath(url: string): string | null {
+  try {
+    const u = new URL(url, "http://local");
+    return u.pathname + u.search;
+  } catch {
+    return null;
+  }
+}

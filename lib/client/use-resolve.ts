@@ -1,0 +1,61 @@
+"use client";
+
+import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { api } from "./api";
+import { approvalKeys, jobKeys } from "./keys";
+import type { JobItem, QueuePage } from "./types";
+
+export interface ResolveInput {
+  vote: "approve" | "reject";
+  reason: string;
+  note?: string;
+  job_hash: string;
+  policy_snapshot: string;
+}
+
+/** Would this vote end the job? A reject always does; an approve when it completes every requirement. */
+function wouldResolve(item: JobItem, vote: ResolveInput["vote"], roles: string[]): boolean {
+  if (vote === "reject") return true;
+  return item.requirements.every((r) => r.approvals + (r.roles.some((x) => roles.includes(x)) ? 1 : 0) >= r.count);
+}
+
+/**
+ * Cast a vote. The job leaves the queue at once when the vote will decide it (or stops being
+ * "yours" when it will not); any error puts the queue back exactly as it was.
+ */
+export function useResolve(item: JobItem, roles: string[]) {
+  const client = useQueryClient();
+  const id = item.job.id;
+  return useMutation({
+    mutationFn: ({ vote, ...body }: ResolveInput) =>
+      api<JobItem & { missing: { rule_id: string; roles: string[]; needed: number }[] }>(
+        `/api/v1/approvals/${encodeURIComponent(id)}/${vote}`,
+        { method: "POST", json: body },
+      ),
+    onMutate: async (input) => {
+      const filter = { queryKey: [...approvalKeys.all, "queue"] };
+      await client.cancelQueries(filter);
+      const snapshot = client.getQueriesData<InfiniteData<QueuePage>>(filter);
+      const resolves = wouldResolve(item, input.vote, roles);
+      client.setQueriesData<InfiniteData<QueuePage>>(filter, (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((p) => ({
+                ...p,
+                items: resolves ? p.items.filter((i) => i.job.id !== id) : p.items.map((i) => (i.job.id === id ? { ...i, can_act: false } : i)),
+              })),
+            }
+          : data,
+      );
+      return { snapshot };
+    },
+    onError: (_err, _input, context) => {
+      for (const [key, data] of context?.snapshot ?? []) client.setQueryData(key, data);
+    },
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: jobKeys.detail(id) });
+      void client.invalidateQueries({ queryKey: approvalKeys.all });
+    },
+  });
+}
