@@ -2,14 +2,20 @@ import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_ADMIN_TOKEN = "e2e-installation-admin-token-0123456789";
+export const E2E_AUTH_SECRET = "e2e-auth-secret-e2e-auth-secret-0123456789";
 
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: true,
   workers: 2,
   reporter: [["list"]],
+  // Failure screenshots and traces land here (`npx playwright show-trace <file>`).
+  outputDir: "test-results",
+  expect: { timeout: 10_000 },
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
@@ -21,7 +27,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { PORT: String(PORT), COUNTERSIGN_ADMIN_TOKEN: E2E_ADMIN_TOKEN },
+    env: { PORT: String(PORT), COUNTERSIGN_ADMIN_TOKEN: E2E_ADMIN_TOKEN, AUTH_SECRET: E2E_AUTH_SECRET },
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
   },
 });

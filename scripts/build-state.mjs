@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 const SOURCE_DIRS = ["app", "lib", "components", "drizzle", "public"];
-const SOURCE_FILES = ["package-lock.json", "next.config.ts", "instrumentation.ts", "proxy.ts"];
+const SOURCE_FILES = ["package-lock.json", "next.config.ts", "instrumentation.ts", "proxy.ts", "auth.ts", "postcss.config.mjs"];
 
 function newest(dir) {
   let t = 0;

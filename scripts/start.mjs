@@ -17,24 +17,37 @@ if (stale) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-// The installation admin token: from the environment, else generated once and kept in .data/.
-let adminToken = process.env.COUNTERSIGN_ADMIN_TOKEN;
-if (!adminToken) {
-  const file = path.join(root, ".data", "admin-token");
+/** A secret from the environment, else generated once and kept in .data/ (never committed). */
+function kept(name, envValue, make) {
+  if (envValue) return envValue;
+  const file = path.join(root, ".data", name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  if (!fs.existsSync(file)) fs.writeFileSync(file, `cs_admin_${crypto.randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
-  adminToken = fs.readFileSync(file, "utf8").trim();
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `${make()}\n`, { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
 }
+
+// The installation admin token (API), and the key that signs console sessions.
+const adminToken = kept("admin-token", process.env.COUNTERSIGN_ADMIN_TOKEN, () => `cs_admin_${crypto.randomBytes(24).toString("base64url")}`);
+const authSecret = kept("auth-secret", process.env.AUTH_SECRET, () => crypto.randomBytes(32).toString("base64url"));
+const demo = process.argv.includes("--demo");
 
 const port = process.env.PORT ?? "8081";
 const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port], {
   stdio: "inherit",
-  env: { ...process.env, COUNTERSIGN_ADMIN_TOKEN: adminToken, NEXT_MANUAL_SIG_HANDLE: "true" },
+  env: {
+    ...process.env,
+    PORT: port,
+    COUNTERSIGN_ADMIN_TOKEN: adminToken,
+    AUTH_SECRET: authSecret,
+    NEXT_MANUAL_SIG_HANDLE: "true",
+    ...(demo ? { COUNTERSIGN_DEMO: "1" } : {}),
+  },
 });
 console.log(`
 [countersign] http://localhost:${port}  (database: ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite in .data/"})
 [countersign] installation admin token: ${adminToken}
-[countersign] try it: see "Try it" in README.md (mint a reviewer and an agent token with this admin token)
+[countersign] console: http://localhost:${port}/signin${demo ? "  (demo people and their password are printed below once seeded)" : "  (on a first run, the setup link for the first admin is printed below)"}
+[countersign] try the API: see "Try it" in README.md
 `);
 
 // Forward signals so the server closes its database cleanly, then leave with its status.

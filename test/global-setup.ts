@@ -5,5 +5,6 @@ export default async function setup() {
   const db = await createScratchDatabase("countersign_test");
   process.env.DATABASE_URL = db.url;
   process.env.COUNTERSIGN_ADMIN_TOKEN ??= "test-installation-admin-token-0123456789";
+  process.env.AUTH_SECRET ??= "test-auth-secret-test-auth-secret-0123456789";
   return db.drop;
 }

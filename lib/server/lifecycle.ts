@@ -1,18 +1,21 @@
-import { closeDatabase, getDatabase } from "@/lib/db/client";
+import { closeDatabase, getDatabase, type Database } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { describeDemoSeed, seedDemo } from "@/lib/services/demo/seed";
+import { startDemoTicker } from "@/lib/services/demo/ticker";
+import { needsFirstAdmin, setupCode } from "@/lib/services/provisioning/first-admin";
 import { startSealer } from "./sealer";
 import { startSweeper } from "./sweeper";
 
 let stopping = false;
-let stopSealer: (() => Promise<void>) | null = null;
-let stopSweeper: (() => Promise<void>) | null = null;
+const stoppers: (() => Promise<void>)[] = [];
 
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`[countersign] ${signal}: closing the database`);
   try {
-    await stopSweeper?.();
-    await stopSealer?.();
+    // Background work first (newest first), so nothing writes while the database closes.
+    for (const s of stoppers.reverse()) await s();
     // PGlite must be closed cleanly or it replays crash recovery at every start.
     await closeDatabase();
   } catch (err) {
@@ -22,12 +25,35 @@ async function stop(signal: string): Promise<void> {
   }
 }
 
+function publicOrigin(): string {
+  return env().AUTH_URL?.replace(/\/$/, "") ?? `http://localhost:${process.env.PORT ?? "3000"}`;
+}
+
+/** First run: with nobody to sign in, print a one-time link that creates the first admin. */
+async function announceFirstRun(database: Database): Promise<void> {
+  const secret = env().AUTH_SECRET;
+  if (!secret) {
+    console.warn("[countersign] AUTH_SECRET is unset: the console cannot sign anyone in (the API still works with tokens).");
+    return;
+  }
+  if (!(await needsFirstAdmin(database.db))) return;
+  console.log(`[countersign] first run: create the first admin at ${publicOrigin()}/setup?code=${setupCode(secret)}`);
+}
+
+async function startDemo(database: Database): Promise<void> {
+  const seed = await seedDemo(database.db, new Date(), { query: database.query });
+  for (const line of describeDemoSeed(seed)) console.log(`[countersign demo] ${line}`);
+  console.log(`[countersign demo] sign in at ${publicOrigin()}/signin with any of those emails`);
+  stoppers.push(startDemoTicker(database.db));
+}
+
 export async function startServer(): Promise<void> {
   const database = await getDatabase();
   console.log(`[countersign] database ready (${database.kind})`);
-  stopSealer = startSealer(database.db);
-  stopSweeper = startSweeper(database.db);
+  stoppers.push(startSealer(database.db), startSweeper(database.db));
   // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us.
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
+  if (env().COUNTERSIGN_DEMO === "1") await startDemo(database);
+  await announceFirstRun(database);
 }

@@ -33,6 +33,7 @@ export function QueueRow({ item, selected, now, serverNow, href, onSelect }: Pro
       <div className="flex min-w-0 items-center gap-2">
         <Link id={titleId} href={href} className="min-w-0 flex-1 truncate font-semibold text-slate-900 hover:underline" tabIndex={selected ? 0 : -1}>
           {item.decision_summary.title}
+          {job.title && job.title !== item.decision_summary.title && <span className="font-normal text-slate-600"> — {job.title}</span>}
         </Link>
         <SlaCountdown dueAt={item.sla.due_at} expiresAt={item.sla.expires_at} escalated={item.sla.escalated} serverNow={serverNow} />
       </div>

@@ -68,6 +68,7 @@ export function JobView({ id, serverNow }: { id: string; serverNow: number }) {
           <h1 id="job-title" className="text-xl font-bold">
             {summary.title}
           </h1>
+          {item.job.title && item.job.title !== summary.title && <p className="text-base text-slate-700">{item.job.title}</p>}
           <p className="text-sm">
             <span className="font-semibold">Why: </span>
             {summary.why}
