@@ -37,7 +37,8 @@ describe("the console's session cookie on the API", () => {
 
   it("refuses a cookie-riding vote without the console's Origin, and stores nothing", async () => {
     const job = await w.submit(PROD_WRITE);
-    for (const headers of [{ cookie }, { cookie, origin: "https://evil.example" }]) {
+    const attempts: Record<string, string>[] = [{ cookie }, { cookie, origin: "https://evil.example" }];
+    for (const headers of attempts) {
       const res = await call("POST", `/api/v1/approvals/${job.job.id}/approve`, { headers, body: { reason: "ok" } });
       expect(res.status).toBe(403);
       expect(res.body.code).toBe("cross_origin");
