@@ -67,6 +67,13 @@ test("reject with a reason", async ({ page, request }) => {
   await expect(new JobPage(page).state()).toHaveText(/rejected/i);
   const item = await (await request.get(`/api/v1/jobs/${job.id}`, { headers: { authorization: `Bearer ${w.agentToken}` } })).json();
   expect(item).toMatchObject({ resolution: "rejected", resolved_by: w.people.fay!.email, resolved_comment: "Missing rollback plan" });
+
+  // The history shows how it ended, who decided, why, and how long it took.
+  await page.getByRole("link", { name: "History" }).click();
+  const row = page.getByRole("list", { name: /newest first/ }).getByRole("listitem").filter({ hasText: job.title });
+  await expect(row).toContainText(`rejected by ${w.people.fay!.email}`);
+  await expect(row).toContainText("Missing rollback plan");
+  await expect(row).toContainText(/decided in \d+/);
 });
 
 test("two finance people in two browsers complete a dual approval", async ({ browser, request }) => {

@@ -95,7 +95,7 @@ export async function seedDemo(db: Db, now: Date, opts: DemoOptions = {}): Promi
 export function describeDemoSeed(seed: DemoSeed): string[] {
   const width = Math.max(...seed.users.map((u) => u.email.length));
   return [
-    `[countersign] demo tenant "${seed.tenant}": sign in with any of these, password ${seed.password}`,
+    `demo tenant "${seed.tenant}": sign in with any of these, password ${seed.password}`,
     ...seed.users.map((u) => `  ${u.email.padEnd(width)}  ${u.roles.join(", ")}`),
     seed.agentToken
       ? `  agent token ${DEMO_AGENT} (shown once): ${seed.agentToken}`

@@ -16,7 +16,8 @@ export function HistoryClient({ ruleIds }: { ruleIds: string[] }) {
     return f;
   }, [params]);
   const list = useJobList("history", filters);
-  const { items } = list;
+  // The listing mixes in what is still pending (newest first); history shows what was decided.
+  const items = useMemo(() => list.items.filter((i) => i.job.state !== "APPROVAL"), [list.items]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: items.length + (list.hasNextPage ? 1 : 0),
@@ -27,7 +28,8 @@ export function HistoryClient({ ruleIds }: { ruleIds: string[] }) {
   const rows = virtualizer.getVirtualItems();
   const last = rows[rows.length - 1];
   useEffect(() => {
-    if (last && last.index >= items.length - 10 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+    const nearEnd = !last || last.index >= items.length - 10;
+    if (nearEnd && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
   }, [last, items.length, list]);
 
   return (
@@ -46,7 +48,7 @@ export function HistoryClient({ ruleIds }: { ruleIds: string[] }) {
           The history could not be loaded: {list.error.message}
         </p>
       ) : items.length === 0 ? (
-        <p className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">{list.isPending ? "Loading…" : "Nothing here yet."}</p>
+        <p className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">{list.isPending || list.hasNextPage ? "Loading…" : "Nothing decided yet."}</p>
       ) : (
         <div ref={scrollRef} className="h-[calc(100dvh-13rem)] min-h-80 overflow-auto rounded-md border border-slate-200 bg-white">
           <div role="list" aria-label="Requests, newest first" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { ago, localTime, requester } from "@/components/approvals/format";
 import { SlaCountdown } from "@/components/approvals/sla-countdown";
@@ -16,7 +16,6 @@ import { ResolutionForm } from "./resolution-form";
 export function JobView({ id, serverNow }: { id: string; serverNow: number }) {
   const viewer = useViewer();
   const params = useSearchParams();
-  const router = useRouter();
   const query = useJob(id);
   const now = useNow(serverNow);
   const act = params.get("act");
@@ -106,7 +105,6 @@ export function JobView({ id, serverNow }: { id: string; serverNow: number }) {
                   ? `Your ${vote === "approve" ? "approval" : "rejection"} is recorded. The request still needs: ${item.requirements.map((r) => r.roles.join(" or ")).join(", ")}.`
                   : `You ${vote === "approve" ? "approved" : "rejected"} this request. It is now ${state.toLowerCase()}.`,
               );
-              router.refresh();
             }}
           />
         ) : (
