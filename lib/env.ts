@@ -21,6 +21,14 @@ const envSchema = z.object({
   AUTH_OIDC_NAME: z.string().min(1).max(60).default("Single sign-on"),
   // SSO users are matched by email to people already provisioned in this tenant.
   AUTH_OIDC_TENANT: z.string().min(1).default("system"),
+  // Webhook hosts or addresses that may be internal (private, loopback, link-local), comma-separated.
+  // Empty by default: callbacks to the internal network are refused.
+  COUNTERSIGN_WEBHOOK_ALLOW: z
+    .string()
+    .default("")
+    .transform((s) => new Set(s.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))),
+  // The console's address in notifications (defaults to AUTH_URL, else http://localhost:$PORT).
+  COUNTERSIGN_PUBLIC_URL: z.string().url().optional(),
   // `npm run demo`: seed a demo tenant and keep a steady trickle of jobs arriving.
   COUNTERSIGN_DEMO: z.enum(["0", "1"]).default("0"),
 });

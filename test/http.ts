@@ -28,6 +28,9 @@ const ROUTES: [RegExp, () => Promise<RouteModule>][] = [
   [/^\/api\/v1\/admin\/users\/(?<id>[^/]+)$/, () => import("@/app/api/v1/admin/users/[id]/route")],
   [/^\/api\/v1\/admin\/tokens$/, () => import("@/app/api/v1/admin/tokens/route")],
   [/^\/api\/v1\/admin\/tokens\/(?<id>[^/]+)$/, () => import("@/app/api/v1/admin/tokens/[id]/route")],
+  [/^\/api\/v1\/admin\/deliveries$/, () => import("@/app/api/v1/admin/deliveries/route")],
+  [/^\/api\/v1\/admin\/deliveries\/(?<id>[^/]+)\/redeliver$/, () => import("@/app/api/v1/admin/deliveries/[id]/redeliver/route")],
+  [/^\/api\/v1\/admin\/callback-secrets$/, () => import("@/app/api/v1/admin/callback-secrets/route")],
 ];
 
 export interface CallOptions {

@@ -118,3 +118,26 @@ export const MintedToken = z.object({
   expires_at: ISO.nullable(),
 });
 export const RevokedToken = z.object({ id: z.string(), revoked_at: ISO });
+
+const DeliveryAttempt = z.object({ at: ISO, status_code: z.number().nullable(), latency_ms: z.number(), error: z.string().nullable() });
+
+export const Delivery = z.object({
+  id: z.string(),
+  kind: z.enum(["callback", "notification"]),
+  event_type: z.string(),
+  job_id: z.string().nullable(),
+  url: z.string(),
+  state: z.enum(["pending", "delivered", "failed"]),
+  attempts: z.number(),
+  next_attempt_at: ISO.nullable(),
+  last_error: z.string().nullable(),
+  created_at: ISO,
+  delivered_at: ISO.nullable(),
+  attempt_log: z.array(DeliveryAttempt),
+});
+
+export const DeliveryPage = z.object({ items: z.array(Delivery), next_cursor: z.string().nullable() });
+
+const CallbackSecret = z.object({ id: z.string(), secret: z.string(), created_at: ISO, retires_at: ISO.nullable() });
+export const CallbackSecrets = z.object({ items: z.array(CallbackSecret) });
+export const RotatedSecret = CallbackSecret.extend({ previous_valid_until: ISO.nullable() });

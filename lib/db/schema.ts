@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  bigserial,
   boolean,
   index,
+  integer,
   jsonb,
   pgTable,
   text,
@@ -243,6 +245,83 @@ export const auditHeads = pgTable("audit_heads", {
   hash: text("hash").notNull(),
 });
 
+/**
+ * Outgoing webhooks (agent callbacks and reviewer notifications), written in the same transaction as
+ * the change they announce and delivered after commit, at least once, by any instance.
+ */
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    jobId: text("job_id"),
+    kind: text("kind").$type<"callback" | "notification">().notNull(),
+    eventType: text("event_type").notNull(),
+    url: text("url").notNull(),
+    // The exact bytes that are signed and sent.
+    body: text("body").notNull(),
+    state: text("state").$type<"pending" | "delivered" | "failed">().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull(),
+    // A claimed delivery is leased; a worker that dies mid-send lets it fall due again.
+    leaseUntil: ts("lease_until"),
+    lastError: text("last_error"),
+    createdAt: ts("created_at").notNull(),
+    deliveredAt: ts("delivered_at"),
+  },
+  (t) => [
+    index("deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+    index("deliveries_tenant_idx").on(t.tenantId, t.createdAt),
+    index("deliveries_job_idx").on(t.tenantId, t.jobId),
+  ],
+);
+
+/** One row per try: what the receiver answered (or why nothing was sent), and how long it took. */
+export const deliveryAttempts = pgTable(
+  "delivery_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    deliveryId: text("delivery_id").notNull().references(() => deliveries.id),
+    attemptedAt: ts("attempted_at").notNull(),
+    statusCode: integer("status_code"),
+    latencyMs: integer("latency_ms").notNull(),
+    error: text("error"),
+  },
+  (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId)],
+);
+
+/** The per-tenant callback signing secrets: the current one, and the previous one until it retires. */
+export const callbackSecrets = pgTable(
+  "callback_secrets",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    secret: text("secret").notNull(),
+    createdAt: ts("created_at").notNull(),
+    retiresAt: ts("retires_at"),
+  },
+  (t) => [
+    index("callback_secrets_tenant_idx").on(t.tenantId, t.createdAt),
+    // At most one current secret per tenant: lazy creation by racing instances settles here.
+    uniqueIndex("callback_secrets_current_uq").on(t.tenantId).where(sql`${t.retiresAt} is null`),
+  ],
+);
+
+/** Where reviewers hear about work: Slack-compatible incoming webhooks, optionally only for some roles. */
+export const notificationTargets = pgTable(
+  "notification_targets",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    url: text("url").notNull(),
+    events: text("events").array().notNull(),
+    roles: text("roles").array().notNull().default(sql`'{}'::text[]`),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("notification_targets_tenant_idx").on(t.tenantId)],
+);
+
 export const schema = {
   tenants,
   users,
@@ -254,6 +333,10 @@ export const schema = {
   votes,
   auditEvents,
   auditHeads,
+  deliveries,
+  deliveryAttempts,
+  callbackSecrets,
+  notificationTargets,
 };
 
 export type JobRow = typeof jobs.$inferSelect;

@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { describeDemoSeed, seedDemo } from "@/lib/services/demo/seed";
 import { startDemoTicker } from "@/lib/services/demo/ticker";
 import { needsFirstAdmin, setupCode } from "@/lib/services/provisioning/first-admin";
+import { startCourier } from "./courier";
 import { startSealer } from "./sealer";
 import { startSweeper } from "./sweeper";
 
@@ -50,7 +51,7 @@ async function startDemo(database: Database): Promise<void> {
 export async function startServer(): Promise<void> {
   const database = await getDatabase();
   console.log(`[countersign] database ready (${database.kind})`);
-  stoppers.push(startSealer(database.db), startSweeper(database.db));
+  stoppers.push(startSealer(database.db), startSweeper(database.db), startCourier(database.db));
   // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us.
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));

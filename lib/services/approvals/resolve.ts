@@ -97,6 +97,7 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
       input,
       approvals,
       resolution,
+      tally: all,
       actor: actorOf(principal),
       now,
     });

@@ -3,6 +3,8 @@ import type { Db } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
 import { at } from "@/lib/services/jobs/sql";
+import type { VoteTally } from "@/lib/services/jobs/render";
+import { callbackRow } from "@/lib/services/outbox/enqueue";
 import type { ResolveBody } from "./schemas";
 
 interface VoteWrite {
@@ -13,6 +15,8 @@ interface VoteWrite {
   approvals: number[];
   /** The job's resolution if this vote ends it, else null. */
   resolution: Partial<JobRow> | null;
+  /** Every vote on the job including this one (the callback renders the job with them). */
+  tally: VoteTally[];
   actor: string;
   now: Date;
 }
@@ -32,7 +36,16 @@ export async function writeVote(tx: Db, w: VoteWrite): Promise<void> {
 
   const r = w.resolution;
   let resolve = sql``;
+  let callback = sql``;
   if (r) {
+    // The agent hears about the decision through its callback, queued in this same statement.
+    const cb = callbackRow({ ...job, ...r, updatedAt: now } as JobRow, w.tally, r.state === "APPROVED" ? "job.approved" : "job.rejected", now);
+    if (cb) {
+      callback = sql`, called_back as (
+      insert into deliveries (id, tenant_id, job_id, kind, event_type, url, body, next_attempt_at, created_at)
+      values (${cb.id}, ${cb.tenantId}, ${cb.jobId}, ${cb.kind}, ${cb.eventType}, ${cb.url}, ${cb.body}, ${at(now)}, ${at(now)})
+    )`;
+    }
     events.push(
       r.state === "APPROVED"
         ? event("job.approved", { reason: input.reason, policy_snapshot: job.policySnapshot })
@@ -56,7 +69,7 @@ export async function writeVote(tx: Db, w: VoteWrite): Promise<void> {
     ), audited as (
       insert into audit_events (tenant_id, type, actor, job_id, data, created_at)
       values ${sql.join(events, sql`, `)}
-    )${resolve}, notified as (
+    )${resolve}${callback}, notified as (
       select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)})${r ? sql` from resolved` : sql``}
     )
     select (select count(*) from notified) as notified`);

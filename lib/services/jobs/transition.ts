@@ -3,10 +3,11 @@ import type { Db } from "@/lib/db/client";
 import { jobs, type JobRow } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { notifyJobChanged } from "@/lib/services/events";
+import { enqueueCallback } from "@/lib/services/outbox/enqueue";
 
 /**
- * Write a state change of a locked job, its audit event and its notification: the three always
- * travel together in the caller's transaction.
+ * Write a state change of a locked job, its audit event, its queue notification and the agent's
+ * callback: all travel together in the caller's transaction.
  */
 export async function transitionJob(
   tx: Db,
@@ -20,7 +21,10 @@ export async function transitionJob(
     .where(and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id)))
     .returning();
   if (!row) throw new Error(`job ${job.id} vanished under its lock`);
-  if (row.state !== job.state || audit.notify) await notifyJobChanged(tx, row.tenantId, row.id, row.state);
+  if (row.state !== job.state || audit.notify) {
+    await notifyJobChanged(tx, row.tenantId, row.id, row.state);
+    await enqueueCallback(tx, row, audit.type, audit.at);
+  }
   await appendAudit(tx, { tenantId: job.tenantId, jobId: job.id, type: audit.type, actor: audit.actor, data: audit.data, at: audit.at });
   return row;
 }

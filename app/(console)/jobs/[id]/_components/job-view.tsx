@@ -80,7 +80,8 @@ export function JobView({ id, serverNow }: { id: string; serverNow: number }) {
         {decidedElsewhere && (
           <p role="status" className="rounded-md border border-sky-300 bg-sky-50 p-3 text-sm text-sky-900">
             While you were reading, this request was {item.job.state === "EXPIRED" ? "expired" : `${item.resolution ?? item.job.state.toLowerCase()}`}
-            {item.resolved_by ? ` by ${item.resolved_by}` : ""}. <Link href={queueHref} className="underline">Back to the queue</Link>
+            {item.resolved_by ? ` by ${item.resolved_by}` : ""}
+            {item.resolved_at ? ` ${ago(item.resolved_at, now)}` : ""}. <Link href={queueHref} className="underline">Back to the queue</Link>
           </p>
         )}
         <Evidence detail={query.data} />
