@@ -193,3 +193,49 @@ describe("agent callbacks", () => {
     expect(await ownDeliveries(quiet.job.id)).toEqual([]);
   });
 });
+
+describe("reviewer notifications", () => {
+  it("new pending work, escalations and expiries reach the right targets as one line and a link, never the payload", async () => {
+    const tag = Date.now();
+    const mk = async (body: Record<string, unknown>) => {
+      const res = await call("POST", "/api/v1/admin/notification-targets", { token: w.admin, body });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    };
+    await mk({ url: `${base}/slack-ops-${tag}`, roles: ["service-owner"] });
+    await mk({ url: `${base}/slack-fin-${tag}`, roles: ["finance"] });
+    await mk({ url: `${base}/slack-esc-${tag}`, events: ["job.escalated", "job.expired"] });
+    const bad = await call("POST", "/api/v1/admin/notification-targets", { token: w.admin, body: { url: "ftp://x", events: ["job.nope"] } });
+    expect(bad.status).toBe(400);
+
+    const job = await w.submit({ ...PROD, title: "Raise <b>timeout</b>", payload: { secret: "s3cr3t-value" } });
+    const db = await getDb();
+    await deliverDue(db, new Date(), { allow: ALLOW });
+    const [ops] = hits(`/slack-ops-${tag}`);
+    expect(ops).toBeDefined();
+    const msg = JSON.parse(ops!.body);
+    expect(msg.text).toMatch(/^Approval needed from (oncall or service-owner|service-owner or oncall): Review production change/);
+    expect(msg.text).toContain(`/jobs/${job.job.id}|Open in Countersign>`);
+    expect(ops!.body).not.toContain("s3cr3t-value");
+    expect(hits(`/slack-fin-${tag}`)).toHaveLength(0); // not finance work
+    expect(hits(`/slack-esc-${tag}`)).toHaveLength(0); // not subscribed to new work
+
+    // Past due_at the production change escalates to eng-manager; past expires_at it expires.
+    await sweep(db, new Date(Date.parse(job.sla.due_at) + 1));
+    const later = new Date(Date.parse(job.sla.expires_at) + 1);
+    await sweep(db, later);
+    await deliverDue(db, later, { allow: ALLOW });
+    const texts = hits(`/slack-esc-${tag}`)
+      .map((h) => JSON.parse(h.body) as { text: string; job_id: string })
+      .filter((m) => m.job_id === job.job.id)
+      .map((m) => m.text);
+    expect(texts, JSON.stringify(texts)).toHaveLength(2);
+    expect(texts.some((t) => t.startsWith("Escalated to eng-manager"))).toBe(true);
+    expect(texts.some((t) => t.startsWith("Expired without a decision"))).toBe(true);
+
+    const list = await call("GET", "/api/v1/admin/notification-targets", { token: w.admin });
+    expect(list.body.items).toHaveLength(3);
+    const del = await call("DELETE", `/api/v1/admin/notification-targets/${list.body.items[0].id}`, { token: w.admin });
+    expect(del.status).toBe(200);
+  });
+});

@@ -30,6 +30,8 @@ const ROUTES: [RegExp, () => Promise<RouteModule>][] = [
   [/^\/api\/v1\/admin\/tokens\/(?<id>[^/]+)$/, () => import("@/app/api/v1/admin/tokens/[id]/route")],
   [/^\/api\/v1\/admin\/deliveries$/, () => import("@/app/api/v1/admin/deliveries/route")],
   [/^\/api\/v1\/admin\/deliveries\/(?<id>[^/]+)\/redeliver$/, () => import("@/app/api/v1/admin/deliveries/[id]/redeliver/route")],
+  [/^\/api\/v1\/admin\/notification-targets$/, () => import("@/app/api/v1/admin/notification-targets/route")],
+  [/^\/api\/v1\/admin\/notification-targets\/(?<id>[^/]+)$/, () => import("@/app/api/v1/admin/notification-targets/[id]/route")],
   [/^\/api\/v1\/admin\/callback-secrets$/, () => import("@/app/api/v1/admin/callback-secrets/route")],
 ];
 

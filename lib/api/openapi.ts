@@ -5,8 +5,11 @@ import {
   AuditPage,
   CallbackSecrets,
   DecisionMetrics,
+  DeletedTarget,
   Delivery,
   DeliveryPage,
+  NotificationTargetOut,
+  NotificationTargets,
   JobDecisions,
   MintedToken,
   QueuePage,
@@ -33,6 +36,7 @@ import {
 } from "@/lib/services/jobs/schemas";
 import { MetricsQuery } from "@/lib/services/metrics/decisions";
 import { DeliveriesQuery } from "@/lib/services/outbox/admin";
+import { CreateTargetBody } from "@/lib/services/outbox/targets";
 import { SimulateBody } from "@/lib/services/policy/simulate";
 import { CreateTenantBody, CreateTokenBody, CreateUserBody, UpdateUserBody } from "@/lib/services/provisioning/schemas";
 
@@ -83,9 +87,12 @@ export const OPERATIONS: Operation[] = [
   { method: "patch", path: "/admin/users/{id}", summary: "Change a user's roles, name, password or disabled flag", scopes: ["admin"], body: UpdateUserBody, response: User, errors: ["not_found"] },
   { method: "post", path: "/admin/tokens", summary: "Mint a token (the secret is shown once)", scopes: ["admin"], body: CreateTokenBody, response: MintedToken, status: 201, errors: ["tenant_forbidden", "validation_failed"] },
   { method: "delete", path: "/admin/tokens/{id}", summary: "Revoke a token", scopes: ["admin"], response: RevokedToken, errors: ["not_found"] },
-  { method: "get", path: "/admin/deliveries", summary: "Webhook deliveries (agent callbacks, notifications) with every attempt: status, latency, error", scopes: ["admin"], query: DeliveriesQuery, response: DeliveryPage, errors: ["validation_failed"] },
+  { method: "get", path: "/admin/deliveries", summary: "Webhook deliveries (agent callbacks, notifications) with every attempt: status, latency, error", scopes: ["admin"], query: DeliveriesQuery, response: DeliveryPage, errors: ["validation_failed", "invalid_cursor"] },
   { method: "post", path: "/admin/deliveries/{id}/redeliver", summary: "Send a delivery again now (a fresh 24 h retry window)", scopes: ["admin"], response: Delivery, errors: ["not_found"] },
   { method: "get", path: "/admin/callback-secrets", summary: "The secrets signing callbacks now (current first; the previous one during a rotation)", scopes: ["admin"], response: CallbackSecrets, errors: [] },
+  { method: "get", path: "/admin/notification-targets", summary: "Reviewer notification targets (Slack-compatible incoming webhooks)", scopes: ["admin"], response: NotificationTargets, errors: [] },
+  { method: "post", path: "/admin/notification-targets", summary: "Add a notification target for new pending work, escalations and expiries, optionally only for some roles", scopes: ["admin"], body: CreateTargetBody, response: NotificationTargetOut, status: 201, errors: ["validation_failed"] },
+  { method: "delete", path: "/admin/notification-targets/{id}", summary: "Remove a notification target", scopes: ["admin"], response: DeletedTarget, errors: ["not_found"] },
   { method: "post", path: "/admin/callback-secrets", summary: "Rotate the callback signing secret; the previous one keeps signing for 24 h", scopes: ["admin"], response: RotatedSecret, status: 201, errors: [] },
 ];
 

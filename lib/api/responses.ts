@@ -141,3 +141,8 @@ export const DeliveryPage = z.object({ items: z.array(Delivery), next_cursor: z.
 const CallbackSecret = z.object({ id: z.string(), secret: z.string(), created_at: ISO, retires_at: ISO.nullable() });
 export const CallbackSecrets = z.object({ items: z.array(CallbackSecret) });
 export const RotatedSecret = CallbackSecret.extend({ previous_valid_until: ISO.nullable() });
+
+const NotificationTarget = z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), roles: z.array(z.string()), created_at: ISO });
+export const NotificationTargetOut = NotificationTarget;
+export const NotificationTargets = z.object({ items: z.array(NotificationTarget) });
+export const DeletedTarget = z.object({ id: z.string(), deleted: z.literal(true) });

@@ -2,6 +2,7 @@ import type { RawQuery } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
 import type { Evaluation } from "@/lib/policy/types";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
+import { notificationBody } from "@/lib/services/outbox/notify";
 
 /**
  * Submission in one statement (one round trip, its own transaction): lock the tenant row FOR KEY SHARE
@@ -40,6 +41,15 @@ with tenant as (
   select $1, 'job.submitted', $12, job.id, $35::jsonb, $36 from job
 ), notified as (
   select pg_notify($37, $38) from job where job.state = 'APPROVAL'
+), paged as (
+  -- Reviewer notifications for new pending work, to the tenant's targets for these roles (see outbox/notify.ts,
+  -- whose notificationId this id expression matches).
+  insert into deliveries (id, tenant_id, job_id, kind, event_type, url, body, next_attempt_at, created_at)
+  select 'dlv-n-' || translate(encode(convert_to(job.id || ':' || t.id || ':job.pending', 'UTF8'), 'base64'), E'+/=\n', '-_'),
+         $1, job.id, 'notification', 'job.pending', t.url, $39, $34::timestamptz, $34::timestamptz
+  from job join notification_targets t
+    on t.tenant_id = $1 and 'job.pending' = any(t.events) and (cardinality(t.roles) = 0 or t.roles && $24::text[])
+  where job.state = 'APPROVAL'
 )
 select (select active_snapshot_id from tenant) as active_snapshot_id,
        (select id from job) as job_id,
@@ -100,6 +110,7 @@ export async function insertSubmitted(query: RawQuery, row: JobRow, evaluation: 
     row.createdAt.toISOString(),
     JOB_CHANNEL,
     JSON.stringify(change),
+    row.state === "APPROVAL" ? notificationBody("job.pending", row) : null, // $39
   ]);
   if (result?.job_id) return "inserted";
   return result?.active_snapshot_id === row.policySnapshot ? "duplicate_key" : "stale_policy";

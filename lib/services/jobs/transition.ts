@@ -4,6 +4,7 @@ import { jobs, type JobRow } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { notifyJobChanged } from "@/lib/services/events";
 import { enqueueCallback } from "@/lib/services/outbox/enqueue";
+import { enqueueNotifications } from "@/lib/services/outbox/notify";
 
 /**
  * Write a state change of a locked job, its audit event, its queue notification and the agent's
@@ -24,6 +25,8 @@ export async function transitionJob(
   if (row.state !== job.state || audit.notify) {
     await notifyJobChanged(tx, row.tenantId, row.id, row.state);
     await enqueueCallback(tx, row, audit.type, audit.at);
+    // Reviewers hear when work escalates to them or lapses unseen.
+    if (audit.type === "job.escalated" || audit.type === "job.expired") await enqueueNotifications(tx, row, audit.type, audit.at);
   }
   await appendAudit(tx, { tenantId: job.tenantId, jobId: job.id, type: audit.type, actor: audit.actor, data: audit.data, at: audit.at });
   return row;

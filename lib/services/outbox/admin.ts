@@ -1,9 +1,9 @@
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { deliveries, deliveryAttempts } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx } from "@/lib/services/context";
-import { NotFound } from "@/lib/services/errors";
+import { Invalid, NotFound } from "@/lib/services/errors";
 import { queryInt } from "@/lib/services/jobs/schemas";
 
 export const DeliveriesQuery = z
@@ -11,13 +11,15 @@ export const DeliveriesQuery = z
     job_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/).optional(),
     state: z.enum(["pending", "delivered", "failed"]).optional(),
     limit: queryInt(1, 200).default(50),
-    // Newest first; the cursor is the last id seen (ids are ULIDs, so they sort by time).
-    before: z.string().regex(/^dlv-[0-9A-Z]{26}$/).optional(),
+    // Newest first; the cursor is the one the previous page handed out.
+    cursor: z.string().max(400).optional(),
   })
   .strict();
 export type DeliveriesQuery = z.infer<typeof DeliveriesQuery>;
 
 type Delivery = typeof deliveries.$inferSelect;
+
+const cursorBefore = ([at, id]: [Date, string]) => sql`(${deliveries.createdAt}, ${deliveries.id}) < (${at.toISOString()}::timestamptz, ${id})`;
 type Attempt = typeof deliveryAttempts.$inferSelect;
 
 const renderAttempt = (a: Attempt) => ({ at: a.attemptedAt.toISOString(), status_code: a.statusCode, latency_ms: a.latencyMs, error: a.error });
@@ -37,6 +39,19 @@ const render = (d: Delivery, attempts: Attempt[]) => ({
   attempt_log: attempts.map(renderAttempt),
 });
 
+const encodeCursor = (d: Delivery) => Buffer.from(JSON.stringify([d.createdAt.toISOString(), d.id])).toString("base64url");
+
+function decodeCursor(raw: string): [Date, string] {
+  try {
+    const [c, i] = JSON.parse(Buffer.from(raw, "base64url").toString()) as [string, string];
+    const at = new Date(c);
+    if (typeof i === "string" && i.length <= 200 && Number.isFinite(at.getTime())) return [at, i];
+  } catch {
+    // fall through
+  }
+  throw new Invalid("The cursor is not one this listing handed out.", [{ path: "cursor", message: "invalid cursor" }], "invalid_cursor");
+}
+
 /** The tenant's webhook deliveries with every attempt (status, latency, error), newest first. */
 export async function listDeliveries({ ctx, input }: { ctx: Ctx; input: DeliveriesQuery }) {
   const tenantId = ctx.principal.tenantId;
@@ -48,10 +63,10 @@ export async function listDeliveries({ ctx, input }: { ctx: Ctx; input: Deliveri
         eq(deliveries.tenantId, tenantId),
         input.job_id ? eq(deliveries.jobId, input.job_id) : undefined,
         input.state ? eq(deliveries.state, input.state) : undefined,
-        input.before ? lt(deliveries.id, input.before) : undefined,
+        input.cursor ? cursorBefore(decodeCursor(input.cursor)) : undefined,
       ),
     )
-    .orderBy(desc(deliveries.id))
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
     .limit(input.limit);
   const attempts = rows.length
     ? await ctx.db
@@ -64,7 +79,7 @@ export async function listDeliveries({ ctx, input }: { ctx: Ctx; input: Deliveri
   for (const a of attempts) byDelivery.set(a.deliveryId, [...(byDelivery.get(a.deliveryId) ?? []), a]);
   return {
     items: rows.map((r) => render(r, byDelivery.get(r.id) ?? [])),
-    next_cursor: rows.length === input.limit ? rows[rows.length - 1]!.id : null,
+    next_cursor: rows.length === input.limit ? encodeCursor(rows[rows.length - 1]!) : null,
   };
 }
 
