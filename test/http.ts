@@ -48,8 +48,9 @@ export interface CallResult<T = any> {
   body: T;
 }
 
-export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<CallResult<T>> {
-  const url = new URL(path, "http://localhost:3000");
+/** Route a real Request to the handler Next would pick, as the server does (for clients that take a fetch). */
+export async function dispatch(req: Request): Promise<Response> {
+  const url = new URL(req.url);
   let mod: RouteModule | undefined;
   let params: Record<string, string> = {};
   for (const [re, load] of ROUTES) {
@@ -64,9 +65,15 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     const { GET } = await import("@/app/api/v1/[...rest]/route");
     mod = { GET, POST: GET, PUT: GET, PATCH: GET, DELETE: GET };
   }
-  const handler = mod[method as keyof RouteModule];
-  if (!handler) return { status: 405, headers: new Headers(), body: null as T };
+  const handler = mod[req.method as keyof RouteModule];
+  if (!handler) return new Response(null, { status: 405 });
+  // Like Next: a route without dynamic segments gets no params at all.
+  const context = Object.keys(params).length ? { params: Promise.resolve(params) } : ({} as { params: Promise<any> });
+  return handler(req, context);
+}
 
+export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<CallResult<T>> {
+  const url = new URL(path, "http://localhost:3000");
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined = opts.rawBody;
@@ -74,10 +81,7 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     body = JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  const req = new Request(url, { method, headers, body });
-  // Like Next: a route without dynamic segments gets no params at all.
-  const context = Object.keys(params).length ? { params: Promise.resolve(params) } : ({} as { params: Promise<any> });
-  const res = await handler(req, context);
+  const res = await dispatch(new Request(url, { method, headers, body }));
   const text = await res.text();
   let parsed: unknown = text;
   try {
