@@ -7,7 +7,7 @@ import { deliveries } from "@/lib/db/schema";
 import { deliverDue, RETRY_WINDOW_MS } from "@/lib/services/outbox/deliver";
 import { verifySignature } from "@/lib/services/outbox/signature";
 import { sweep } from "@/lib/services/sla/sweep";
-import { makeWorld, type World } from "./fixtures";
+import { ADMIN, makeWorld, type World } from "./fixtures";
 import { call } from "./http";
 
 interface Received {
@@ -235,6 +235,12 @@ describe("reviewer notifications", () => {
 
     const list = await call("GET", "/api/v1/admin/notification-targets", { token: w.admin });
     expect(list.body.items).toHaveLength(3);
+    // The installation admin names the tenant; a tenant's own admin cannot reach another tenant.
+    const viaInstallation = await call("GET", `/api/v1/admin/notification-targets?tenant=${w.tenant}`, { token: ADMIN() });
+    expect(viaInstallation.body.items).toHaveLength(3);
+    const foreign = await call("POST", "/api/v1/admin/notification-targets", { token: w.admin, body: { tenant: "system", url: `${base}/x` } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.code).toBe("tenant_forbidden");
     const del = await call("DELETE", `/api/v1/admin/notification-targets/${list.body.items[0].id}`, { token: w.admin });
     expect(del.status).toBe(200);
   });

@@ -39,6 +39,7 @@ import { DeliveriesQuery } from "@/lib/services/outbox/admin";
 import { CreateTargetBody } from "@/lib/services/outbox/targets";
 import { SimulateBody } from "@/lib/services/policy/simulate";
 import { CreateTenantBody, CreateTokenBody, CreateUserBody, UpdateUserBody } from "@/lib/services/provisioning/schemas";
+import { TenantQuery } from "@/lib/services/provisioning/tenants";
 
 type Schema = z.ZodType;
 
@@ -89,11 +90,11 @@ export const OPERATIONS: Operation[] = [
   { method: "delete", path: "/admin/tokens/{id}", summary: "Revoke a token", scopes: ["admin"], response: RevokedToken, errors: ["not_found"] },
   { method: "get", path: "/admin/deliveries", summary: "Webhook deliveries (agent callbacks, notifications) with every attempt: status, latency, error", scopes: ["admin"], query: DeliveriesQuery, response: DeliveryPage, errors: ["validation_failed", "invalid_cursor"] },
   { method: "post", path: "/admin/deliveries/{id}/redeliver", summary: "Send a delivery again now (a fresh 24 h retry window)", scopes: ["admin"], response: Delivery, errors: ["not_found"] },
-  { method: "get", path: "/admin/callback-secrets", summary: "The secrets signing callbacks now (current first; the previous one during a rotation)", scopes: ["admin"], response: CallbackSecrets, errors: [] },
-  { method: "get", path: "/admin/notification-targets", summary: "Reviewer notification targets (Slack-compatible incoming webhooks)", scopes: ["admin"], response: NotificationTargets, errors: [] },
+  { method: "get", path: "/admin/callback-secrets", summary: "The secrets signing callbacks now (current first; the previous one during a rotation)", scopes: ["admin"], query: TenantQuery, response: CallbackSecrets, errors: [] },
+  { method: "get", path: "/admin/notification-targets", summary: "Reviewer notification targets (Slack-compatible incoming webhooks)", scopes: ["admin"], query: TenantQuery, response: NotificationTargets, errors: [] },
   { method: "post", path: "/admin/notification-targets", summary: "Add a notification target for new pending work, escalations and expiries, optionally only for some roles", scopes: ["admin"], body: CreateTargetBody, response: NotificationTargetOut, status: 201, errors: ["validation_failed"] },
   { method: "delete", path: "/admin/notification-targets/{id}", summary: "Remove a notification target", scopes: ["admin"], response: DeletedTarget, errors: ["not_found"] },
-  { method: "post", path: "/admin/callback-secrets", summary: "Rotate the callback signing secret; the previous one keeps signing for 24 h", scopes: ["admin"], response: RotatedSecret, status: 201, errors: [] },
+  { method: "post", path: "/admin/callback-secrets", summary: "Rotate the callback signing secret; the previous one keeps signing for 24 h", scopes: ["admin"], query: TenantQuery, response: RotatedSecret, status: 201, errors: [] },
 ];
 
 const Problem = {

@@ -5,9 +5,11 @@ import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx } from "@/lib/services/context";
 import { Invalid, NotFound } from "@/lib/services/errors";
 import { queryInt } from "@/lib/services/jobs/schemas";
+import { TenantId } from "@/lib/services/provisioning/schemas";
 
 export const DeliveriesQuery = z
   .object({
+    tenant: TenantId.optional(),
     job_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/).optional(),
     state: z.enum(["pending", "delivered", "failed"]).optional(),
     limit: queryInt(1, 200).default(50),

@@ -5,11 +5,12 @@ import { notificationTargets } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx } from "@/lib/services/context";
 import { NotFound } from "@/lib/services/errors";
-import { Role } from "@/lib/services/provisioning/schemas";
+import { Role, TenantId } from "@/lib/services/provisioning/schemas";
 import { NOTIFICATION_EVENTS } from "./notify";
 
 export const CreateTargetBody = z
   .object({
+    tenant: TenantId.optional(),
     url: z
       .string()
       .url()

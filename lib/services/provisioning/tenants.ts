@@ -6,7 +6,8 @@ import { GENESIS_HASH, appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, NotFound } from "@/lib/services/errors";
 import { activatePolicy, parseOrThrow } from "@/lib/services/policy/activate";
-import type { CreateTenantBody } from "./schemas";
+import { z } from "zod";
+import { TenantId, type CreateTenantBody } from "./schemas";
 
 /** Insert a tenant with the shipped default policy active; returns null if it already exists. */
 export async function insertTenant(tx: Db, args: { id: string; name: string; actor: string; now: Date }) {
@@ -49,3 +50,11 @@ export async function targetTenant(db: Db, principal: Principal, named?: string)
   if (!t) throw new NotFound("tenant");
   return t.id;
 }
+
+/** The caller's context, acting on the named tenant (only the installation admin may name another). */
+export async function asTenant(ctx: Ctx, named?: string): Promise<Ctx> {
+  const tenantId = await targetTenant(ctx.db, ctx.principal, named);
+  return tenantId === ctx.principal.tenantId ? ctx : { ...ctx, principal: { ...ctx.principal, tenantId } };
+}
+
+export const TenantQuery = z.object({ tenant: TenantId.optional() }).strict();
