@@ -59,6 +59,16 @@ export const authConfig: NextAuthConfig = {
   // Self-hosted: the host the request names is ours (cookie-riding writes are checked separately).
   trustHost: true,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // A wrong password is an everyday event, not a server error: one line, no stack trace.
+  logger: {
+    error(error: Error) {
+      if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") {
+        console.warn(`[countersign] sign-in refused (${(error as CredentialsSignin).code ?? "credentials"})`);
+        return;
+      }
+      console.error("[auth]", error);
+    },
+  },
   pages: { signIn: "/signin", error: "/signin" },
   callbacks: {
     // SSO signs in only people already provisioned (by email) in the SSO tenant; roles live here.

@@ -334,7 +334,10 @@ describe("GET /jobs/{id}", () => {
       body: { reason: "looks fine" },
     });
     expect(approve.status, JSON.stringify(approve.body)).toBe(200);
+    const approvedAt = Date.now() - t0;
     const { r, at } = await waiting;
+    // Woken by the change itself (LISTEN/NOTIFY), not by a polling loop.
+    expect(at - approvedAt).toBeLessThan(200);
     expect(r.status).toBe(200);
     expect(r.body.job.state).toBe("APPROVED");
     expect(r.body.resolution).toBe("approved");

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db/client";
+import { principalForSession } from "@/lib/auth/session";
+import { getDatabase, getDb } from "@/lib/db/client";
+import { resolveVote } from "@/lib/services/approvals/resolve";
 import { sweep } from "@/lib/services/sla/sweep";
 import { call } from "./http";
 import { makeWorld, type Person, type World } from "./fixtures";
@@ -90,5 +92,23 @@ describe("the SLA sweeper (time injected)", () => {
     expect(vote.status).toBe(409);
     expect(["expired", "already_resolved"]).toContain(vote.body.code);
     expect((await call("GET", "/api/v1/audit/verify", { token: w.admin })).body.ok).toBe(true);
+  });
+
+  it("a vote one millisecond after expires_at is refused; one millisecond before, it counts", async () => {
+    const db = await getDb();
+    const { query } = await getDatabase();
+    const oncall = await w.person(["oncall"], "edge");
+    const principal = await principalForSession(query, { uid: oncall.id, tenant: w.tenant });
+    const ctxAt = (ms: number) => ({ db, query, principal, now: new Date(ms) });
+
+    const late = await w.submit({ topic: "job.esc.edge-late" });
+    const expiresAt = Date.parse(late.sla.expires_at);
+    await expect(resolveVote({ ctx: ctxAt(expiresAt + 1), id: late.job.id, vote: "approve", input: { reason: "too late" } })).rejects.toMatchObject({ code: "expired" });
+    const stored = await call("GET", `/api/v1/jobs/${late.job.id}`, { token: w.agent });
+    expect(stored.body).toMatchObject({ job: { state: "EXPIRED" }, resolution: "expired", resolved_by: "system:sla" });
+
+    const inTime = await w.submit({ topic: "job.esc.edge-ok" });
+    const ok = await resolveVote({ ctx: ctxAt(Date.parse(inTime.sla.expires_at) - 1), id: inTime.job.id, vote: "approve", input: { reason: "just in time" } });
+    expect(ok.job.state).toBe("APPROVED");
   });
 });
