@@ -1,13 +1,19 @@
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { onJobChange } from "@/lib/services/events";
 import { deliverDue } from "@/lib/services/outbox/deliver";
 
 const INTERVAL_MS = 1_000;
 const BATCH = 20;
 
-/** Every instance delivers due webhooks once a second; they share the work through SKIP LOCKED. */
+/**
+ * Every instance delivers due webhooks once a second, and soon after any job change it hears of (most
+ * deliveries are born with one); instances share the work through SKIP LOCKED.
+ */
 export function startCourier(db: Db): () => Promise<void> {
   let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
   const allow = env().COUNTERSIGN_WEBHOOK_ALLOW;
   const tick = async () => {
     try {
@@ -20,14 +26,36 @@ export function startCourier(db: Db): () => Promise<void> {
       console.error("[countersign] webhook delivery failed; will retry", err);
     }
   };
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (!running) running = tick().finally(() => (running = null));
-  }, INTERVAL_MS);
+  const kick = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = tick().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        kick();
+      }
+    });
+  };
+  const timer = setInterval(kick, INTERVAL_MS);
   timer.unref();
+  // The change that queued a delivery commits before its NOTIFY arrives, so the row is visible by then.
+  // Bursts of changes (a load of submissions) coalesce into one look every 50 ms at most.
+  let soon: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = onJobChange(() => {
+    soon ??= setTimeout(() => {
+      soon = null;
+      kick();
+    }, 50);
+  }).catch(() => () => {});
   return async () => {
     stopped = true;
     clearInterval(timer);
+    if (soon) clearTimeout(soon);
+    (await unsubscribe)();
     await running;
   };
 }
