@@ -22,6 +22,7 @@ const ROUTES: [RegExp, () => Promise<RouteModule>][] = [
   [/^\/api\/v1\/policy\/simulate$/, () => import("@/app/api/v1/policy/simulate/route")],
   [/^\/api\/v1\/metrics\/decisions$/, () => import("@/app/api/v1/metrics/decisions/route")],
   [/^\/api\/v1\/audit$/, () => import("@/app/api/v1/audit/route")],
+  [/^\/api\/v1\/audit\/export$/, () => import("@/app/api/v1/audit/export/route")],
   [/^\/api\/v1\/audit\/verify$/, () => import("@/app/api/v1/audit/verify/route")],
   [/^\/api\/v1\/admin\/tenants$/, () => import("@/app/api/v1/admin/tenants/route")],
   [/^\/api\/v1\/admin\/users$/, () => import("@/app/api/v1/admin/users/route")],

@@ -22,7 +22,7 @@ import {
   VerifyResult,
 } from "./responses";
 import { QueueQuery, ResolveBody } from "@/lib/services/approvals/schemas";
-import { AuditQuery } from "@/lib/services/audit/list";
+import { AuditExportQuery, AuditQuery } from "@/lib/services/audit/list";
 import { SCOPES } from "@/lib/services/context";
 import {
   CancelBody,
@@ -82,6 +82,7 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide, for one job or the last days' jobs", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
   { method: "get", path: "/metrics/decisions", summary: "Time-to-decision percentiles, outcomes, SLA breaches, rejection reasons, queue depth", scopes: ["metrics:read"], query: MetricsQuery, response: DecisionMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, response: AuditPage, errors: ["validation_failed"] },
+  { method: "get", path: "/audit/export", summary: "The audit trail as JSON Lines (application/x-ndjson), one event per line in chain order; the listing's filters apply", scopes: ["audit:read"], query: AuditExportQuery, errors: ["validation_failed"] },
   { method: "get", path: "/audit/verify", summary: "Recompute the tenant's hash chain and name the first broken link", scopes: ["audit:read"], response: VerifyResult, errors: [] },
   { method: "post", path: "/admin/tenants", summary: "Create a tenant (installation admin only)", scopes: ["admin"], body: CreateTenantBody, response: Tenant, status: 201, errors: ["installation_admin_required", "already_exists"] },
   { method: "post", path: "/admin/users", summary: "Create a user", scopes: ["admin"], body: CreateUserBody, response: User, status: 201, errors: ["already_exists", "tenant_forbidden"] },

@@ -18,6 +18,9 @@ export const AuditQuery = z
   .strict();
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
+/** The export takes the listing's filters; it pages by itself. */
+export const AuditExportQuery = AuditQuery.omit({ cursor: true, limit: true });
+
 /**
  * The tenant's events in the order they were written (sealed ones carry their place in the chain);
  * the cursor is the last event id seen. Committed events are sealed first, so an answer shows them
