@@ -218,3 +218,25 @@ test("first run: the printed setup link creates the first admin once", async ({ 
   await page.goto(`/setup?code=${code}`);
   await expect(page.getByText("Setup is done")).toBeVisible();
 });
+
+test("the audit trail: filter by job, verify the chain; a reviewer is told it is not for them", async ({ page, request, browser }) => {
+  const w = await makeWorld(request, { boss: ["manager"], fay: ["finance"] });
+  const job = await w.submit(jobs.payment(11));
+  await signIn(page, w.people.boss!.email);
+  await page.getByRole("link", { name: "Audit" }).click();
+  await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
+  await page.getByLabel("Job").fill(job.id);
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(new RegExp(`job_id=${job.id}`));
+  await expect(page.getByRole("cell", { name: "job.submitted" })).toBeVisible();
+  await page.getByRole("button", { name: "Verify the chain" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Chain intact" })).toBeVisible();
+
+  const other = await browser.newContext();
+  const reviewer = await other.newPage();
+  await signIn(reviewer, w.people.fay!.email);
+  await expect(reviewer.getByRole("link", { name: "Audit" })).toHaveCount(0);
+  await reviewer.goto("/audit");
+  await expect(reviewer.getByRole("alert").filter({ hasText: "for admins, managers and security" })).toBeVisible();
+  await other.close();
+});

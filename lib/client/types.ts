@@ -22,8 +22,18 @@ export interface ViewerStanding {
   message: string | null;
 }
 
+export interface DecisionEntry {
+  cause: "submit" | "policy_change";
+  policy_snapshot: string;
+  decision: string;
+  rule_id: string;
+  reason: string;
+  created_at: string;
+}
+
 export interface JobDetail {
   job: JobItem;
+  decisions: DecisionEntry[];
   votes: VoteEntry[];
   viewer: ViewerStanding;
 }

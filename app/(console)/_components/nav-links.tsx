@@ -2,18 +2,23 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useViewer } from "./viewer-context";
 
-const LINKS = [
-  { href: "/queue", label: "Queue" },
-  { href: "/history", label: "History" },
-  { href: "/policy", label: "Policy" },
-];
+const MANAGER_ROLES = ["manager", "eng-manager", "admin"];
 
 export function NavLinks() {
   const path = usePathname();
+  const viewer = useViewer();
+  const links = [
+    { href: "/queue", label: "Queue" },
+    { href: "/history", label: "History" },
+    { href: "/policy", label: "Policy" },
+    ...(viewer.roles.some((r) => MANAGER_ROLES.includes(r)) ? [{ href: "/metrics", label: "Metrics" }] : []),
+    ...(viewer.scopes.includes("audit:read") ? [{ href: "/audit", label: "Audit" }] : []),
+  ];
   return (
-    <nav aria-label="Console" className="flex gap-1 text-sm">
-      {LINKS.map((l) => {
+    <nav aria-label="Console" className="flex flex-wrap gap-1 text-sm">
+      {links.map((l) => {
         const current = path === l.href || path.startsWith(`${l.href}/`);
         return (
           <Link

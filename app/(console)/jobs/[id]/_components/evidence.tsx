@@ -8,7 +8,7 @@ const dt = "text-xs font-semibold uppercase tracking-wide text-slate-500";
 
 /** The evidence a decision needs, compactly: what it does, who asks, why it is gated, who has voted. */
 export function Evidence({ detail }: { detail: JobDetail }) {
-  const { job: item, votes } = detail;
+  const { job: item, votes, decisions } = detail;
   const { job } = item;
   const labels = Object.entries(job.labels);
   return (
@@ -104,6 +104,19 @@ export function Evidence({ detail }: { detail: JobDetail }) {
         ) : (
           <p className="mt-1 text-sm text-slate-600">No votes yet.</p>
         )}
+      </section>
+      <section aria-labelledby="ev-log">
+        <h2 id="ev-log" className={dt}>
+          Decision log (why the policy gated)
+        </h2>
+        <ol className="mt-1 space-y-0.5 text-sm">
+          {decisions.map((d) => (
+            <li key={`${d.created_at}-${d.policy_snapshot}`}>
+              {localTime(d.created_at)}: {d.cause === "submit" ? "on submission" : "after a policy change"},{" "}
+              <strong>{d.decision.toLowerCase().replaceAll("_", " ")}</strong> by rule <span className="font-mono">{d.rule_id}</span> ({d.reason})
+            </li>
+          ))}
+        </ol>
       </section>
       <dl className="space-y-1 text-xs">
         <div className="flex flex-wrap items-center gap-2">
