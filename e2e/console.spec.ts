@@ -240,3 +240,26 @@ test("the audit trail: filter by job, verify the chain; a reviewer is told it is
   await expect(reviewer.getByRole("alert").filter({ hasText: "for admins, managers and security" })).toBeVisible();
   await other.close();
 });
+
+test("policy: an admin sees errors with line and column before anything changes, activates, and compares versions", async ({ page, request }) => {
+  const w = await makeWorld(request, { root: ["admin"] });
+  await signIn(page, w.people.root!.email);
+  await page.getByRole("link", { name: "Policy" }).click();
+  const editor = page.getByLabel("Policy YAML");
+  const original = await editor.inputValue();
+  expect(original).toContain("prod-write-gate");
+
+  await editor.fill(original.replace("decision: allow\n", "decision: allwo\n"));
+  await page.getByRole("button", { name: "Check" }).click();
+  await expect(page.getByTestId("policy-errors")).toContainText(/line \d+, column \d+/);
+  await expect(page.getByTestId("policy-errors")).toContainText("The active policy is unchanged");
+
+  await editor.fill(original.replace("sla: 30m", "sla: 20m"));
+  await page.getByRole("button", { name: "Activate" }).click();
+  await expect(page.getByText("Activated. This is now the active policy.")).toBeVisible();
+
+  const compare = page.getByRole("region", { name: "Compare versions" });
+  await expect(compare.getByRole("status")).toContainText("1 line added, 1 removed");
+  await expect(compare).toContainText("+     sla: 20m");
+  await expect(compare).toContainText("-     sla: 30m");
+});

@@ -53,7 +53,7 @@ export const Activation = z.object({ snapshot_id: z.string(), changed: z.boolean
 export const SnapshotList = z.object({
   active: z.string().nullable(),
   items: z.array(
-    z.object({ snapshot_id: z.string(), active: z.boolean(), created_at: ISO, created_by: z.string(), last_activated_at: ISO.nullable(), activations: z.number() }),
+    z.object({ snapshot_id: z.string(), active: z.boolean(), created_at: ISO, created_by: z.string(), last_activated_at: ISO.nullable(), activations: z.number(), yaml: z.string() }),
   ),
 });
 

@@ -2,7 +2,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import { policyActivations, policySnapshots, tenants } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 
-/** Every snapshot the tenant ever had, newest first, with when each was last activated. */
+/** Every snapshot the tenant ever had, newest first, with its YAML and when it was last activated. */
 export async function listSnapshots({ ctx }: { ctx: Ctx }) {
   const tenantId = ctx.principal.tenantId;
   const [tenant] = await ctx.db.select({ active: tenants.activeSnapshotId }).from(tenants).where(eq(tenants.id, tenantId));
@@ -11,6 +11,7 @@ export async function listSnapshots({ ctx }: { ctx: Ctx }) {
       id: policySnapshots.id,
       createdAt: policySnapshots.createdAt,
       createdBy: policySnapshots.createdBy,
+      yaml: policySnapshots.yaml,
       lastActivatedAt: sql<Date | null>`max(${policyActivations.activatedAt})`.mapWith((v) => (v ? new Date(v as string) : null)),
       activations: sql<number>`count(${policyActivations.id})`.mapWith(Number),
     })
@@ -29,6 +30,7 @@ export async function listSnapshots({ ctx }: { ctx: Ctx }) {
       created_by: r.createdBy,
       last_activated_at: r.lastActivatedAt?.toISOString() ?? null,
       activations: r.activations,
+      yaml: r.yaml,
     })),
   };
 }

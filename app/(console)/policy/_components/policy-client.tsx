@@ -5,6 +5,7 @@ import { useActivePolicy, useSnapshots } from "@/lib/client/use-policy";
 import { useViewer } from "../../_components/viewer-context";
 import { ActivePolicyView } from "./active-policy";
 import { PolicyEditor } from "./policy-editor";
+import { SnapshotDiff } from "./snapshot-diff";
 import { SnapshotHistory } from "./snapshot-history";
 
 export function PolicyClient() {
@@ -34,6 +35,7 @@ export function PolicyClient() {
           ) : (
             <p className="text-sm text-slate-600">Loading…</p>
           )}
+          {snapshots.data && <SnapshotDiff items={snapshots.data.items} />}
           {canWrite && (active.data || noPolicy) && (
             <PolicyEditor activeYaml={active.data?.yaml ?? ""} activeId={active.data?.snapshot_id} />
           )}

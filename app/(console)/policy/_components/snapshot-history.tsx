@@ -4,10 +4,7 @@ import type { SnapshotList } from "@/lib/client/use-policy";
 import { LocalTime } from "./local-time";
 import { SnapshotId } from "./snapshot-id";
 
-/**
- * Every snapshot the tenant has had, newest first. The snapshots API returns metadata only (no
- * YAML), so an older version's text cannot be shown here; its id identifies it in decision logs.
- */
+/** Every snapshot the tenant has had, newest first (compare any two under "Compare versions"). */
 export function SnapshotHistory({ list, error }: { list: SnapshotList | undefined; error: Error | null }) {
   return (
     <section aria-labelledby="history-title" className="space-y-2 rounded-md border border-slate-200 bg-white p-4">
