@@ -225,7 +225,7 @@ test("the audit trail: filter by job, verify the chain; a reviewer is told it is
   await signIn(page, w.people.boss!.email);
   await page.getByRole("link", { name: "Audit" }).click();
   await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
-  await page.getByLabel("Job").fill(job.id);
+  await page.getByLabel("Job", { exact: true }).fill(job.id);
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(new RegExp(`job_id=${job.id}`));
   await expect(page.getByRole("cell", { name: "job.submitted" })).toBeVisible();

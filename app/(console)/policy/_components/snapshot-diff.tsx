@@ -10,8 +10,12 @@ const label = (s: Snapshot, i: number) => `${i === 0 ? "newest" : `${i} back`}${
 
 /** Line diff between any two snapshots: what changed in the rules, as text a reviewer can read aloud. */
 export function SnapshotDiff({ items }: { items: Snapshot[] }) {
-  const [from, setFrom] = useState(items[1]?.snapshot_id ?? items[0]?.snapshot_id ?? "");
-  const [to, setTo] = useState(items[0]?.snapshot_id ?? "");
+  // Until the reader picks, compare the previous version with the newest (also after an activation).
+  const [picked, setPicked] = useState<{ from?: string; to?: string }>({});
+  const from = picked.from ?? items[1]?.snapshot_id ?? items[0]?.snapshot_id ?? "";
+  const to = picked.to ?? items[0]?.snapshot_id ?? "";
+  const setFrom = (id: string) => setPicked((p) => ({ ...p, from: id }));
+  const setTo = (id: string) => setPicked((p) => ({ ...p, to: id }));
   const a = items.find((s) => s.snapshot_id === from);
   const b = items.find((s) => s.snapshot_id === to);
   const parts = useMemo(() => (a && b ? diffLines(a.yaml, b.yaml) : []), [a, b]);
