@@ -20,6 +20,7 @@ const ROUTES: [RegExp, () => Promise<RouteModule>][] = [
   [/^\/api\/v1\/policy$/, () => import("@/app/api/v1/policy/route")],
   [/^\/api\/v1\/policy\/snapshots$/, () => import("@/app/api/v1/policy/snapshots/route")],
   [/^\/api\/v1\/policy\/simulate$/, () => import("@/app/api/v1/policy/simulate/route")],
+  [/^\/api\/v1\/metrics\/daily$/, () => import("@/app/api/v1/metrics/daily/route")],
   [/^\/api\/v1\/metrics\/decisions$/, () => import("@/app/api/v1/metrics/decisions/route")],
   [/^\/api\/v1\/audit$/, () => import("@/app/api/v1/audit/route")],
   [/^\/api\/v1\/audit\/export$/, () => import("@/app/api/v1/audit/export/route")],

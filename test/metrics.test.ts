@@ -25,7 +25,8 @@ describe("GET /metrics/decisions", () => {
   it("computes percentiles, outcomes, breaches and reasons from seeded history", async () => {
     const oncall = await w.person(["oncall"]);
     const db = await getDb();
-    const base = Date.now() - 2 * 86_400_000; // two days ago, inside 7d, outside 24h
+    // Noon UTC two days ago: inside 7d, outside 24h, and every decision falls on the same UTC day.
+    const base = Date.parse(`${new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10)}T12:00:00Z`);
     // Decision times in seconds; the last two are rejected with reasons, one breaches the 30m SLA.
     const plan = [
       { secs: 60, vote: "approve" },
@@ -64,6 +65,17 @@ describe("GET /metrics/decisions", () => {
 
     const day = await call("GET", "/api/v1/metrics/decisions?window=24h", { token: manager });
     expect(day.body.groups).toEqual([]);
+
+    // Per day, for the chart: the same percentiles on that UTC day, and every other day of the window empty.
+    const daily = await call("GET", "/api/v1/metrics/daily?window=7d", { token: manager });
+    expect(daily.status).toBe(200);
+    const dayKey = new Date(base).toISOString().slice(0, 10);
+    const that = daily.body.days.find((d: { day: string }) => d.day === dayKey);
+    expect(that.decided).toBe(5);
+    expect(that.time_to_decision_sec.p50).toBeCloseTo(percentile(secs, 0.5), 3);
+    expect(that.time_to_decision_sec.p99).toBeCloseTo(percentile(secs, 0.99), 3);
+    expect(daily.body.days.filter((d: { decided: number }) => d.decided > 0)).toHaveLength(1);
+    expect(daily.body.days.length).toBeGreaterThanOrEqual(7);
   });
 
   it("refuses bad parameters and callers without metrics:read", async () => {

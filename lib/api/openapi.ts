@@ -4,6 +4,7 @@ import {
   Activation,
   AuditPage,
   CallbackSecrets,
+  DailyMetrics,
   DecisionMetrics,
   DeletedTarget,
   Delivery,
@@ -34,6 +35,7 @@ import {
   SubmitJobBody,
   WaitQuery,
 } from "@/lib/services/jobs/schemas";
+import { DailyQuery } from "@/lib/services/metrics/daily";
 import { MetricsQuery } from "@/lib/services/metrics/decisions";
 import { DeliveriesQuery } from "@/lib/services/outbox/admin";
 import { CreateTargetBody } from "@/lib/services/outbox/targets";
@@ -80,6 +82,7 @@ export const OPERATIONS: Operation[] = [
   { method: "put", path: "/policy", summary: "Upload a new policy (application/yaml); re-decides pending jobs", scopes: ["policy:write"], body: "yaml", response: Activation, errors: ["invalid_policy", "unsupported_media_type", "payload_too_large"] },
   { method: "get", path: "/policy/snapshots", summary: "Policy history", scopes: ["policy:read"], response: SnapshotList, errors: [] },
   { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide, for one job or the last days' jobs", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
+  { method: "get", path: "/metrics/daily", summary: "Time-to-decision p50/p90/p99 per UTC day of the window (human decisions), every day listed", scopes: ["metrics:read"], query: DailyQuery, response: DailyMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/metrics/decisions", summary: "Time-to-decision percentiles, outcomes, SLA breaches, rejection reasons, queue depth", scopes: ["metrics:read"], query: MetricsQuery, response: DecisionMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, response: AuditPage, errors: ["validation_failed"] },
   { method: "get", path: "/audit/export", summary: "The audit trail as JSON Lines (application/x-ndjson), one event per line in chain order; the listing's filters apply", scopes: ["audit:read"], query: AuditExportQuery, errors: ["validation_failed"] },

@@ -146,3 +146,10 @@ const NotificationTarget = z.object({ id: z.string(), url: z.string(), events: z
 export const NotificationTargetOut = NotificationTarget;
 export const NotificationTargets = z.object({ items: z.array(NotificationTarget) });
 export const DeletedTarget = z.object({ id: z.string(), deleted: z.literal(true) });
+
+const Seconds = z.number().nullable();
+export const DailyMetrics = z.object({
+  window: z.enum(["24h", "7d", "30d"]),
+  since: ISO,
+  days: z.array(z.object({ day: z.string().describe("YYYY-MM-DD (UTC)"), decided: z.number(), time_to_decision_sec: z.object({ p50: Seconds, p90: Seconds, p99: Seconds }) })),
+});
