@@ -33,7 +33,9 @@ beforeAll(async () => {
     req.on("end", () => {
       received.push({ path: req.url ?? "", headers: req.headers, body });
       res.statusCode = answer(req.url ?? "");
-      res.end("ok");
+      if (req.url?.startsWith("/flood")) res.end("x".repeat(200 * 1024)); // far past what is read
+      else if (req.url?.startsWith("/hang")) res.write("partial"); // never ends
+      else res.end("ok");
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -132,6 +134,16 @@ describe("agent callbacks", () => {
     expect(d!.state).toBe("delivered");
     const bodies = hits(path).map((h) => JSON.parse(h.body).id);
     expect(new Set(bodies).size).toBe(1); // same event id: receivers can drop the duplicate
+  });
+
+  it("a receiver that floods or never finishes cannot stall delivery", async () => {
+    const db = await getDb();
+    const flood = await w.submit({ ...PROD, payload: { flood: true }, callback_url: `${base}/flood-${Date.now()}` });
+    const hang = await w.submit({ ...PROD, payload: { hang: true }, callback_url: `${base}/hang-${Date.now()}` });
+    for (const j of [flood, hang]) await call("POST", `/api/v1/approvals/${j.job.id}/approve`, { token: reviewer.token, body: { reason: "ok" } });
+    await deliverDue(db, new Date(), { allow: ALLOW, timeoutMs: 500 });
+    expect((await ownDeliveries(flood.job.id))[0]).toMatchObject({ state: "delivered" });
+    expect((await ownDeliveries(hang.job.id))[0]).toMatchObject({ state: "pending", lastError: "timed out after 500 ms" });
   });
 
   it("refuses hosts that resolve to internal addresses unless allowed", async () => {

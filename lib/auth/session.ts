@@ -69,7 +69,10 @@ function forwardedProto(req: Request): string {
 /** The session claims in a request's cookie, or null when there is no valid session cookie. */
 export async function sessionClaims(req: Request): Promise<SessionClaims | null> {
   if (!req.headers.get("cookie")?.includes("authjs.session-token")) return null;
-  const token = await getToken({ req, secret: authSecret(), secureCookie: forwardedProto(req) === "https" });
+  // The cookie's name follows the scheme exactly as Auth.js chose it: AUTH_URL's when set, else the request's.
+  const configured = env().AUTH_URL;
+  const secure = configured ? new URL(configured).protocol === "https:" : forwardedProto(req) === "https";
+  const token = await getToken({ req, secret: authSecret(), secureCookie: secure });
   if (!token || typeof token.uid !== "string" || typeof token.tenant !== "string") return null;
   return { uid: token.uid, tenant: token.tenant };
 }

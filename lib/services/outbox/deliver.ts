@@ -85,7 +85,9 @@ async function record(db: Db, d: DeliveryRow, r: SendResult, now: Date, random?:
         deliveredAt: ok ? now : null,
         nextAttemptAt: outcome === "retrying" ? next : d.nextAttemptAt,
       })
-      .where(and(eq(deliveries.tenantId, d.tenantId), eq(deliveries.id, d.id)));
+      // Only while this worker still holds the lease it claimed: a send that outlived its lease, or a row
+      // redelivered meanwhile, must not overwrite what a newer attempt recorded.
+      .where(and(eq(deliveries.tenantId, d.tenantId), eq(deliveries.id, d.id), eq(deliveries.leaseUntil, d.leaseUntil!)));
   });
   return outcome;
 }
