@@ -19,8 +19,13 @@ export function sendWebhook(url: string, body: string, headers: Record<string, s
   return new Promise((resolve) => {
     // Settles exactly once, whatever the receiver does (answers, stalls, floods, hangs up).
     let settled = false;
-    let deadline: ReturnType<typeof setTimeout> | undefined;
     let responded = false;
+    const open: { req?: http.ClientRequest } = {};
+    // A hard limit on the whole exchange (a socket timeout alone lets a slow drip run forever).
+    const deadline = setTimeout(() => {
+      finish(null, `timed out after ${opts.timeoutMs} ms`);
+      open.req?.destroy();
+    }, opts.timeoutMs);
     const finish = (statusCode: number | null, error: string | null) => {
       if (settled) return;
       settled = true;
@@ -61,11 +66,7 @@ export function sendWebhook(url: string, body: string, headers: Record<string, s
         res.on("close", () => finish(code, "connection closed before the answer ended"));
       },
     );
-    // A hard limit on the whole exchange (a socket timeout alone lets a slow drip run forever).
-    deadline = setTimeout(() => {
-      finish(null, `timed out after ${opts.timeoutMs} ms`);
-      req.destroy();
-    }, opts.timeoutMs);
+    open.req = req;
     req.on("error", (err) => finish(null, err.message));
     // Before any answer, a closed connection is a failure; after one, the response's own events settle it.
     req.on("close", () => {
