@@ -3,10 +3,11 @@ import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
 import { z } from "zod";
 import { findSignInUser, verifySignIn } from "@/lib/auth/sign-in";
+import { Email } from "@/lib/services/provisioning/schemas";
 import { env, oidcConfigured } from "@/lib/env";
 
 const SignInForm = z.object({
-  email: z.string().trim().toLowerCase().email().max(320),
+  email: Email,
   password: z.string().min(1).max(1024),
   workspace: z
     .string()

@@ -4,23 +4,22 @@ import { z } from "zod";
 import { signIn } from "@/auth";
 import { authSecret } from "@/lib/auth/session";
 import { getDatabase } from "@/lib/db/client";
-import { Password } from "@/lib/services/provisioning/schemas";
+import { CreateUserBody } from "@/lib/services/provisioning/schemas";
 import { createFirstAdmin } from "@/lib/services/provisioning/first-admin";
 import { ServiceError } from "@/lib/services/errors";
 
-const SetupForm = z.object({
-  code: z.string().min(1).max(100),
-  email: z.string().trim().toLowerCase().email("enter a valid email").max(320),
-  name: z.string().trim().max(200).optional(),
-  password: Password,
-});
+// The first admin is a user like any other: the same fields and rules as POST /admin/users.
+const SetupForm = CreateUserBody.pick({ email: true, name: true, password: true })
+  .required({ password: true })
+  .extend({ code: z.string().min(1).max(100) });
 
 export interface SetupState {
   error: string | null;
 }
 
 export async function createFirstAdminAction(_prev: SetupState, form: FormData): Promise<SetupState> {
-  const parsed = SetupForm.safeParse(Object.fromEntries(form));
+  const name = String(form.get("name") ?? "").trim();
+  const parsed = SetupForm.safeParse({ code: form.get("code"), email: form.get("email"), password: form.get("password"), name: name || undefined });
   if (!parsed.success) {
     return { error: parsed.error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`).join("; ") };
   }

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { api } from "./api";
 import { approvalKeys, jobKeys } from "./keys";
+import { QUEUE_LISTS, updateQueued } from "./queue-cache";
 import type { JobItem, QueuePage } from "./types";
 
 export interface ResolveInput {
@@ -33,21 +34,10 @@ export function useResolve(item: JobItem, roles: string[]) {
         { method: "POST", json: body },
       ),
     onMutate: async (input) => {
-      const filter = { queryKey: [...approvalKeys.all, "queue"] };
-      await client.cancelQueries(filter);
-      const snapshot = client.getQueriesData<InfiniteData<QueuePage>>(filter);
+      await client.cancelQueries(QUEUE_LISTS);
+      const snapshot = client.getQueriesData<InfiniteData<QueuePage>>(QUEUE_LISTS);
       const resolves = wouldResolve(item, input.vote, roles);
-      client.setQueriesData<InfiniteData<QueuePage>>(filter, (data) =>
-        data
-          ? {
-              ...data,
-              pages: data.pages.map((p) => ({
-                ...p,
-                items: resolves ? p.items.filter((i) => i.job.id !== id) : p.items.map((i) => (i.job.id === id ? { ...i, can_act: false } : i)),
-              })),
-            }
-          : data,
-      );
+      updateQueued(client, id, (queued) => (resolves ? null : { ...queued, can_act: false }));
       return { snapshot };
     },
     onError: (_err, _input, context) => {

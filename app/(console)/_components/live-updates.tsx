@@ -1,16 +1,9 @@
 "use client";
 
-import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { approvalKeys, jobKeys } from "@/lib/client/keys";
-import type { QueuePage } from "@/lib/client/types";
-
-/** Drop a job from every loaded queue page (it was decided or expired elsewhere). */
-export function removeFromQueues(client: ReturnType<typeof useQueryClient>, jobId: string): void {
-  client.setQueriesData<InfiniteData<QueuePage>>({ queryKey: [...approvalKeys.all, "queue"] }, (data) =>
-    data ? { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.filter((i) => i.job.id !== jobId) })) } : data,
-  );
-}
+import { updateQueued } from "@/lib/client/queue-cache";
 
 /**
  * One server-sent event stream per tab (fed by LISTEN/NOTIFY, so changes made through any instance
@@ -31,7 +24,8 @@ export function LiveUpdates() {
     source.addEventListener("queue", (e) => {
       try {
         const { job_id: id, state } = JSON.parse((e as MessageEvent<string>).data) as { job_id: string; state: string };
-        if (state !== "APPROVAL") removeFromQueues(client, id);
+        // Decided or expired elsewhere: it leaves the queue now, before the refetch.
+        if (state !== "APPROVAL") updateQueued(client, id, () => null);
         changed.add(id);
       } catch {
         return;

@@ -1,9 +1,8 @@
-import { and, eq } from "drizzle-orm";
 import { ulid } from "ulid";
 import type { Db } from "@/lib/db/client";
-import { deliveries, votes as votesTable, type JobRow } from "@/lib/db/schema";
+import { deliveries, type JobRow } from "@/lib/db/schema";
 import type { Principal } from "@/lib/services/context";
-import { renderJob, type RenderableJob, type VoteTally } from "@/lib/services/jobs/render";
+import { renderJob, votesByJob, type RenderableJob, type VoteTally } from "@/lib/services/jobs/render";
 
 // Callbacks render the job as the queue shows it, to nobody in particular (can_act is false).
 const NOBODY = (tenantId: string): Principal => ({ kind: "admin", tenantId, scopes: new Set(), tokenId: null });
@@ -37,11 +36,7 @@ export function callbackRow(job: JobRow, votes: VoteTally[], type: string, now: 
 /** Queue the callback for a change, inside the change's own transaction (so it exists iff the change does). */
 export async function enqueueCallback(tx: Db, job: JobRow, type: string, now: Date): Promise<void> {
   if (!job.callbackUrl) return;
-  const tally = await tx
-    .select({ userId: votesTable.userId, vote: votesTable.vote, roles: votesTable.roles })
-    .from(votesTable)
-    .where(and(eq(votesTable.tenantId, job.tenantId), eq(votesTable.jobId, job.id)))
-    .orderBy(votesTable.id);
+  const tally = (await votesByJob(tx, job.tenantId, [job.id])).get(job.id) ?? [];
   const row = callbackRow(job, tally, type, now);
   if (row) await tx.insert(deliveries).values(row);
 }

@@ -4,7 +4,8 @@ import { plainLine } from "@/lib/services/jobs/schemas";
 
 export const TenantId = z.string().min(2).max(63).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and -");
 export const Role = z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/, "lowercase a-z 0-9 _ -");
-const Email = z.string().max(320).email().transform((e) => e.toLowerCase());
+/** An email as people type it: surrounding spaces dropped, compared in lower case. */
+export const Email = z.string().trim().max(320).email().transform((e) => e.toLowerCase());
 export const Password = z.string().min(10, "at least 10 characters").max(200);
 
 export const CreateTenantBody = z.object({ id: TenantId, name: plainLine(200).optional() }).strict();

@@ -1,8 +1,8 @@
 "use client";
 
-import { useVirtualizer } from "@tanstack/react-virtual";
 import { useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo } from "react";
+import { PagedJobList } from "@/components/approvals/paged-job-list";
 import { filtersFrom } from "@/lib/client/keys";
 import { useJobList } from "@/lib/client/use-job-list";
 import { QueueFiltersBar } from "../../queue/_components/queue-filters";
@@ -18,20 +18,11 @@ export function HistoryClient({ ruleIds }: { ruleIds: string[] }) {
   const list = useJobList("history", filters);
   // The listing mixes in what is still pending (newest first); history shows what was decided.
   const items = useMemo(() => list.items.filter((i) => i.job.state !== "APPROVAL"), [list.items]);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: items.length + (list.hasNextPage ? 1 : 0),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => HISTORY_ROW_HEIGHT,
-    overscan: 8,
-  });
-  const rows = virtualizer.getVirtualItems();
-  const last = rows[rows.length - 1];
+  // A page of nothing but pending work shows no rows, so nothing would ask for the next page.
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   useEffect(() => {
-    const nearEnd = !last || last.index >= items.length - 10;
-    if (nearEnd && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
-  }, [last, items.length, list]);
-
+    if (items.length === 0 && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [items.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
   return (
     <section aria-labelledby="history-title" className="flex flex-col gap-3">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -50,18 +41,16 @@ export function HistoryClient({ ruleIds }: { ruleIds: string[] }) {
       ) : items.length === 0 ? (
         <p className="rounded-md border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">{list.isPending || list.hasNextPage ? "Loading…" : "Nothing decided yet."}</p>
       ) : (
-        <div ref={scrollRef} className="h-[calc(100dvh-13rem)] min-h-80 overflow-auto rounded-md border border-slate-200 bg-white">
-          <div role="list" aria-label="Requests, newest first" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-            {rows.map((row) => {
-              const item = items[row.index];
-              return (
-                <div key={item?.job.id ?? "more"} style={{ position: "absolute", top: 0, left: 0, right: 0, height: HISTORY_ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
-                  {item ? <HistoryRow item={item} /> : <div className="flex h-full items-center justify-center text-sm text-slate-500">Loading more…</div>}
-                </div>
-              );
-            })}
-          </div>
-        </div>
+        <PagedJobList
+          items={items}
+          label="Requests, newest first"
+          rowHeight={HISTORY_ROW_HEIGHT}
+          hasNextPage={list.hasNextPage}
+          isFetchingNextPage={list.isFetchingNextPage}
+          fetchNextPage={list.fetchNextPage}
+          className="h-[calc(100dvh-13rem)] min-h-80"
+          renderRow={(item) => <HistoryRow item={item} />}
+        />
       )}
     </section>
   );

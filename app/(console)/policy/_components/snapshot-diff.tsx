@@ -14,41 +14,20 @@ export function SnapshotDiff({ items }: { items: Snapshot[] }) {
   const [picked, setPicked] = useState<{ from?: string; to?: string }>({});
   const from = picked.from ?? items[1]?.snapshot_id ?? items[0]?.snapshot_id ?? "";
   const to = picked.to ?? items[0]?.snapshot_id ?? "";
-  const setFrom = (id: string) => setPicked((p) => ({ ...p, from: id }));
-  const setTo = (id: string) => setPicked((p) => ({ ...p, to: id }));
   const a = items.find((s) => s.snapshot_id === from);
   const b = items.find((s) => s.snapshot_id === to);
   const parts = useMemo(() => (a && b ? diffLines(a.yaml, b.yaml) : []), [a, b]);
   if (items.length < 2) return null;
   const added = parts.filter((p) => p.added).reduce((n, p) => n + (p.count ?? 0), 0);
   const removed = parts.filter((p) => p.removed).reduce((n, p) => n + (p.count ?? 0), 0);
-  const select = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
   return (
     <section aria-labelledby="diff-title" className="space-y-2 rounded-md border border-slate-200 bg-white p-4">
       <h2 id="diff-title" className="text-base font-semibold">
         Compare versions
       </h2>
       <div className="grid gap-2 sm:grid-cols-2">
-        <label className="text-xs font-medium">
-          From
-          <select value={from} onChange={(e) => setFrom(e.target.value)} className={select}>
-            {items.map((s, i) => (
-              <option key={s.snapshot_id} value={s.snapshot_id}>
-                {label(s, i)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-xs font-medium">
-          To
-          <select value={to} onChange={(e) => setTo(e.target.value)} className={select}>
-            {items.map((s, i) => (
-              <option key={s.snapshot_id} value={s.snapshot_id}>
-                {label(s, i)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SnapshotSelect label="From" items={items} value={from} onChange={(id) => setPicked((p) => ({ ...p, from: id }))} />
+        <SnapshotSelect label="To" items={items} value={to} onChange={(id) => setPicked((p) => ({ ...p, to: id }))} />
       </div>
       <p className="text-sm" role="status">
         {from === to ? "The same version." : added + removed === 0 ? "No differences in the YAML." : `${added} line${added === 1 ? "" : "s"} added, ${removed} removed.`}
@@ -69,5 +48,20 @@ export function SnapshotDiff({ items }: { items: Snapshot[] }) {
         </pre>
       )}
     </section>
+  );
+}
+
+function SnapshotSelect({ label: text, items, value, onChange }: { label: string; items: Snapshot[]; value: string; onChange: (id: string) => void }) {
+  return (
+    <label className="text-xs font-medium">
+      {text}
+      <select value={value} onChange={(e) => onChange(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+        {items.map((s, i) => (
+          <option key={s.snapshot_id} value={s.snapshot_id}>
+            {label(s, i)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

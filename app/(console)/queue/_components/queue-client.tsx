@@ -1,8 +1,8 @@
 "use client";
 
-import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
+import { PagedJobList } from "@/components/approvals/paged-job-list";
 import { ShortcutHelp } from "@/components/approvals/shortcut-help";
 import { useNow } from "@/components/approvals/use-now";
 import { filtersFrom } from "@/lib/client/keys";
@@ -29,24 +29,10 @@ export function QueueClient({ ruleIds, canResolve, serverNow }: Props) {
   const [help, setHelp] = useState(false);
   const [focusFilter, setFocusFilter] = useState(0);
   const announcement = useArrivals(items, list.isSuccess, JSON.stringify(filters));
-  const scrollRef = useRef<HTMLDivElement>(null);
 
   // Selection follows the job, not the row number, so arrivals above it do not move it.
   const index = Math.max(0, items.findIndex((i) => i.job.id === selectedId));
   const selected = items[index];
-
-  const virtualizer = useVirtualizer({
-    count: items.length + (list.hasNextPage ? 1 : 0),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
-  const virtualRows = virtualizer.getVirtualItems();
-  const lastRow = virtualRows[virtualRows.length - 1];
-
-  useEffect(() => {
-    if (lastRow && lastRow.index >= items.length - 10 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
-  }, [lastRow, items.length, list]);
 
   const hrefFor = (id: string, act?: "approve" | "reject") => {
     const back = params.toString();
@@ -61,7 +47,6 @@ export function QueueClient({ ruleIds, canResolve, serverNow }: Props) {
     if (items.length === 0) return;
     const next = Math.min(items.length - 1, Math.max(0, index + delta));
     setSelectedId(items[next]!.job.id);
-    virtualizer.scrollToIndex(next, { align: "auto" });
   };
 
   useShortcuts({
@@ -107,29 +92,27 @@ export function QueueClient({ ruleIds, canResolve, serverNow }: Props) {
           Nothing is waiting{Object.keys(filters).length ? " that matches these filters" : ""}. New requests appear here as they arrive.
         </p>
       ) : (
-        <div ref={scrollRef} className="h-[calc(100dvh-15rem)] min-h-80 overflow-auto rounded-md border border-slate-200 bg-white" data-testid="queue-scroll">
-          <div role="list" aria-label={`Pending requests, ${items.length}${list.hasNextPage ? "+" : ""}`} style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-            {virtualRows.map((row) => {
-              const item = items[row.index];
-              return (
-                <div key={item?.job.id ?? "more"} style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
-                  {item ? (
-                    <QueueRow
-                      item={item}
-                      selected={item === selected}
-                      now={now}
-                      serverNow={serverNow}
-                      href={hrefFor(item.job.id)}
-                      onSelect={() => setSelectedId(item.job.id)}
-                    />
-                  ) : (
-                    <div className="flex h-full items-center justify-center text-sm text-slate-500">Loading more…</div>
-                  )}
-                </div>
-              );
-            })}
-          </div>
-        </div>
+        <PagedJobList
+          items={items}
+          label={`Pending requests, ${items.length}${list.hasNextPage ? "+" : ""}`}
+          rowHeight={ROW_HEIGHT}
+          hasNextPage={list.hasNextPage}
+          isFetchingNextPage={list.isFetchingNextPage}
+          fetchNextPage={list.fetchNextPage}
+          activeIndex={index}
+          className="h-[calc(100dvh-15rem)] min-h-80"
+          testId="queue-scroll"
+          renderRow={(item) => (
+            <QueueRow
+              item={item}
+              selected={item === selected}
+              now={now}
+              serverNow={serverNow}
+              href={hrefFor(item.job.id)}
+              onSelect={() => setSelectedId(item.job.id)}
+            />
+          )}
+        />
       )}
       <ShortcutHelp open={help} onClose={() => setHelp(false)} />
     </section>
