@@ -25,6 +25,10 @@ class AmbiguousEmail extends CredentialsSignin {
   code = "workspace_required";
 }
 
+class Throttled extends CredentialsSignin {
+  code = "too_many_attempts";
+}
+
 function providers(): Provider[] {
   const list: Provider[] = [
     Credentials({
@@ -35,6 +39,7 @@ function providers(): Provider[] {
         if (!form.success) throw new WrongCredentials();
         const outcome = await verifySignIn(form.data);
         if (outcome === "ambiguous") throw new AmbiguousEmail();
+        if (outcome === "throttled") throw new Throttled();
         if (!outcome) throw new WrongCredentials();
         return { id: outcome.id, email: outcome.email, name: outcome.name, tenant: outcome.tenantId };
       },

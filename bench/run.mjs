@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: the production build on a fresh PostgreSQL database (and then on embedded PGlite),
 // seeded with SQL, driven by autocannon on loopback. Prints a table as it goes and writes
-// docs/benchmarks.md. Flags: --quick (10k pending / 100k resolved, 3 s runs), --no-build.
+// docs/benchmarks.md. Flags: --quick (10k pending / 100k resolved, 3 s runs), --no-build, --keep-db.
 // Everything it starts is stopped by PID and everything it creates is removed, also on Ctrl-C.
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -21,6 +21,8 @@ process.chdir(root);
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
 const NO_BUILD = args.has("--no-build");
+// --keep-db: leave the seeded PostgreSQL database behind (its name is logged) for EXPLAIN ANALYZE.
+const KEEP_DB = args.has("--keep-db");
 const CFG = {
   pending: QUICK ? 10_000 : 100_000,
   resolved: QUICK ? 100_000 : 1_000_000,
@@ -238,8 +240,11 @@ async function provision(base) {
   const A = ADMIN_TOKEN;
   await api(base, "POST", "/api/v1/admin/tenants", A, { id: "bench", name: "Benchmark" });
   const user = (email, roles) => api(base, "POST", "/api/v1/admin/users", A, { tenant: "bench", email, roles });
+  // The load comes from one agent and one reviewer: lift their per-minute budgets well above what a run
+  // sends, so the limiter is exercised (one UPSERT per request, as always) but never refuses.
+  const rate_limits = { submit_per_minute: 1_000_000, resolve_per_minute: 1_000_000 };
   const userToken = async (name, userId, scopes) =>
-    (await api(base, "POST", "/api/v1/admin/tokens", A, { tenant: "bench", kind: "user", name, user_id: userId, scopes })).token;
+    (await api(base, "POST", "/api/v1/admin/tokens", A, { tenant: "bench", kind: "user", name, user_id: userId, scopes, rate_limits })).token;
 
   const rev1 = await user("reviewer1@bench.example", ["service-owner", "oncall", "reviewer", "finance", "security", "eng-manager"]);
   const rev2 = await user("reviewer2@bench.example", ["reviewer", "oncall"]);
@@ -256,6 +261,7 @@ async function provision(base) {
         name: "bench-agent",
         owner_email: "agent-owner@bench.example",
         scopes: ["jobs:submit", "jobs:read", "jobs:execute"],
+        rate_limits,
       })
     ).token,
   };
@@ -432,6 +438,7 @@ async function postgresPhase() {
   const adminDb = postgres(PG_BASE, { max: 1, onnotice: () => {} });
   await adminDb.unsafe(`create database "${dbName}"`);
   onCleanup(async () => {
+    if (KEEP_DB) return log(`kept database ${dbName} (--keep-db)`);
     const c = postgres(PG_BASE, { max: 1, onnotice: () => {} });
     await c.unsafe(`drop database if exists "${dbName}" with (force)`);
     await c.end();

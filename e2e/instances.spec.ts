@@ -28,7 +28,7 @@ async function provision(request: APIRequestContext) {
   const agent = (
     await (await request.post("/api/v1/admin/tokens", { headers: admin, data: { tenant, kind: "agent", name: "bot", scopes: ["jobs:submit", "jobs:read"] } })).json()
   ).token as string;
-  return { reviewer, agent };
+  return { tenant, reviewer, agent };
 }
 
 test("an agent waiting on one instance wakes when a reviewer approves on the other", async ({ request, baseURL }) => {
@@ -71,4 +71,30 @@ test("the queue stream on one instance announces a job submitted on the other; t
   // Both instances run a sealer; the chain they build together is one chain.
   const verify = await (await fetch(`${second}/api/v1/audit/verify`, { headers: auth(reviewer) })).json();
   expect(verify).toMatchObject({ ok: true, first_broken: null });
+});
+
+test("a token's rate limit is one budget across both instances", async ({ request, baseURL }) => {
+  const second = await secondInstance(baseURL!);
+  const { tenant } = await provision(request);
+  const minted = await request.post("/api/v1/admin/tokens", {
+    headers: auth(E2E_ADMIN_TOKEN),
+    data: { tenant, kind: "agent", name: "limited", scopes: ["jobs:submit"], rate_limits: { submit_per_minute: 6 } },
+  });
+  const limited = (await minted.json()).token as string;
+  const bases = [new URL(baseURL!).origin, second];
+  const answers = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      fetch(`${bases[i % 2]}/api/v1/jobs`, {
+        method: "POST",
+        headers: { ...auth(limited), "content-type": "application/json" },
+        body: JSON.stringify({ topic: "job.config.update", risk_tags: ["prod", "write"], payload: { i } }),
+      }),
+    ),
+  );
+  const statuses = answers.map((r) => r.status);
+  expect(statuses.filter((s) => s === 201)).toHaveLength(6);
+  expect(statuses.filter((s) => s === 429)).toHaveLength(14);
+  const refused = answers.find((r) => r.status === 429)!;
+  expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+  expect((await refused.json()).code).toBe("rate_limited");
 });

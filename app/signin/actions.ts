@@ -17,6 +17,7 @@ export async function safeNext(raw: FormDataEntryValue | null): Promise<string> 
 const MESSAGES: Record<string, string> = {
   wrong_credentials: "That email and password do not match an active account.",
   workspace_required: "This email has accounts in several workspaces: name the workspace too.",
+  too_many_attempts: "Too many sign-in attempts for this email. Wait a minute and try again.",
 };
 
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {

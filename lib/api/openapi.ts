@@ -64,11 +64,11 @@ interface Operation {
 const jsonSchema = (s: Schema, io: "input" | "output") =>
   z.toJSONSchema(s, { target: "draft-2020-12", io, unrepresentable: "any" });
 
-const RESOLVE_ERRORS = ["not_found", "self_approval", "role_required", "agent_cannot_resolve", "already_resolved", "already_voted", "stale_request", "stale_snapshot", "expired", "validation_failed"];
+const RESOLVE_ERRORS = ["rate_limited", "not_found", "self_approval", "role_required", "agent_cannot_resolve", "already_resolved", "already_voted", "stale_request", "stale_snapshot", "expired", "validation_failed"];
 
 /** The route table: the same zod schemas the handlers parse with, so the document cannot drift. */
 export const OPERATIONS: Operation[] = [
-  { method: "post", path: "/jobs", summary: "Submit a proposed action; the policy decides at once", scopes: ["jobs:submit"], body: SubmitJobBody, headers: [{ name: "Idempotency-Key", description: "Same key and same body returns the first job (200); same key and another body is 409 idempotency_key_reused.", schema: IdempotencyKey }], response: JobItem, status: 201, also: { "200": "Replay of an Idempotency-Key: the first job" }, errors: ["validation_failed", "invalid_json", "payload_too_large", "idempotency_key_reused"] },
+  { method: "post", path: "/jobs", summary: "Submit a proposed action; the policy decides at once", scopes: ["jobs:submit"], body: SubmitJobBody, headers: [{ name: "Idempotency-Key", description: "Same key and same body returns the first job (200); same key and another body is 409 idempotency_key_reused.", schema: IdempotencyKey }], response: JobItem, status: 201, also: { "200": "Replay of an Idempotency-Key: the first job" }, errors: ["rate_limited", "validation_failed", "invalid_json", "payload_too_large", "idempotency_key_reused"] },
   { method: "get", path: "/jobs/{id}", summary: "The job; ?wait=N holds until it leaves APPROVAL (N ≤ 55)", scopes: ["jobs:read"], query: WaitQuery, response: JobItem, errors: ["not_found"] },
   { method: "get", path: "/jobs/{id}/decisions", summary: "Decision log (why the policy gated) and approval log (who decided)", scopes: ["jobs:read", "approvals:read"], response: JobDecisions, errors: ["not_found"] },
   { method: "post", path: "/jobs/{id}/claim", summary: "Claim the execution grant of an APPROVED job, once", scopes: ["jobs:execute"], body: ClaimBody, response: ExecutionGrant, errors: ["not_found", "stale_request", "stale_snapshot", "already_claimed", "not_approved", "expired"] },

@@ -116,6 +116,9 @@ export const MintedToken = z.object({
   user_id: z.string().nullable(),
   owner_email: z.string().nullable(),
   expires_at: ISO.nullable(),
+  rate_limits: z
+    .object({ submit_per_minute: z.number().nullable(), resolve_per_minute: z.number().nullable() })
+    .describe("requests per minute; null: the installation's default (COUNTERSIGN_RATE_*_PER_MINUTE)"),
 });
 export const RevokedToken = z.object({ id: z.string(), revoked_at: ISO });
 

@@ -21,6 +21,7 @@ function bearer(req: Request): string | null {
 // Token and the person behind it in one round trip: this runs before every API request.
 const TOKEN_SQL = `
   select t.id, t.tenant_id, t.kind, t.name, t.scopes, t.owner_email, t.expires_at, t.revoked_at,
+         t.submit_per_minute, t.resolve_per_minute,
          u.id as user_id, u.email, u.roles, u.disabled
   from tokens t
   left join users u on u.id = t.user_id and u.tenant_id = t.tenant_id
@@ -35,6 +36,8 @@ interface TokenRow extends Record<string, unknown> {
   owner_email: string | null;
   expires_at: Date | null;
   revoked_at: Date | null;
+  submit_per_minute: number | null;
+  resolve_per_minute: number | null;
   user_id: string | null;
   email: string | null;
   roles: string[] | null;
@@ -102,7 +105,8 @@ export async function authenticate(query: RawQuery, req: Request, now: Date): Pr
   }
 
   const scopes = new Set(token.scopes.filter((s): s is Scope => ALL_SCOPES.has(s as Scope)));
-  const base = { tenantId: token.tenant_id, scopes, tokenId: token.id };
+  const limits = { submitPerMinute: token.submit_per_minute, resolvePerMinute: token.resolve_per_minute };
+  const base = { tenantId: token.tenant_id, scopes, tokenId: token.id, limits };
   if (token.kind === "agent") {
     // Belt and braces: whatever was stored, an agent never holds a scope that could open its own gate.
     for (const s of AGENT_FORBIDDEN) scopes.delete(s);

@@ -1,4 +1,5 @@
 import { getDatabase } from "@/lib/db/client";
+import { takeToken } from "@/lib/services/limits";
 import { verifyPassword } from "./secrets";
 
 export interface SignInUser {
@@ -14,6 +15,8 @@ interface Row extends SignInUser, Record<string, unknown> {
 
 const BY_EMAIL = `select id, tenant_id as "tenantId", email, name, password_hash as "passwordHash"
   from users where email = $1 and not disabled and ($2::text is null or tenant_id = $2) limit 20`;
+
+const SIGN_IN_PER_MINUTE = 10;
 
 // A fixed scrypt hash to compare against when no such user exists, so timing does not reveal accounts.
 const DECOY = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -35,7 +38,12 @@ export async function findSignInUser(email: string, tenant?: string): Promise<Si
  * Email and password sign-in. The password is checked against each tenant where the email exists;
  * only when it matches in several must the workspace be named.
  */
-export async function verifySignIn(form: { email: string; password: string; workspace?: string }): Promise<SignInUser | "ambiguous" | null> {
+export async function verifySignIn(form: { email: string; password: string; workspace?: string }): Promise<SignInUser | "ambiguous" | "throttled" | null> {
+  // Guessing passwords for one email is slowed to SIGN_IN_PER_MINUTE tries, counted across instances
+  // (before any scrypt, so a flood costs the server nothing), whether or not the email exists.
+  const { query } = await getDatabase();
+  const wait = await takeToken(query, { tenant: "(sign-in)", subject: form.email.toLowerCase(), action: "password" }, SIGN_IN_PER_MINUTE);
+  if (wait) return "throttled";
   const rows = await usersByEmail(form.email, form.workspace);
   if (rows.length === 0) {
     await verifyPassword(form.password, DECOY);

@@ -3,10 +3,12 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -52,6 +54,9 @@ export const tokens = pgTable(
     tokenHash: text("token_hash").notNull(),
     expiresAt: ts("expires_at"),
     revokedAt: ts("revoked_at"),
+    // Per-token rate limits (requests per minute); null means the installation's default.
+    submitPerMinute: integer("submit_per_minute"),
+    resolvePerMinute: integer("resolve_per_minute"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("tokens_hash_uq").on(t.tokenHash), index("tokens_tenant_idx").on(t.tenantId)],
@@ -246,6 +251,22 @@ export const auditHeads = pgTable("audit_heads", {
 });
 
 /**
+ * Token buckets for rate limits, one row per (tenant, caller, action), shared by every instance.
+ * A request takes one token in a single UPSERT; the bucket refills continuously up to one minute's worth.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    tenantId: text("tenant_id").notNull(),
+    subject: text("subject").notNull(),
+    action: text("action").notNull(),
+    tokens: doublePrecision("tokens").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.subject, t.action] })],
+);
+
+/**
  * Outgoing webhooks (agent callbacks and reviewer notifications), written in the same transaction as
  * the change they announce and delivered after commit, at least once, by any instance.
  */
@@ -337,6 +358,7 @@ export const schema = {
   deliveryAttempts,
   callbackSecrets,
   notificationTargets,
+  rateLimits,
 };
 
 export type JobRow = typeof jobs.$inferSelect;

@@ -14,10 +14,17 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** A token's own rate limits in requests per minute (null: the installation's default). */
+export interface TokenLimits {
+  submitPerMinute: number | null;
+  resolvePerMinute: number | null;
+}
+
 interface PrincipalBase {
   tenantId: string;
   scopes: ReadonlySet<Scope>;
   tokenId: string | null;
+  limits?: TokenLimits;
 }
 
 /** Who calls: a person, an agent token, or the installation admin (env token, any tenant). */

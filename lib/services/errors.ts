@@ -63,3 +63,9 @@ export class UnsupportedMediaType extends ServiceError {
     super(415, "unsupported_media_type", "Unsupported media type", `Send the body as ${expected}.`);
   }
 }
+
+export class TooManyRequests extends ServiceError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(429, "rate_limited", "Too many requests", detail, undefined, { "retry-after": String(retryAfterSeconds) });
+  }
+}

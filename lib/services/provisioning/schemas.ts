@@ -45,6 +45,14 @@ export const CreateTokenBody = z
     user_id: z.string().min(1).max(100).optional(),
     owner_email: Email.optional(),
     expires_at: z.iso.datetime({ offset: true }).optional(),
+    // This token's own budget, in requests per minute; unset means the installation's default.
+    rate_limits: z
+      .object({
+        submit_per_minute: z.number().int().min(1).max(1_000_000).optional(),
+        resolve_per_minute: z.number().int().min(1).max(1_000_000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((b, issue) => {

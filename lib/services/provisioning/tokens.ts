@@ -39,6 +39,8 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: CreateToken
         ownerEmail: input.owner_email ?? null,
         tokenHash: sha256Hex(secret),
         expiresAt,
+        submitPerMinute: input.rate_limits?.submit_per_minute ?? null,
+        resolvePerMinute: input.rate_limits?.resolve_per_minute ?? null,
         createdAt: ctx.now,
       })
       .returning();
@@ -46,7 +48,14 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: CreateToken
       tenantId,
       type: "token.created",
       actor: actorOf(ctx.principal),
-      data: { token_id: created!.id, kind: input.kind, name: input.name, scopes, user_id: input.user_id ?? null },
+      data: {
+        token_id: created!.id,
+        kind: input.kind,
+        name: input.name,
+        scopes,
+        user_id: input.user_id ?? null,
+        ...(input.rate_limits ? { rate_limits: input.rate_limits } : {}),
+      },
       at: ctx.now,
     });
     return created!;
@@ -61,6 +70,7 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: CreateToken
     user_id: row.userId,
     owner_email: row.ownerEmail,
     expires_at: row.expiresAt?.toISOString() ?? null,
+    rate_limits: { submit_per_minute: row.submitPerMinute, resolve_per_minute: row.resolvePerMinute },
   };
 }
 

@@ -4,8 +4,10 @@ import { json, apiRoute } from "@/lib/api/route";
 import { Invalid } from "@/lib/services/errors";
 import { IdempotencyKey, SubmitJobBody } from "@/lib/services/jobs/schemas";
 import { submitJob } from "@/lib/services/jobs/submit";
+import { takeRateLimit } from "@/lib/services/limits";
 
 export const POST = apiRoute(["jobs:submit"], async ({ req, ctx }) => {
+  await takeRateLimit(ctx, "submit");
   const rawKey = req.headers.get("idempotency-key");
   const key = rawKey === null ? null : IdempotencyKey.safeParse(rawKey);
   if (key && !key.success) {
