@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -267,6 +268,23 @@ export const rateLimits = pgTable(
 );
 
 /**
+ * Time-to-decision per closed UTC day, one row per (tenant, grouping, day): every group's counts, its
+ * human decision times as a log-bucket histogram (±1%) and its rejection reasons. A day is written once,
+ * when a metrics read first needs it after the day has closed; decisions never move into a past day.
+ */
+export const metricDays = pgTable(
+  "metric_days",
+  {
+    tenantId: text("tenant_id").notNull(),
+    groupBy: text("group_by").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    groups: jsonb("groups").notNull(),
+    computedAt: ts("computed_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.groupBy, t.day] })],
+);
+
+/**
  * Outgoing webhooks (agent callbacks and reviewer notifications), written in the same transaction as
  * the change they announce and delivered after commit, at least once, by any instance.
  */
@@ -359,6 +377,7 @@ export const schema = {
   callbackSecrets,
   notificationTargets,
   rateLimits,
+  metricDays,
 };
 
 export type JobRow = typeof jobs.$inferSelect;

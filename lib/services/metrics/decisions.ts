@@ -1,9 +1,10 @@
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { runSql } from "@/lib/db/raw-sql";
-import { jobs } from "@/lib/db/schema";
+import { jobs, metricDays } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { at, deadlineSql, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
+import { bucketSql, mergeInto, quantiles, type Histogram } from "./sketch";
 
 export const MetricsQuery = z
   .object({
@@ -26,20 +27,22 @@ const GROUP_KEY: Record<MetricsQuery["group_by"], SQL> = {
 };
 
 /**
- * Every decided job of the window, once: resolved ones (read from the covering jobs_metrics_idx), and
- * pending ones past a deadline that fell inside the window (EXPIRED for every reader, swept or not).
+ * Every decided job of [since, until), once: resolved ones (read from the covering jobs_metrics_idx), and
+ * pending ones past a deadline that fell inside the range (EXPIRED for every reader, swept or not).
  */
-function decidedSql(key: SQL, tenantId: string, since: Date, now: Date): SQL {
+function decidedSql(key: SQL, tenantId: string, since: Date, now: Date, until?: Date): SQL {
+  const resolvedBefore = until ? sql`and ${jobs.resolvedAt} < ${at(until)}` : sql``;
+  const lapsedBefore = until ? sql`and ${deadlineSql} < ${at(until)}` : sql``;
   return sql`
   select ${key} as key, ${jobs.resolution} as resolution, ${jobs.createdAt} as created_at,
-         ${jobs.resolvedAt} as resolved_at, ${jobs.dueAt} as due_at
+         ${jobs.resolvedAt} as resolved_at, ${jobs.dueAt} as due_at, ${jobs.resolvedReason} as reason
   from ${jobs}
   where ${jobs.tenantId} = ${tenantId} and ${jobs.gated} and ${jobs.resolution} in ('approved', 'rejected', 'expired')
-    and ${jobs.resolvedAt} >= ${at(since)}
+    and ${jobs.resolvedAt} >= ${at(since)} ${resolvedBefore}
   union all
-  select ${key}, 'expired', ${jobs.createdAt}, ${deadlineSql}, ${jobs.dueAt}
+  select ${key}, 'expired', ${jobs.createdAt}, ${deadlineSql}, ${jobs.dueAt}, null
   from ${jobs}
-  where ${jobs.tenantId} = ${tenantId} and ${lapsedSql(now)} and ${deadlineSql} >= ${at(since)}`;
+  where ${jobs.tenantId} = ${tenantId} and ${lapsedSql(now)} and ${deadlineSql} >= ${at(since)} ${lapsedBefore}`;
 }
 
 function groupsSql(key: SQL, tenantId: string, since: Date, now: Date): SQL {
@@ -66,6 +69,22 @@ function reasonsSql(key: SQL, tenantId: string, since: Date): SQL {
   group by 1, 2 order by 3 desc, 2`;
 }
 
+/**
+ * The decisions of [since, until) summed per UTC day and group, with human decision times bucketed:
+ * a few hundred rows however many jobs, mergeable across days.
+ */
+function bucketedSql(key: SQL, tenantId: string, since: Date, until: Date, now: Date): SQL {
+  const ttd = "extract(epoch from resolved_at - created_at)";
+  return sql`
+  with decided as (${decidedSql(key, tenantId, since, now, until)})
+  select to_char(resolved_at at time zone 'UTC', 'YYYY-MM-DD') as day, key, resolution,
+    (resolution = 'expired' or resolved_at > due_at) as breached,
+    case when resolution in ('approved', 'rejected') then ${sql.raw(bucketSql(ttd))} end as bucket,
+    case when resolution = 'rejected' then reason end as reason,
+    count(*)::int as n
+  from decided group by 1, 2, 3, 4, 5, 6`;
+}
+
 function queueSql(tenantId: string, now: Date): SQL {
   return sql`
   select count(*)::int as depth, min(${jobs.createdAt}) as oldest
@@ -74,45 +93,178 @@ function queueSql(tenantId: string, now: Date): SQL {
 
 const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
 
-/** Time-to-decision per group, computed in SQL over the tenant's jobs decided inside the window. */
-export async function decisionMetrics({ ctx, input }: { ctx: Ctx; input: MetricsQuery }) {
-  const tenantId = ctx.principal.tenantId;
-  const since = new Date(ctx.now.getTime() - WINDOW_MS[input.window]);
-  const key = GROUP_KEY[input.group_by];
+const DAY_MS = 86_400_000;
+/** A UTC day is closed (and summed once into metric_days) this long after it ends: time for stragglers. */
+const CLOSE_AFTER_MS = 15 * 60_000;
+/**
+ * Up to this many decisions in the window's closed days, percentiles are exact (percentile_cont over the
+ * jobs); beyond it, a million-job month would cost seconds, so they come from the days' histograms (±1%).
+ */
+export const EXACT_LIMIT = 50_000;
 
-  type GroupRow = { key: string; decided: number; approved: number; rejected: number; expired: number; breached: number; pct: (number | string)[] | string | null };
-  const [groups, reasons, [queue]] = await Promise.all([
+interface GroupAgg {
+  decided: number;
+  approved: number;
+  rejected: number;
+  expired: number;
+  breached: number;
+  ttd: Histogram;
+  reasons: Record<string, number>;
+}
+type DayGroups = Record<string, GroupAgg>;
+
+const emptyAgg = (): GroupAgg => ({ decided: 0, approved: 0, rejected: 0, expired: 0, breached: 0, ttd: {}, reasons: {} });
+
+function mergeAgg(into: GroupAgg, from: GroupAgg): void {
+  into.decided += from.decided;
+  into.approved += from.approved;
+  into.rejected += from.rejected;
+  into.expired += from.expired;
+  into.breached += from.breached;
+  mergeInto(into.ttd, from.ttd);
+  mergeInto(into.reasons, from.reasons);
+}
+
+type BucketRow = { day: string; key: string; resolution: string; breached: boolean; bucket: number | null; reason: string | null; n: number };
+
+/** [since, until) summed per UTC day and group. */
+async function bucketed(ctx: Ctx, key: SQL, since: Date, until: Date): Promise<Map<string, DayGroups>> {
+  const days = new Map<string, DayGroups>();
+  if (since >= until) return days;
+  const rows = await runSql<BucketRow>(ctx.query, bucketedSql(key, ctx.principal.tenantId, since, until, ctx.now));
+  for (const r of rows) {
+    const groups = days.get(r.day) ?? {};
+    days.set(r.day, groups);
+    const g = (groups[r.key] ??= emptyAgg());
+    g.decided += r.n;
+    if (r.resolution === "approved") g.approved += r.n;
+    else if (r.resolution === "rejected") g.rejected += r.n;
+    else g.expired += r.n;
+    if (r.breached) g.breached += r.n;
+    if (r.bucket !== null) g.ttd[String(r.bucket)] = (g.ttd[String(r.bucket)] ?? 0) + r.n;
+    if (r.reason !== null) g.reasons[r.reason] = (g.reasons[r.reason] ?? 0) + r.n;
+  }
+  return days;
+}
+
+const dayKey = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The closed days [from, to) of one grouping, from metric_days; days not summed yet are summed now, in
+ * one pass over their jobs, and stored (a concurrent reader storing the same day first is fine).
+ */
+async function closedDays(ctx: Ctx, groupBy: MetricsQuery["group_by"], key: SQL, from: Date, to: Date): Promise<DayGroups[]> {
+  const tenantId = ctx.principal.tenantId;
+  const stored = await ctx.db
+    .select({ day: metricDays.day, groups: metricDays.groups })
+    .from(metricDays)
+    .where(and(eq(metricDays.tenantId, tenantId), eq(metricDays.groupBy, groupBy), gte(metricDays.day, dayKey(from)), lt(metricDays.day, dayKey(to))));
+  const have = new Map(stored.map((r) => [r.day, r.groups as DayGroups]));
+  const missing: string[] = [];
+  for (let t = from.getTime(); t < to.getTime(); t += DAY_MS) {
+    if (!have.has(dayKey(new Date(t)))) missing.push(dayKey(new Date(t)));
+  }
+  if (missing.length) {
+    const first = new Date(`${missing[0]}T00:00:00Z`);
+    const last = new Date(new Date(`${missing.at(-1)}T00:00:00Z`).getTime() + DAY_MS);
+    const summed = await bucketed(ctx, key, first, last);
+    const rows = missing.map((day) => ({ tenantId, groupBy, day, groups: summed.get(day) ?? {}, computedAt: ctx.now }));
+    await ctx.db.insert(metricDays).values(rows).onConflictDoNothing();
+    for (const r of rows) have.set(r.day, r.groups);
+  }
+  return [...have.values()];
+}
+
+type GroupRow = { key: string; decided: number; approved: number; rejected: number; expired: number; breached: number; pct: (number | string)[] | string | null };
+
+/** Exact: percentile_cont over every decided job of the window. */
+async function exactGroups(ctx: Ctx, key: SQL, since: Date) {
+  const tenantId = ctx.principal.tenantId;
+  const [groups, reasons] = await Promise.all([
     runSql<GroupRow>(ctx.query, groupsSql(key, tenantId, since, ctx.now)),
     runSql<{ key: string; reason: string; count: number }>(ctx.query, reasonsSql(key, tenantId, since)),
-    runSql<{ depth: number; oldest: Date | string | null }>(ctx.query, queueSql(tenantId, ctx.now)),
   ]);
-
   const reasonsByKey = new Map<string, { reason: string; count: number }[]>();
   for (const r of reasons) {
     const list = reasonsByKey.get(r.key) ?? [];
     list.push({ reason: r.reason, count: r.count });
     reasonsByKey.set(r.key, list);
   }
+  return groups.map((g) => {
+    // float8[] arrives parsed from PostgreSQL's driver and as text "{1,2,3}" from some others.
+    const pct = typeof g.pct === "string" ? g.pct.replace(/[{}]/g, "").split(",").map(Number) : g.pct;
+    return renderGroup(g.key, g, pct ?? [], reasonsByKey.get(g.key) ?? []);
+  });
+}
+
+/** From histograms: closed days as stored, the open edges of the window summed now. */
+function sketchGroups(parts: DayGroups[]) {
+  const total = new Map<string, GroupAgg>();
+  for (const groups of parts) {
+    for (const [key, agg] of Object.entries(groups)) {
+      const into = total.get(key) ?? emptyAgg();
+      total.set(key, into);
+      mergeAgg(into, agg);
+    }
+  }
+  return [...total]
+    .sort(([ka, a], [kb, b]) => b.decided - a.decided || (ka < kb ? -1 : ka > kb ? 1 : 0))
+    .map(([key, agg]) => {
+      const reasons = Object.entries(agg.reasons)
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
+      return renderGroup(key, agg, quantiles(agg.ttd, [0.5, 0.9, 0.99]), reasons);
+    });
+}
+
+function renderGroup(
+  key: string,
+  g: Pick<GroupAgg, "decided" | "approved" | "rejected" | "expired" | "breached">,
+  pct: (number | string | null)[],
+  reasons: { reason: string; count: number }[],
+) {
+  return {
+    key,
+    decided: g.decided,
+    approved: g.approved,
+    rejected: g.rejected,
+    expired: g.expired,
+    time_to_decision_sec: { p50: round(pct[0]), p90: round(pct[1]), p99: round(pct[2]) },
+    sla_breaches: g.breached,
+    sla_breach_rate: g.decided ? Math.round((g.breached / g.decided) * 10_000) / 10_000 : 0,
+    rejection_reasons: reasons,
+  };
+}
+
+/**
+ * Time-to-decision per group over the window. Closed UTC days are summed once into metric_days; when
+ * they hold more than `exactLimit` decisions, the answer is built from those sums and the window's two
+ * open edges (percentiles within ±1%), else computed exactly over the jobs.
+ */
+export async function decisionMetrics({ ctx, input, exactLimit = EXACT_LIMIT }: { ctx: Ctx; input: MetricsQuery; exactLimit?: number }) {
+  const tenantId = ctx.principal.tenantId;
+  const since = new Date(ctx.now.getTime() - WINDOW_MS[input.window]);
+  const key = GROUP_KEY[input.group_by];
+  const closedFrom = new Date(Math.ceil(since.getTime() / DAY_MS) * DAY_MS);
+  const closedTo = new Date(Math.floor((ctx.now.getTime() - CLOSE_AFTER_MS) / DAY_MS) * DAY_MS);
+
+  const summarise = async () => {
+    const closed = closedFrom < closedTo ? await closedDays(ctx, input.group_by, key, closedFrom, closedTo) : [];
+    const closedDecided = closed.reduce((sum, day) => sum + Object.values(day).reduce((s, g) => s + g.decided, 0), 0);
+    if (closed.length === 0 || closedDecided <= exactLimit) return exactGroups(ctx, key, since);
+    const [head, tail] = await Promise.all([bucketed(ctx, key, since, closedFrom), bucketed(ctx, key, closedTo, ctx.now)]);
+    return sketchGroups([...closed, ...head.values(), ...tail.values()]);
+  };
+  const [groups, [queue]] = await Promise.all([
+    summarise(),
+    runSql<{ depth: number; oldest: Date | string | null }>(ctx.query, queueSql(tenantId, ctx.now)),
+  ]);
   const oldest = queue?.oldest ? new Date(queue.oldest) : null;
   return {
     window: input.window,
     group_by: input.group_by,
     since: since.toISOString(),
-    groups: groups.map((g) => {
-      // float8[] arrives parsed from PostgreSQL's driver and as text "{1,2,3}" from some others.
-      const pct = typeof g.pct === "string" ? g.pct.replace(/[{}]/g, "").split(",").map(Number) : g.pct;
-      return {
-        key: g.key,
-        decided: g.decided,
-        approved: g.approved,
-        rejected: g.rejected,
-        expired: g.expired,
-        time_to_decision_sec: { p50: round(pct?.[0]), p90: round(pct?.[1]), p99: round(pct?.[2]) },
-        sla_breaches: g.breached,
-        sla_breach_rate: g.decided ? Math.round((g.breached / g.decided) * 10_000) / 10_000 : 0,
-        rejection_reasons: reasonsByKey.get(g.key) ?? [],
-      };
-    }),
+    groups,
     queue: {
       depth: queue?.depth ?? 0,
       oldest_pending_age_sec: oldest ? Math.max(0, Math.round((ctx.now.getTime() - oldest.getTime()) / 1000)) : null,
