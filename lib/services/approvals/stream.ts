@@ -1,5 +1,5 @@
 import type { Ctx } from "@/lib/services/context";
-import { onJobChange } from "@/lib/services/events";
+import { AUTH_CHANNEL, onJobChange, subscribe } from "@/lib/services/events";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -7,7 +7,16 @@ const HEARTBEAT_MS = 15_000;
  * Server-sent events for the caller's tenant: `queue` events name the job and its new state whenever
  * a job enters or leaves the queue. Fed by LISTEN/NOTIFY, so a change made by any app instance arrives.
  */
-export async function queueStream({ ctx, signal }: { ctx: Ctx; signal: AbortSignal }): Promise<ReadableStream<Uint8Array>> {
+export async function queueStream({
+  ctx,
+  signal,
+  stillAllowed,
+}: {
+  ctx: Ctx;
+  signal: AbortSignal;
+  /** Whether the credentials the stream was opened with still hold; re-checked on every auth change and heartbeat. */
+  stillAllowed: () => Promise<boolean>;
+}): Promise<ReadableStream<Uint8Array>> {
   const tenant = ctx.principal.tenantId;
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -20,14 +29,28 @@ export async function queueStream({ ctx, signal }: { ctx: Ctx; signal: AbortSign
           cleanup();
         }
       };
+      // The stream outlives its request: a revoked token, a disabled person or a removed role ends it.
+      // Each event waits for the latest check, so nothing is sent once the credentials are gone.
+      let allowed: Promise<boolean> = Promise.resolve(true);
+      const recheck = () => {
+        allowed = stillAllowed().catch(() => false);
+        void allowed.then((ok) => ok || cleanup());
+      };
       const unsubscribe = await onJobChange((c) => {
         if (c.tenant !== tenant) return;
-        send(`event: queue\ndata: ${JSON.stringify({ job_id: c.job, state: c.state })}\n\n`);
+        const line = `event: queue\ndata: ${JSON.stringify({ job_id: c.job, state: c.state })}\n\n`;
+        void allowed.then((ok) => ok && send(line));
       });
-      const heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);
+      // Revocation and changes to people are announced on AUTH_CHANNEL; expiry is caught by the heartbeat.
+      const unsubscribeAuth = await subscribe(AUTH_CHANNEL, recheck);
+      const heartbeat = setInterval(() => {
+        send(": keep-alive\n\n");
+        recheck();
+      }, HEARTBEAT_MS);
       cleanup = () => {
         clearInterval(heartbeat);
         unsubscribe();
+        unsubscribeAuth();
         try {
           controller.close();
         } catch {
