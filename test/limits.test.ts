@@ -81,6 +81,31 @@ describe("submission limit per token", () => {
   });
 });
 
+describe("leases: a busy caller takes a second's worth per round trip", () => {
+  it("600 a minute: 25 submissions take 3 leases of 10 from the shared bucket", async () => {
+    const token = await mint({ kind: "agent", name: "busy-bot", scopes: ["jobs:submit"], rate_limits: { submit_per_minute: 600 } });
+    for (let i = 0; i < 25; i++) expect((await submit(token, i)).status).toBe(201);
+    const [row] = await sql`select tokens, granted from rate_limits where tenant_id = ${w.tenant} and action = 'submit'
+      and subject = (select 'tok:' || id from tokens where name = 'busy-bot' and tenant_id = ${w.tenant})`;
+    expect(row!.granted).toBe(10);
+    // 30 taken, plus whatever refilled meanwhile (10 a second).
+    expect(Number(row!.tokens)).toBeGreaterThanOrEqual(570);
+    expect(Number(row!.tokens)).toBeLessThan(600);
+  });
+
+  it("never lets more through than the budget, however requests race for leases", async () => {
+    const token = await mint({ kind: "agent", name: "racing-bot", scopes: ["jobs:submit"], rate_limits: { submit_per_minute: 120 } });
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => submit(token, 5000 + i)));
+    const seconds = (Date.now() - started) / 1000;
+    const ok = answers.filter((r) => r.status === 201).length;
+    expect(answers.every((r) => r.status === 201 || r.status === 429)).toBe(true);
+    // The bucket holds 120 and refills at 2 a second while the burst runs.
+    expect(ok).toBeGreaterThanOrEqual(100);
+    expect(ok).toBeLessThanOrEqual(120 + Math.ceil(seconds * 2));
+  });
+});
+
 describe("resolution limit per reviewer", () => {
   it("answers 429 on the vote past the budget; the job stays pending and no vote is stored", async () => {
     const reviewer = await w.person(["oncall"], "busy");

@@ -262,6 +262,8 @@ export const rateLimits = pgTable(
     subject: text("subject").notNull(),
     action: text("action").notNull(),
     tokens: doublePrecision("tokens").notNull(),
+    // How many the last take granted (a take may lease several at once; see lib/services/limits.ts).
+    granted: integer("granted").notNull(),
     updatedAt: ts("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.subject, t.action] })],

@@ -6,33 +6,55 @@ import { TooManyRequests } from "./errors";
 export type LimitedAction = "submit" | "resolve";
 
 /**
- * Take one token from the bucket (tenant, subject, action) that refills at `perMinute` and holds at
- * most one minute's worth. Returns 0 when taken, else the whole seconds until one is available.
+ * Take up to `want` tokens (at least one) from the bucket (tenant, subject, action) that refills at
+ * `perMinute` and holds at most one minute's worth. Returns how many were granted, or 0 and the whole
+ * seconds until one is available.
  */
-export async function takeToken(query: RawQuery, bucket: { tenant: string; subject: string; action: string }, perMinute: number): Promise<number> {
-  const params = [bucket.tenant, bucket.subject, bucket.action, perMinute];
-  const taken = await query(TAKE_SQL, params);
-  if (taken.length) return 0;
-  const [row] = await query<{ wait: number }>(WAIT_SQL, params);
-  return Math.max(1, Math.ceil(Number(row?.wait ?? 1)));
+export async function takeTokens(
+  query: RawQuery,
+  bucket: { tenant: string; subject: string; action: string },
+  perMinute: number,
+  want = 1,
+): Promise<{ granted: number; wait: number }> {
+  const params = [bucket.tenant, bucket.subject, bucket.action, perMinute, Math.max(1, Math.min(want, perMinute))];
+  const [taken] = await query<{ granted: number }>(TAKE_SQL, params);
+  if (taken) return { granted: taken.granted, wait: 0 };
+  const [row] = await query<{ wait: number }>(WAIT_SQL, params.slice(0, 4));
+  return { granted: 0, wait: Math.max(1, Math.ceil(Number(row?.wait ?? 1))) };
 }
 
-// One statement takes a token from the caller's bucket, shared by every instance through the
-// database: refill for the time elapsed (capped at one minute's worth), then take one if there is one.
-// A bucket that stays empty returns no row. The clock is the database's, the same for every instance.
+/** One token: 0 when taken, else the whole seconds until one is available. */
+export async function takeToken(query: RawQuery, bucket: { tenant: string; subject: string; action: string }, perMinute: number): Promise<number> {
+  return (await takeTokens(query, bucket, perMinute, 1)).wait;
+}
+
+// One statement takes from the caller's bucket, shared by every instance through the database: refill
+// for the time elapsed (capped at one minute's worth), then take what is asked for, or what there is
+// if at least one. A bucket that stays empty returns no row. The clock is the database's.
+const AVAILABLE = `least($4::float8, r.tokens + extract(epoch from clock_timestamp() - r.updated_at) * $4::float8 / 60)`;
 const TAKE_SQL = `
-  insert into rate_limits as r (tenant_id, subject, action, tokens, updated_at)
-  values ($1, $2, $3, $4::float8 - 1, clock_timestamp())
+  insert into rate_limits as r (tenant_id, subject, action, tokens, granted, updated_at)
+  values ($1, $2, $3, $4::float8 - $5::int, $5::int, clock_timestamp())
   on conflict (tenant_id, subject, action) do update
-    set tokens = least($4::float8, r.tokens + extract(epoch from clock_timestamp() - r.updated_at) * $4::float8 / 60) - 1,
+    set granted = least($5::int, floor(${AVAILABLE})::int),
+        tokens = ${AVAILABLE} - least($5::int, floor(${AVAILABLE})::int),
         updated_at = clock_timestamp()
-    where least($4::float8, r.tokens + extract(epoch from clock_timestamp() - r.updated_at) * $4::float8 / 60) >= 1
-  returning r.tokens`;
+    where ${AVAILABLE} >= 1
+  returning r.granted`;
 
 // Seconds until the bucket holds one token again.
 const WAIT_SQL = `
   select greatest(0, (1 - least($4::float8, tokens + extract(epoch from clock_timestamp() - updated_at) * $4::float8 / 60)) * 60 / $4::float8) as wait
   from rate_limits where tenant_id = $1 and subject = $2 and action = $3`;
+
+/**
+ * Tokens this instance has already taken from a bucket and not yet spent. A busy caller takes up to a
+ * second's worth per database round trip instead of one; whatever is leased was taken from the shared
+ * bucket, so all instances together still never exceed the limit. A lease lapses after LEASE_MS, so
+ * an instance never sits on budget that another instance could use.
+ */
+const LEASE_MS = 1_000;
+const leases = new Map<string, { left: number; until: number }>();
 
 function perMinute(ctx: Ctx, action: LimitedAction): number | null {
   const p = ctx.principal;
@@ -47,12 +69,35 @@ function perMinute(ctx: Ctx, action: LimitedAction): number | null {
  * Spend one request of the caller's budget for `action`, or answer 429 `rate_limited` with Retry-After.
  * Runs in its own statement before the request's transaction, so the bucket's row lock is held for
  * microseconds; a refused request writes nothing else. Callers are keyed as on jobs (token or person).
+ * Spent from this instance's lease when it holds one (see `leases`), else from the database.
  */
 export async function takeRateLimit(ctx: Ctx, action: LimitedAction): Promise<void> {
   const limit = perMinute(ctx, action);
   if (limit === null) return;
-  const wait = await takeToken(ctx.query, { tenant: ctx.principal.tenantId, subject: principalKey(ctx.principal), action }, limit);
-  if (!wait) return;
+  const key = `${ctx.principal.tenantId}\u0000${principalKey(ctx.principal)}\u0000${action}`;
+  const fromLease = () => {
+    const lease = leases.get(key);
+    if (!lease || lease.left <= 0 || lease.until <= Date.now()) return false;
+    lease.left -= 1;
+    return true;
+  };
+  if (fromLease()) return;
+  // A second's worth at a time (one at a time for small limits, which are then exact).
+  const want = Math.max(1, Math.floor(limit / 60));
+  const bucket = { tenant: ctx.principal.tenantId, subject: principalKey(ctx.principal), action };
+  const { granted, wait } = await takeTokens(ctx.query, bucket, limit, want);
+  if (granted > 0) {
+    const now = Date.now();
+    if (granted > 1) {
+      if (leases.size > 10_000) leases.clear();
+      const current = leases.get(key);
+      const left = (current && current.until > now ? current.left : 0) + granted - 1;
+      leases.set(key, { left, until: now + LEASE_MS });
+    }
+    return;
+  }
+  // Refused by the bucket, but a concurrent request of this caller may just have leased a surplus.
+  if (fromLease()) return;
   const what = action === "submit" ? "submissions" : "resolutions";
   throw new TooManyRequests(`This caller is limited to ${limit} ${what} a minute. Retry after ${wait} s.`, wait);
 }
