@@ -83,6 +83,11 @@ const MATRIX: Record<string, Entry> = {
   "PUT /api/v1/[...rest]": { who: "fallback" },
   "PATCH /api/v1/[...rest]": { who: "fallback" },
   "DELETE /api/v1/[...rest]": { who: "fallback" },
+  "GET /api/[...rest]": { who: "fallback" },
+  "POST /api/[...rest]": { who: "fallback" },
+  "PUT /api/[...rest]": { who: "fallback" },
+  "PATCH /api/[...rest]": { who: "fallback" },
+  "DELETE /api/[...rest]": { who: "fallback" },
 
   // Agents.
   "POST /api/v1/jobs": { who: "scoped", scopes: ["jobs:submit"], as: "agent", req: () => ({ body: { ...PROD_WRITE, payload: { n: uniq() } } }) },

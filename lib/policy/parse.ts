@@ -48,11 +48,43 @@ function schemaIssues(doc: Doc, lines: LineCounter, issues: readonly z.core.$Zod
   return out.sort(byPosition);
 }
 
+/** What PostgreSQL cannot store (U+0000 in text or jsonb) or is not Unicode (an unpaired surrogate). */
+const unstorable = (s: string) => s.includes("\u0000") || !s.isWellFormed();
+
+/** A NUL anywhere in the text (a comment too): the YAML itself is stored as text. */
+function nulIssue(text: string): PolicyIssue | null {
+  const at = text.indexOf("\u0000");
+  if (at < 0) return null;
+  const before = text.slice(0, at);
+  return { path: "", message: "the policy may not contain the character U+0000", line: before.split("\n").length, column: at - before.lastIndexOf("\n") };
+}
+
+/** Strings that escapes ("\0", "\ud800") made unstorable, with where they are. Iterative. */
+function valueIssues(doc: Doc, lines: LineCounter, root: unknown): PolicyIssue[] {
+  const out: PolicyIssue[] = [];
+  const stack: { value: unknown; path: IssuePath }[] = [{ value: root, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === "string") {
+      if (unstorable(value)) out.push({ path: formatPath(path), message: "may not contain U+0000 or unpaired surrogates", ...locate(doc, lines, path) });
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, child] of Object.entries(value)) {
+        const childPath: IssuePath = [...path, Array.isArray(value) ? Number(key) : key];
+        if (unstorable(key)) out.push({ path: formatPath(childPath), message: "keys may not contain U+0000 or unpaired surrogates", ...locate(doc, lines, childPath, true) });
+        stack.push({ value: child, path: childPath });
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Parses and validates a policy YAML. A policy is accepted whole or refused whole: every problem
  * found is returned with its line and column, and nothing partial is ever produced.
  */
 export function parsePolicy(text: string): ParsePolicyResult {
+  const nul = nulIssue(text);
+  if (nul) return { ok: false, errors: [nul] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { keepSourceTokens: true, lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) return { ok: false, errors: syntaxIssues(doc).sort(byPosition) };
@@ -64,6 +96,9 @@ export function parsePolicy(text: string): ParsePolicyResult {
     // Alias bombs and similar are refused rather than expanded.
     return { ok: false, errors: [{ path: "", message: err instanceof Error ? err.message : String(err), line: 1, column: 1 }] };
   }
+
+  const unstorableText = valueIssues(doc, lineCounter, raw);
+  if (unstorableText.length > 0) return { ok: false, errors: unstorableText.sort(byPosition) };
 
   const result = policySchema.safeParse(raw);
   if (!result.success) return { ok: false, errors: schemaIssues(doc, lineCounter, result.error.issues) };

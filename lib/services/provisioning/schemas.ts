@@ -44,7 +44,11 @@ export const CreateTokenBody = z
     scopes: z.array(z.enum(SCOPES)).min(1),
     user_id: z.string().min(1).max(100).optional(),
     owner_email: Email.optional(),
-    expires_at: z.iso.datetime({ offset: true }).optional(),
+    // ISO text whose offset pushes it past 9999-12-31 UTC has no ISO spelling PostgreSQL reads.
+    expires_at: z.iso
+      .datetime({ offset: true })
+      .refine((s) => new Date(s).getUTCFullYear() <= 9999, "must be before the year 10000")
+      .optional(),
     // This token's own budget, in requests per minute; unset means the installation's default.
     rate_limits: z
       .object({
