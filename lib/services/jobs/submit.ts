@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { ulid } from "ulid";
+import { ulid } from "@/lib/ids";
 import { jobs, type JobRow } from "@/lib/db/schema";
 import { evaluate } from "@/lib/policy/evaluate";
 import { canonicalJson, jobHash, sha256Hex } from "@/lib/policy/snapshot";

@@ -1,4 +1,4 @@
-import { ulid } from "ulid";
+import { ulid } from "@/lib/ids";
 import type { Db } from "@/lib/db/client";
 import { deliveries, type JobRow } from "@/lib/db/schema";
 import type { Principal } from "@/lib/services/context";

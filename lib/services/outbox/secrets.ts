@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
-import { ulid } from "ulid";
+import { ulid } from "@/lib/ids";
 import type { Db } from "@/lib/db/client";
 import { callbackSecrets, tenants } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { ulid } from "ulid";
+import { ulid } from "@/lib/ids";
 import { z } from "zod";
 import { notificationTargets } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { and, count, eq } from "drizzle-orm";
-import { ulid } from "ulid";
+import { ulid } from "@/lib/ids";
 import { hashPassword, secretEquals } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
 import { tenants, users } from "@/lib/db/schema";

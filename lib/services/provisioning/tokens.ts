@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { ulid } from "ulid";
+import { ulid } from "@/lib/ids";
 import { forgetCachedTokens } from "@/lib/auth/authenticate";
 import { newTokenSecret, sha256Hex } from "@/lib/auth/secrets";
 import { tokens, users } from "@/lib/db/schema";

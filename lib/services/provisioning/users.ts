@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { ulid } from "ulid";
+import { ulid } from "@/lib/ids";
 import { forgetCachedTokens } from "@/lib/auth/authenticate";
 import { hashPassword } from "@/lib/auth/secrets";
 import { users, type UserRow } from "@/lib/db/schema";
