@@ -1,7 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { requireScope } from "@/lib/auth/authenticate";
 import type { Db } from "@/lib/db/client";
-import { users, type JobRow } from "@/lib/db/schema";
+import { txRows } from "@/lib/db/raw-sql";
+import type { JobRow } from "@/lib/db/schema";
 import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, Unauthenticated } from "@/lib/services/errors";
 import { withLockedJob } from "@/lib/services/jobs/locked";
@@ -42,11 +43,10 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
   // Re-read the voter under a share lock, in the same pipeline as the job lock: a role change commits
   // before us or waits for us.
   const readVoter = (tx: Db) =>
-    tx
-      .select({ id: users.id, email: users.email, roles: users.roles, disabled: users.disabled })
-      .from(users)
-      .where(and(eq(users.tenantId, principal.tenantId), eq(users.id, principal.userId)))
-      .for("share");
+    txRows<{ id: string; email: string; roles: string[]; disabled: boolean }>(
+      tx,
+      sql`select id, email, roles, disabled from users where tenant_id = ${principal.tenantId} and id = ${principal.userId} for share`,
+    );
 
   const result = await withLockedJob(ctx, id, async (tx, job, prior, voters) => {
     if (job.state !== "APPROVAL") throw notPending(job);

@@ -1,6 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import { jobColumns, txRows } from "@/lib/db/raw-sql";
 import type { Db } from "@/lib/db/client";
-import { jobs, tenants, votes as votesTable, type JobRow } from "@/lib/db/schema";
+import { jobs, type JobRow } from "@/lib/db/schema";
 import { NotFound } from "@/lib/services/errors";
 import { votesColumn, type VoteTally } from "./render";
 
@@ -24,26 +25,22 @@ export async function findJob(db: Db, tenantId: string, id: string): Promise<{ j
  * statement could miss the vote that was just cast; the next statement starts after the lock is held.
  * `alongside` joins the same pipeline, after the votes (a vote reads its voter's row there).
  */
+const ALL_COLUMNS = jobColumns(Object.keys(getTableColumns(jobs)) as (keyof JobRow)[]);
+
 export async function lockJob<P>(
   tx: Db,
   tenantId: string,
   id: string,
   alongside?: (tx: Db) => Promise<P>,
 ): Promise<{ job: JobRow; votes: VoteTally[]; extra: P | undefined }> {
-  const [, [job], votes, extra] = await Promise.all([
-    tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for("key share"),
-    tx
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, id)))
-      .for("update"),
-    tx
-      .select({ userId: votesTable.userId, vote: votesTable.vote, roles: votesTable.roles })
-      .from(votesTable)
-      .where(and(eq(votesTable.tenantId, tenantId), eq(votesTable.jobId, id)))
-      .orderBy(votesTable.id),
+  // Plain statements (prepared once per connection), not the query builder: this runs on every vote,
+  // claim, completion and cancel.
+  const [, [row], votes, extra] = await Promise.all([
+    txRows(tx, sql`select id from tenants where id = ${tenantId} for key share`),
+    txRows(tx, sql`select ${sql.raw(ALL_COLUMNS.sql)} from jobs where tenant_id = ${tenantId} and id = ${id} for update`),
+    txRows<VoteTally>(tx, sql`select user_id as "userId", vote, roles from votes where tenant_id = ${tenantId} and job_id = ${id} order by id`),
     alongside?.(tx),
   ]);
-  if (!job) throw new NotFound("job");
-  return { job, votes, extra };
+  if (!row) throw new NotFound("job");
+  return { job: ALL_COLUMNS.fromRow(row), votes, extra };
 }
