@@ -131,6 +131,18 @@ describe("POST /jobs: validation refuses and stores nothing", () => {
     expect(await stored(w)).toEqual(before);
   });
 
+  it("a key given twice (read one way by a proxy, another way here) → 400 invalid_json, nothing stored", async () => {
+    const before = await stored(w);
+    const res = await call("POST", "/api/v1/jobs", {
+      token: w.agent,
+      rawBody: '{"topic": "job.repo.read", "payload": {}, "topic": "job.db.drop"}',
+      headers: { "content-type": "application/json" },
+    });
+    expectProblem(res, 400, "invalid_json");
+    expect(res.body.detail).toContain('"topic"');
+    expect(await stored(w)).toEqual(before);
+  });
+
   it("a JSON body that is not an object → 400", async () => {
     for (const raw of ["[1,2]", '"job"', "42", "null"]) {
       const res = await call("POST", "/api/v1/jobs", { token: w.agent, rawBody: raw, headers: { "content-type": "application/json" } });

@@ -36,6 +36,49 @@ function unstorable(root: unknown): FieldError | null {
   return null;
 }
 
+/**
+ * The first object key that appears twice in one object, or null. JSON.parse keeps the last of them
+ * silently, so a body could read one way to a proxy, a log or a reviewer's tool and another way here;
+ * I-JSON (RFC 7493) forbids duplicates, and so do we. Runs on text JSON.parse has already accepted,
+ * in one pass; keys are compared after unescaping ("\u0074opic" is "topic").
+ */
+export function duplicateKey(text: string): string | null {
+  const objects: (Set<string> | null)[] = []; // null for arrays
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      while (j < text.length) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) j += 2;
+        else if (d === 0x22) break;
+        else j += 1;
+      }
+      if (expectKey) {
+        const raw = text.slice(i, j + 1);
+        const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const keys = objects[objects.length - 1]!;
+        if (keys.has(key)) return key;
+        keys.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b) {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b) {
+      objects.push(null);
+    } else if (c === 0x7d || c === 0x5d) {
+      objects.pop();
+      expectKey = false;
+    } else if (c === 0x2c) {
+      expectKey = objects[objects.length - 1] != null;
+    }
+  }
+  return null;
+}
+
 /** Read the raw body, refusing (413) anything over the limit without buffering all of it. */
 export async function readText(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
@@ -79,6 +122,10 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     raw = text.trim() === "" ? {} : JSON.parse(text);
   } catch (e) {
     throw new Invalid(`The body is not valid JSON: ${(e as Error).message}`, undefined, "invalid_json");
+  }
+  const twice = duplicateKey(text);
+  if (twice !== null) {
+    throw new Invalid(`The body names the key "${twice}" twice in one object; which one was meant?`, [{ path: twice, message: "duplicate key" }], "invalid_json");
   }
   const bad = unstorable(raw);
   if (bad) throw new Invalid("The request body holds a value that cannot be stored as sent.", [bad]);
