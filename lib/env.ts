@@ -31,8 +31,8 @@ const envSchema = z.object({
   COUNTERSIGN_PUBLIC_URL: z.string().url().optional(),
   // Per-caller rate limits, in requests per minute (a token's own limit, set when it is minted, wins).
   // The bucket holds one minute's worth, so a burst of that size passes and then the rate applies.
-  COUNTERSIGN_RATE_SUBMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  COUNTERSIGN_RATE_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  COUNTERSIGN_RATE_SUBMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  COUNTERSIGN_RATE_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   // `npm run demo`: seed a demo tenant and keep a steady trickle of jobs arriving.
   COUNTERSIGN_DEMO: z.enum(["0", "1"]).default("0"),
 });

@@ -4,6 +4,9 @@ import { call } from "./http";
 export const ADMIN = () => process.env.COUNTERSIGN_ADMIN_TOKEN!;
 
 const ALL_USER_SCOPES = ["jobs:read", "approvals:read", "approvals:resolve", "policy:read", "metrics:read", "audit:read"];
+// These tests are about everything but rate limits, and some send hundreds of (mostly refused) requests
+// with one token; limits.test.ts checks the limits, and the defaults, with tokens of its own.
+const UNLIMITED = { submit_per_minute: 1_000_000, resolve_per_minute: 1_000_000 };
 
 export interface Person {
   id: string;
@@ -33,7 +36,7 @@ export async function makeWorld(prefix = "t"): Promise<World> {
     if (u.status !== 201) throw new Error(`user: ${u.status} ${JSON.stringify(u.body)}`);
     const tok = await call("POST", "/api/v1/admin/tokens", {
       token: ADMIN(),
-      body: { tenant, kind: "user", name: email, scopes: ALL_USER_SCOPES, user_id: u.body.id },
+      body: { tenant, kind: "user", name: email, scopes: ALL_USER_SCOPES, user_id: u.body.id, rate_limits: UNLIMITED },
     });
     if (tok.status !== 201) throw new Error(`token: ${tok.status} ${JSON.stringify(tok.body)}`);
     return { id: u.body.id, email, token: tok.body.token };
@@ -42,7 +45,7 @@ export async function makeWorld(prefix = "t"): Promise<World> {
   const agentOwner = await person(["developer"], "owner");
   const agentTok = await call("POST", "/api/v1/admin/tokens", {
     token: ADMIN(),
-    body: { tenant, kind: "agent", name: "deploy-bot", scopes: ["jobs:submit", "jobs:read", "jobs:execute"], owner_email: agentOwner.email },
+    body: { tenant, kind: "agent", name: "deploy-bot", scopes: ["jobs:submit", "jobs:read", "jobs:execute"], owner_email: agentOwner.email, rate_limits: UNLIMITED },
   });
   const adminUser = await call("POST", "/api/v1/admin/users", { token: ADMIN(), body: { tenant, email: `admin@${tenant}.example`, roles: ["admin"] } });
   const adminTok = await call("POST", "/api/v1/admin/tokens", {

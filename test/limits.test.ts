@@ -131,6 +131,19 @@ describe("resolution limit per reviewer", () => {
   });
 });
 
+describe("the installation's defaults", () => {
+  it("a token minted without rate_limits gets COUNTERSIGN_RATE_RESOLVE_PER_MINUTE (60): refused votes count too", async () => {
+    const reviewer = await w.person(["oncall"], "default");
+    const token = await mint({ kind: "user", name: "default-limited", user_id: reviewer.id, scopes: ["approvals:resolve"] });
+    const job = await w.submit({ ...PROD_WRITE, payload: { defaults: true } });
+    const bad = () => call("POST", `/api/v1/approvals/${job.job.id}/approve`, { token, body: { reason: "" } });
+    for (let i = 0; i < 60; i++) expect((await bad()).status).toBe(400);
+    const refused = await bad();
+    expect(refused.status).toBe(429);
+    expect(refused.body.detail).toContain("60 resolutions a minute");
+  });
+});
+
 describe("one budget across instances", () => {
   it("two separate connection pools (two app instances) racing on one bucket take exactly its size", async () => {
     // Each pool stands for an instance: nothing is shared between them but the database.

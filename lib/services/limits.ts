@@ -5,6 +5,25 @@ import { TooManyRequests } from "./errors";
 
 export type LimitedAction = "submit" | "resolve";
 
+// One statement takes from the caller's bucket, shared by every instance through the database: refill
+// for the time elapsed (capped at one minute's worth), then take what is asked for, or what there is
+// if at least one. A bucket that stays empty returns no row. The clock is the database's.
+const AVAILABLE = `least($4::float8, r.tokens + extract(epoch from clock_timestamp() - r.updated_at) * $4::float8 / 60)`;
+const TAKE_SQL = `
+  insert into rate_limits as r (tenant_id, subject, action, tokens, granted, updated_at)
+  values ($1, $2, $3, $4::float8 - $5::int, $5::int, clock_timestamp())
+  on conflict (tenant_id, subject, action) do update
+    set granted = least($5::int, floor(${AVAILABLE})::int),
+        tokens = ${AVAILABLE} - least($5::int, floor(${AVAILABLE})::int),
+        updated_at = clock_timestamp()
+    where ${AVAILABLE} >= 1
+  returning r.granted`;
+
+// Seconds until the bucket holds one token again.
+const WAIT_SQL = `
+  select greatest(0, (1 - least($4::float8, tokens + extract(epoch from clock_timestamp() - updated_at) * $4::float8 / 60)) * 60 / $4::float8) as wait
+  from rate_limits where tenant_id = $1 and subject = $2 and action = $3`;
+
 /**
  * Take up to `want` tokens (at least one) from the bucket (tenant, subject, action) that refills at
  * `perMinute` and holds at most one minute's worth. Returns how many were granted, or 0 and the whole
@@ -27,25 +46,6 @@ export async function takeTokens(
 export async function takeToken(query: RawQuery, bucket: { tenant: string; subject: string; action: string }, perMinute: number): Promise<number> {
   return (await takeTokens(query, bucket, perMinute, 1)).wait;
 }
-
-// One statement takes from the caller's bucket, shared by every instance through the database: refill
-// for the time elapsed (capped at one minute's worth), then take what is asked for, or what there is
-// if at least one. A bucket that stays empty returns no row. The clock is the database's.
-const AVAILABLE = `least($4::float8, r.tokens + extract(epoch from clock_timestamp() - r.updated_at) * $4::float8 / 60)`;
-const TAKE_SQL = `
-  insert into rate_limits as r (tenant_id, subject, action, tokens, granted, updated_at)
-  values ($1, $2, $3, $4::float8 - $5::int, $5::int, clock_timestamp())
-  on conflict (tenant_id, subject, action) do update
-    set granted = least($5::int, floor(${AVAILABLE})::int),
-        tokens = ${AVAILABLE} - least($5::int, floor(${AVAILABLE})::int),
-        updated_at = clock_timestamp()
-    where ${AVAILABLE} >= 1
-  returning r.granted`;
-
-// Seconds until the bucket holds one token again.
-const WAIT_SQL = `
-  select greatest(0, (1 - least($4::float8, tokens + extract(epoch from clock_timestamp() - updated_at) * $4::float8 / 60)) * 60 / $4::float8) as wait
-  from rate_limits where tenant_id = $1 and subject = $2 and action = $3`;
 
 /**
  * Tokens this instance has already taken from a bucket and not yet spent. A busy caller takes up to a
