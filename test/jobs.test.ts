@@ -120,26 +120,15 @@ describe("POST /jobs: validation refuses and stores nothing", () => {
     expect(res.body.job.on_behalf_of).toBe("someone@example.com");
   });
 
-  it("malformed JSON → 400 invalid_json, nothing stored", async () => {
+  it.each([
+    ["malformed JSON", '{"topic": "job.repo.read", "payload": {', "not valid JSON"],
+    // Read one way by a proxy or a reviewer's tool (first wins) and another way by JSON.parse (last wins).
+    ["a key given twice", '{"topic": "job.repo.read", "payload": {}, "topic": "job.db.drop"}', '"topic"'],
+  ])("%s → 400 invalid_json, nothing stored", async (_what, rawBody, detail) => {
     const before = await stored(w);
-    const res = await call("POST", "/api/v1/jobs", {
-      token: w.agent,
-      rawBody: '{"topic": "job.repo.read", "payload": {',
-      headers: { "content-type": "application/json" },
-    });
+    const res = await call("POST", "/api/v1/jobs", { token: w.agent, rawBody, headers: { "content-type": "application/json" } });
     expectProblem(res, 400, "invalid_json");
-    expect(await stored(w)).toEqual(before);
-  });
-
-  it("a key given twice (read one way by a proxy, another way here) → 400 invalid_json, nothing stored", async () => {
-    const before = await stored(w);
-    const res = await call("POST", "/api/v1/jobs", {
-      token: w.agent,
-      rawBody: '{"topic": "job.repo.read", "payload": {}, "topic": "job.db.drop"}',
-      headers: { "content-type": "application/json" },
-    });
-    expectProblem(res, 400, "invalid_json");
-    expect(res.body.detail).toContain('"topic"');
+    expect(res.body.detail).toContain(detail);
     expect(await stored(w)).toEqual(before);
   });
 

@@ -63,3 +63,8 @@ export function methodNotAllowed(allow: string) {
   return (): Response =>
     problem(405, "method_not_allowed", "Method not allowed", `This route answers ${allow}.`, undefined, { allow });
 }
+
+/** Unknown API paths answer problem+json like every other error, never Next's HTML 404 page. */
+export function unknownRoute(): Response {
+  return problem(404, "not_found", "Not found", "No such API route.");
+}

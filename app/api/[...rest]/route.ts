@@ -1,15 +1,5 @@
-import { problem } from "@/lib/api/problem";
+import { unknownRoute } from "@/lib/api/problem";
 
-/**
- * Unknown paths anywhere under /api (not only /api/v1, and also those that dot segments such as
- * /api/v1/jobs/%2e%2e/%2e%2e/x lead out of /api/v1) answer problem+json, never the HTML 404 page.
- */
-function notFound(): Response {
-  return problem(404, "not_found", "Not found", "No such API route.");
-}
-
-export const GET = notFound;
-export const POST = notFound;
-export const PUT = notFound;
-export const PATCH = notFound;
-export const DELETE = notFound;
+// Anywhere under /api (not only /api/v1, and also where dot segments such as /api/v1/jobs/%2e%2e/%2e%2e/x
+// lead out of /api/v1): an unknown path is a problem+json 404.
+export { unknownRoute as GET, unknownRoute as POST, unknownRoute as PUT, unknownRoute as PATCH, unknownRoute as DELETE };
