@@ -6,6 +6,11 @@ import { jobs, type JobRow } from "./schema";
 
 const dialect = new PgDialect();
 
+/** The text and parameters of a query composed with Drizzle's `sql` fragments. */
+export function sqlToQuery(fragment: SQL): { sql: string; params: unknown[] } {
+  return dialect.sqlToQuery(fragment);
+}
+
 /**
  * Run a query composed with Drizzle's `sql` fragments (typed columns, safe parameters) through the
  * raw path: a named prepared statement and no per-field result mapping, for hot reads.

@@ -5,11 +5,11 @@ import { txRows } from "@/lib/db/raw-sql";
 import type { JobRow } from "@/lib/db/schema";
 import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, Unauthenticated } from "@/lib/services/errors";
-import { withLockedJob } from "@/lib/services/jobs/locked";
+import { FinalWrite, withLockedJob } from "@/lib/services/jobs/locked";
 import { renderJob } from "@/lib/services/jobs/render";
 import { countApprovals, eligibleRoles, isEscalated, isSelf } from "@/lib/services/jobs/state";
 import type { ResolveBody } from "./schemas";
-import { writeVote } from "./write-vote";
+import { voteStatement } from "./write-vote";
 
 export type VoteKind = "approve" | "reject";
 
@@ -90,7 +90,7 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
               approvedSnapshot: job.policySnapshot,
             }
           : null;
-    await writeVote(tx, {
+    const last = voteStatement({
       job,
       voter,
       vote,
@@ -101,7 +101,7 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
       actor: actorOf(principal),
       now,
     });
-    return { job: resolution ? { ...job, ...resolution, updatedAt: now } : job, votes: all };
+    return new FinalWrite({ job: resolution ? { ...job, ...resolution, updatedAt: now } : job, votes: all }, last);
   }, readVoter);
 
   const item = renderJob(result.job, result.votes, principal, now);

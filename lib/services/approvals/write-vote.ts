@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import type { Db } from "@/lib/db/client";
+import { sql, type SQL } from "drizzle-orm";
 import type { JobRow } from "@/lib/db/schema";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
 import { at } from "@/lib/services/jobs/sql";
@@ -23,11 +22,12 @@ interface VoteWrite {
 
 // Arrays go in as one parameter (sql.param): a bare array in a Drizzle template becomes a list.
 /**
- * Everything a counted vote writes, in one statement inside the vote's transaction (the job row is
+ * Everything a counted vote writes, as one statement for the vote's transaction (the job row is
  * already locked): the vote, its audit event and, when it decides the job, the job's resolution, that
- * event and the queue notification (delivered at commit).
+ * event and the queue notification (delivered at commit). It is the transaction's last statement, so it
+ * travels with the COMMIT (FinalWrite).
  */
-export async function writeVote(tx: Db, w: VoteWrite): Promise<void> {
+export function voteStatement(w: VoteWrite): SQL {
   const { job, voter, vote, input, now } = w;
   const created = now.toISOString();
   const event = (type: string, data: Record<string, unknown>) =>
@@ -61,7 +61,7 @@ export async function writeVote(tx: Db, w: VoteWrite): Promise<void> {
   }
   // Every counted vote is news to the other reviewers watching the queue ("finance 1/2").
   const change: JobChange = { tenant: job.tenantId, job: job.id, state: r?.state ?? job.state };
-  await tx.execute(sql`
+  return sql`
     with cast_vote as (
       insert into votes (tenant_id, job_id, user_id, user_email, vote, roles, reason, note, created_at)
       values (${job.tenantId}, ${job.id}, ${voter.id}, ${voter.email}, ${vote}, ${sql.param(voter.roles)}::text[],
@@ -72,5 +72,5 @@ export async function writeVote(tx: Db, w: VoteWrite): Promise<void> {
     )${resolve}${callback}, notified as (
       select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)})${r ? sql` from resolved` : sql``}
     )
-    select (select count(*) from notified) as notified`);
+    select (select count(*) from notified) as notified`;
 }

@@ -1,4 +1,5 @@
-import type { Db } from "@/lib/db/client";
+import type { SQL } from "drizzle-orm";
+import { getDatabase, plainTransaction, type Db } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
@@ -8,6 +9,14 @@ import { escalateDue, expireLapsed } from "./deadlines";
 import { isLapsed, isEscalationDue } from "./state";
 
 const LAPSED = Symbol("lapsed");
+
+/** What `fn` returns when its last statement can travel with the COMMIT (see pipelinedTransaction). */
+export class FinalWrite<T> {
+  constructor(
+    readonly result: T,
+    readonly last: SQL,
+  ) {}
+}
 
 /**
  * Run `fn` on the row-locked job inside one transaction; whatever `fn` throws rolls it all back.
@@ -23,18 +32,23 @@ const LAPSED = Symbol("lapsed");
 export async function withLockedJob<T, P = undefined>(
   ctx: Ctx,
   id: string,
-  fn: (tx: Db, job: JobRow, votes: VoteTally[], extra: P | undefined) => Promise<T>,
+  fn: (tx: Db, job: JobRow, votes: VoteTally[], extra: P | undefined) => Promise<T | FinalWrite<T>>,
   alongside?: (tx: Db) => Promise<P>,
 ): Promise<T> {
-  const outcome = await ctx.db.transaction(async (tx) => {
+  const database = await getDatabase();
+  // The request's own database (always, outside tests that build a context by hand) pipelines.
+  type Body = (tx: Db) => Promise<{ result: T | typeof LAPSED; last?: SQL }>;
+  const transaction = database.db === ctx.db ? (f: Body) => database.pipelinedTransaction(f) : (f: Body) => plainTransaction(ctx.db, f);
+  const outcome = await transaction(async (tx) => {
     const locked = await lockJob(tx, ctx.principal.tenantId, id, alongside);
     let job = locked.job;
     if (isLapsed(job, ctx.now)) {
       await expireLapsed(tx, job, ctx.now);
-      return LAPSED;
+      return { result: LAPSED };
     }
     if (isEscalationDue(job, ctx.now)) job = await escalateDue(tx, job, ctx.now);
-    return fn(tx, job, locked.votes, locked.extra);
+    const out = await fn(tx, job, locked.votes, locked.extra);
+    return out instanceof FinalWrite ? { result: out.result, last: out.last } : { result: out };
   });
   if (outcome === LAPSED) throw new Conflict("expired", "The job expired before this request arrived.");
   return outcome as T;

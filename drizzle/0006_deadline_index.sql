@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_deadline_idx" ON "jobs" USING btree ("tenant_id",(case when "on_timeout" = 'reject' and "due_at" < "expires_at" then "due_at" else "expires_at" end)) WHERE "jobs"."state" = 'APPROVAL';
