@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
 import { DEFAULT_POLICY_YAML, GUIDE_POLICY_YAML } from "@/lib/policy/default-policy";
 import { call } from "./http";
 import { makeWorld, type World } from "./fixtures";
@@ -124,6 +126,27 @@ describe("a new policy re-decides pending jobs; a gate once raised is never lowe
     const audit = await call("GET", `/api/v1/audit?job_id=${toGrow.job.id}&type=job.redecided`, { token: w.admin });
     expect(audit.body.items).toHaveLength(1);
     expect((await call("GET", "/api/v1/audit/verify", { token: w.admin })).body.ok).toBe(true);
+  });
+
+  it("a job already past its deadline (not yet swept) stays expired: the new policy neither denies nor re-opens it", async () => {
+    const lapsed = await w.submit({ topic: "job.config.purge", risk_tags: ["prod", "write"], payload: { lapsed: true } });
+    expect(lapsed.job.state).toBe("APPROVAL");
+    const db = await getDb();
+    await db.execute(sql`update jobs set due_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' where id = ${lapsed.job.id}`);
+    const res = await put(w, `${DEFAULT_POLICY_YAML}
+  - id: deny-config-purge
+    match:
+      topics: ["job.config.purge"]
+    decision: deny
+    reason: "No purges"
+`);
+    expect(res.status).toBe(200);
+    const job = await call("GET", `/api/v1/jobs/${lapsed.job.id}/decisions`, { token: w.agent });
+    expect(job.body.job.job.state).toBe("EXPIRED");
+    expect(job.body.job.resolved_by).toBe("system:sla");
+    expect(job.body.decisions.map((d: { cause: string }) => d.cause)).toEqual(["submit"]);
+    const events = await call("GET", `/api/v1/audit?job_id=${lapsed.job.id}`, { token: w.admin });
+    expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(["job.submitted", "job.expired"]);
   });
 });
 

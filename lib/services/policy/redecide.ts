@@ -3,7 +3,8 @@ import type { Db } from "@/lib/db/client";
 import { decisions, jobs } from "@/lib/db/schema";
 import { evaluate } from "@/lib/policy/evaluate";
 import type { Policy, Requirement } from "@/lib/policy/types";
-import { eligibleRoles } from "@/lib/services/jobs/state";
+import { expireLapsed } from "@/lib/services/jobs/deadlines";
+import { eligibleRoles, isLapsed } from "@/lib/services/jobs/state";
 import { transitionJob } from "@/lib/services/jobs/transition";
 import { compiledFor } from "./active";
 
@@ -35,7 +36,15 @@ export async function redecidePending(
     .orderBy(asc(jobs.id))
     .for("update");
 
+  let redecided = 0;
   for (const job of pending) {
+    // Past its deadline a job is EXPIRED for every reader, swept or not: a new policy cannot turn that
+    // history into a denial or a fresh wait. Persist the expiry instead.
+    if (isLapsed(job, now)) {
+      await expireLapsed(tx, job, now);
+      continue;
+    }
+    redecided += 1;
     const ev = evaluate(compiled, { topic: job.topic, risk_tags: job.riskTags, title: job.title });
     await tx.insert(decisions).values({
       tenantId,
@@ -99,5 +108,5 @@ export async function redecidePending(
       await transitionJob(tx, job, { policySnapshot: snapshotId }, audit);
     }
   }
-  return pending.length;
+  return redecided;
 }
