@@ -276,10 +276,14 @@ async function provision(base) {
 // Load
 
 let rssPeak = { pg: 0, pglite: 0 };
+// What the server was doing when each peak was sampled (a load run's route, else "other").
+let rssPhase = "other";
+const rssByPhase = { pg: {}, pglite: {} };
 function sampleRss(server, key) {
   const timer = setInterval(() => {
     const mb = treeRssMb(server.pid);
     if (mb > rssPeak[key]) rssPeak[key] = mb;
+    if (mb > (rssByPhase[key][rssPhase] ?? 0)) rssByPhase[key][rssPhase] = mb;
   }, 200);
   return () => clearInterval(timer);
 }
@@ -296,8 +300,9 @@ async function load({ base, path: p, method = "GET", token, body, setupRequest, 
   if (body !== undefined) request.body = body;
   if (setupRequest) request.setupRequest = setupRequest;
   const common = { url: base, connections, requests: [request] };
+  rssPhase = `${method} ${p.split("?")[0].replace(/job-[0-9A-Z]+/, "{id}")}`;
   if (warmup > 0) await cannon({ ...common, duration: warmup });
-  const r = await cannon({ ...common, duration });
+  const r = await cannon({ ...common, duration }).finally(() => (rssPhase = "other"));
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -589,6 +594,10 @@ async function pglitePhase() {
   stopRss();
   summariseServerLog(server);
   notes.push(`PGlite server peak RSS under load: ${fmt(rssPeak.pglite)} MB (informative; the memory target is for PostgreSQL).`);
+  for (const key of ["pg", "pglite"]) {
+    const phases = Object.entries(rssByPhase[key]).sort((a, b) => b[1] - a[1]);
+    if (phases.length) notes.push(`Server RSS peak by phase (${key === "pg" ? "PostgreSQL" : "PGlite"}): ${phases.map(([ph, mb]) => `${ph} ${fmt(mb)} MB`).join("; ")}.`);
+  }
   await server.stop();
 }
 
