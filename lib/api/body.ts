@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { Invalid, PayloadTooLarge, UnsupportedMediaType } from "@/lib/services/errors";
 import type { FieldError } from "@/lib/services/errors";
+import { isStorable } from "@/lib/text";
 import { zodErrors } from "./problem";
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -15,13 +16,12 @@ export const MAX_JSON_DEPTH = 100;
  * Iterative, so the check itself cannot overflow.
  */
 function unstorable(root: unknown): FieldError | null {
-  const badString = (s: string) => s.includes("\u0000") || !s.isWellFormed();
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: "", depth: 0 }];
   while (stack.length) {
     const { value, path, depth } = stack.pop()!;
     const at = path || "(body)";
     if (typeof value === "number" && !Number.isFinite(value)) return { path: at, message: "number out of range" };
-    if (typeof value === "string" && badString(value)) {
+    if (typeof value === "string" && !isStorable(value)) {
       return { path: at, message: "strings may not contain U+0000 or unpaired surrogates" };
     }
     if (value === null || typeof value !== "object") continue;
@@ -29,7 +29,7 @@ function unstorable(root: unknown): FieldError | null {
     for (const [key, child] of Object.entries(value)) {
       const childPath = path ? `${path}.${key}` : key;
       if (key === "__proto__") return { path: childPath, message: "the key __proto__ is not allowed" };
-      if (badString(key)) return { path: childPath, message: "keys may not contain U+0000 or unpaired surrogates" };
+      if (!isStorable(key)) return { path: childPath, message: "keys may not contain U+0000 or unpaired surrogates" };
       stack.push({ value: child, path: childPath, depth: depth + 1 });
     }
   }

@@ -16,7 +16,7 @@ export function sqlToQuery(fragment: SQL): { sql: string; params: unknown[] } {
  * raw path: a named prepared statement and no per-field result mapping, for hot reads.
  */
 export function runSql<T extends Record<string, unknown>>(query: RawQuery, fragment: SQL): Promise<T[]> {
-  const { sql, params } = dialect.sqlToQuery(fragment);
+  const { sql, params } = sqlToQuery(fragment);
   return query<T>(sql, params);
 }
 

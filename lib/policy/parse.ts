@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument } from "yaml";
+import { isStorable } from "@/lib/text";
 import type { z } from "zod";
 import { policySchema } from "./schema";
 import type { Policy } from "./types";
@@ -48,9 +49,6 @@ function schemaIssues(doc: Doc, lines: LineCounter, issues: readonly z.core.$Zod
   return out.sort(byPosition);
 }
 
-/** What PostgreSQL cannot store (U+0000 in text or jsonb) or is not Unicode (an unpaired surrogate). */
-const unstorable = (s: string) => s.includes("\u0000") || !s.isWellFormed();
-
 /** A NUL anywhere in the text (a comment too): the YAML itself is stored as text. */
 function nulIssue(text: string): PolicyIssue | null {
   const at = text.indexOf("\u0000");
@@ -66,11 +64,11 @@ function valueIssues(doc: Doc, lines: LineCounter, root: unknown): PolicyIssue[]
   while (stack.length) {
     const { value, path } = stack.pop()!;
     if (typeof value === "string") {
-      if (unstorable(value)) out.push({ path: formatPath(path), message: "may not contain U+0000 or unpaired surrogates", ...locate(doc, lines, path) });
+      if (!isStorable(value)) out.push({ path: formatPath(path), message: "may not contain U+0000 or unpaired surrogates", ...locate(doc, lines, path) });
     } else if (value !== null && typeof value === "object") {
       for (const [key, child] of Object.entries(value)) {
         const childPath: IssuePath = [...path, Array.isArray(value) ? Number(key) : key];
-        if (unstorable(key)) out.push({ path: formatPath(childPath), message: "keys may not contain U+0000 or unpaired surrogates", ...locate(doc, lines, childPath, true) });
+        if (!isStorable(key)) out.push({ path: formatPath(childPath), message: "keys may not contain U+0000 or unpaired surrogates", ...locate(doc, lines, childPath, true) });
         stack.push({ value: child, path: childPath });
       }
     }

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, gte, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
-import { queryInt } from "@/lib/services/jobs/schemas";
+import { Instant, queryInt } from "@/lib/services/jobs/schemas";
 import { sealTenant } from "./seal";
 
 export const AuditQuery = z
@@ -10,8 +10,8 @@ export const AuditQuery = z
     job_id: z.string().max(100).optional(),
     type: z.string().max(100).optional(),
     actor: z.string().max(400).optional(),
-    since: z.iso.datetime({ offset: true }).refine((s) => new Date(s).getUTCFullYear() <= 9999, "must be before the year 10000").optional(),
-    until: z.iso.datetime({ offset: true }).refine((s) => new Date(s).getUTCFullYear() <= 9999, "must be before the year 10000").optional(),
+    since: Instant.optional(),
+    until: Instant.optional(),
     cursor: z.string().regex(/^\d{1,18}$/, "a cursor handed out by this listing").transform(Number).optional(),
     limit: queryInt(1, 1000).default(100),
   })

@@ -13,6 +13,11 @@ export const plainLine = (max: number) =>
 export const plainText = (max: number) =>
   z.string().max(max).regex(NO_CONTROL_RE, "control characters are not allowed");
 
+/** An ISO 8601 instant with its offset, that PostgreSQL can read: before the year 10000 once in UTC. */
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .refine((s) => new Date(s).getUTCFullYear() <= 9999, "must be before the year 10000");
+
 export const Topic = z.string().min(1).max(200).regex(TOPIC_RE, "lowercase dot-separated segments of a-z 0-9 _ -");
 export const RiskTag = z.string().min(1).max(64).regex(TAG_RE, "lowercase a-z 0-9 _ -");
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SCOPES } from "@/lib/services/context";
-import { plainLine } from "@/lib/services/jobs/schemas";
+import { Instant, plainLine } from "@/lib/services/jobs/schemas";
 
 export const TenantId = z.string().min(2).max(63).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and -");
 export const Role = z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/, "lowercase a-z 0-9 _ -");
@@ -44,11 +44,7 @@ export const CreateTokenBody = z
     scopes: z.array(z.enum(SCOPES)).min(1),
     user_id: z.string().min(1).max(100).optional(),
     owner_email: Email.optional(),
-    // ISO text whose offset pushes it past 9999-12-31 UTC has no ISO spelling PostgreSQL reads.
-    expires_at: z.iso
-      .datetime({ offset: true })
-      .refine((s) => new Date(s).getUTCFullYear() <= 9999, "must be before the year 10000")
-      .optional(),
+    expires_at: Instant.optional(),
     // This token's own budget, in requests per minute; unset means the installation's default.
     rate_limits: z
       .object({
