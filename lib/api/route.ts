@@ -16,7 +16,12 @@ export interface RouteArgs<P> {
 }
 
 export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
-  return new Response(JSON.stringify(data), {
+  return jsonText(JSON.stringify(data), status, headers);
+}
+
+/** An answer whose body is already JSON text. */
+export function jsonText(body: string, status = 200, headers?: Record<string, string>): Response {
+  return new Response(body, {
     status,
     headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
   });

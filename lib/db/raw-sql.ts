@@ -38,7 +38,7 @@ const asIs: Decode = (v) => v;
 const JOB_FIELDS = Object.entries(getTableColumns(jobs)).map(([key, column]) => {
   const timestamp = column.columnType === "PgTimestamp";
   const decode: Decode = timestamp ? (v) => (typeof v === "string" ? column.mapFromDriverValue(v) : v) : asIs;
-  return [key, column.name, decode, timestamp] as const;
+  return [key, column.name, decode] as const;
 });
 
 /**
@@ -52,19 +52,6 @@ export function jobColumns<K extends keyof JobRow>(keys: readonly K[]) {
     fromRow(row: Record<string, unknown>): Pick<JobRow, K> {
       const out: Record<string, unknown> = {};
       for (const [key, name, decode] of fields) out[key] = decode(row[name] ?? null);
-      return out as Pick<JobRow, K>;
-    },
-    /**
-     * The same columns as `json_build_object` arguments, to fetch each row as one JSON text: for pages
-     * of wide rows that is cheaper than the driver decoding every column by type (one JSON.parse a row).
-     */
-    jsonPairs: fields.map(([, name]) => `'${name}', "jobs"."${name}"`).join(", "),
-    fromJson(row: Record<string, unknown>): Pick<JobRow, K> {
-      const out: Record<string, unknown> = {};
-      for (const [key, name, , timestamp] of fields) {
-        const v = row[name] ?? null;
-        out[key] = timestamp && typeof v === "string" ? new Date(v) : v;
-      }
       return out as Pick<JobRow, K>;
     },
   };

@@ -1,15 +1,14 @@
 import { and, arrayContains, arrayOverlaps, eq, notExists, or, sql, type SQL } from "drizzle-orm";
-import { jobColumns, runSql } from "@/lib/db/raw-sql";
-import { jobs, votes } from "@/lib/db/schema";
+import { runSql } from "@/lib/db/raw-sql";
+import { jobs, votes, type JobState } from "@/lib/db/schema";
+import type { Requirement } from "@/lib/policy/types";
 import type { Ctx } from "@/lib/services/context";
 import { Invalid } from "@/lib/services/errors";
-import { RENDER_FIELDS, renderJob, votesColumn, type VoteTally } from "@/lib/services/jobs/render";
+import { refusalFor, renderRequirements, votesColumn, type VoteTally } from "@/lib/services/jobs/render";
 import type { JobItem } from "@/lib/services/jobs/schemas";
-import { at, stillPendingSql } from "@/lib/services/jobs/sql";
+import { at, deadlineSql, escalatedSql, isoSql, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
+import { EXPIRED_VIEW } from "@/lib/services/jobs/state";
 import type { QueueQuery } from "./schemas";
-
-// A page reads only what rendering needs (the cursor's due_at, created_at and id are among them).
-const QUEUE_COLUMNS = jobColumns(RENDER_FIELDS);
 
 interface Cursor {
   k: "p" | "h";
@@ -45,9 +44,8 @@ function decode(raw: string, kind: Cursor["k"]): Cursor {
 function actionableFor(ctx: Ctx): SQL {
   const p = ctx.principal;
   if (p.kind !== "user" || !p.scopes.has("approvals:resolve") || p.roles.length === 0) return sql`false`;
-  const escalatedNow = sql`(${jobs.escalated} or (${jobs.onTimeout} = 'escalate' and ${jobs.dueAt} <= ${at(ctx.now)}))`;
   return and(
-    or(arrayOverlaps(jobs.eligibleRoles, p.roles), and(arrayOverlaps(jobs.escalateTo, p.roles), escalatedNow)),
+    or(arrayOverlaps(jobs.eligibleRoles, p.roles), and(arrayOverlaps(jobs.escalateTo, p.roles), escalatedSql(ctx.now))),
     sql`coalesce(${jobs.onBehalfOf}, '') <> ${p.email}`,
     sql`coalesce(${jobs.submitterEmail}, '') <> ${p.email}`,
     notExists(
@@ -59,7 +57,71 @@ function actionableFor(ctx: Ctx): SQL {
   )!;
 }
 
-export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery }) {
+// A page is rendered in two halves and spliced as text (the queue is the hottest read there is, and
+// parsing, re-shaping and re-serialising every row was most of its cost):
+// - PostgreSQL writes what the row alone decides, already in the item's shape: most of the bytes;
+// - TypeScript renders what depends on the clock, the votes and the caller (state, requirements, SLA,
+//   can_act) with the same rules as `renderJob`, from a small per-row JSON.
+// The clock's two questions (lapsed? escalated?) are answered in SQL by the twins of `isLapsed` and
+// `isEscalated`; test/queue-render.test.ts holds every item equal to what `renderJob` answers for it.
+const JOB_PART = sql`json_build_object(
+  'id', ${jobs.id}, 'topic', ${jobs.topic}, 'risk_tags', ${jobs.riskTags}, 'title', ${jobs.title},
+  'description', ${jobs.description}, 'labels', coalesce(${jobs.labels}, '{}'::jsonb), 'payload', ${jobs.payload},
+  'created_at', ${isoSql(jobs.createdAt)}, 'requested_by', ${jobs.requestedBy}, 'on_behalf_of', ${jobs.onBehalfOf},
+  'callback_url', ${jobs.callbackUrl})::text`;
+const ITEM_PART = sql`json_build_object(
+  'decision', upper(${jobs.decision}), 'policy_snapshot', ${jobs.policySnapshot}, 'policy_rule_id', ${jobs.policyRuleId},
+  'policy_reason', ${jobs.policyReason}, 'job_hash', ${jobs.jobHash}, 'approval_required', ${jobs.decision} = 'require_approval',
+  'decision_summary', ${jobs.summary}, 'resolved_comment', ${jobs.resolvedComment}, 'constraints', ${jobs.constraints},
+  'matched_rules', ${jobs.matchedRules})::text`;
+const livePart = (now: Date) => sql`json_build_object(
+  'state', ${jobs.state}, 'lapsed', ${lapsedSql(now)}, 'escalated', ${escalatedSql(now)},
+  'deadline', ${isoSql(deadlineSql)}, 'due_at', ${isoSql(jobs.dueAt)}, 'expires_at', ${isoSql(jobs.expiresAt)},
+  'created_at', ${isoSql(jobs.createdAt)}, 'updated_at', ${isoSql(jobs.updatedAt)}, 'requirements', ${jobs.requirements},
+  'on_behalf_of', ${jobs.onBehalfOf}, 'submitter_email', ${jobs.submitterEmail}, 'resolution', ${jobs.resolution},
+  'resolved_by', ${jobs.resolvedBy}, 'resolved_at', ${isoSql(jobs.resolvedAt)}, 'votes', ${votesColumn})::text`;
+
+/** What a row's item depends on beyond the row itself, timestamps already as ISO text. */
+interface Live {
+  id: string;
+  state: JobState;
+  lapsed: boolean;
+  escalated: boolean;
+  deadline: string | null;
+  due_at: string | null;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+  requirements: Requirement[];
+  on_behalf_of: string | null;
+  submitter_email: string | null;
+  resolution: JobItem["resolution"];
+  resolved_by: string | null;
+  resolved_at: string | null;
+  votes: VoteTally[];
+}
+
+/** One item as JSON text: the row's own parts from SQL, and the live part rendered here. */
+function itemText(jobPart: string, itemPart: string, live: Live, principal: Ctx["principal"]): string {
+  // A lapsed job is EXPIRED for every reader, as `currentView` shows it (swept or not), from its deadline.
+  const lapsed = live.lapsed ? EXPIRED_VIEW : null;
+  const state = lapsed?.state ?? live.state;
+  const resolvedBy = lapsed ? lapsed.resolvedBy : live.resolved_by;
+  const facts = { state, resolvedBy, onBehalfOf: live.on_behalf_of, submitterEmail: live.submitter_email, requirements: live.requirements, escalated: live.escalated };
+  const jobTail = JSON.stringify({ state, updated_at: lapsed ? live.deadline : live.updated_at });
+  const tail = JSON.stringify({
+    requirements: renderRequirements(live.requirements, live.votes, live.escalated),
+    sla: { due_at: live.due_at, expires_at: live.expires_at, escalated: live.escalated },
+    can_act: refusalFor(facts, live.votes, principal) === null,
+    resolution: lapsed?.resolution ?? live.resolution,
+    resolved_by: resolvedBy,
+    resolved_at: lapsed ? live.deadline : live.resolved_at,
+  });
+  return `{"job":${jobPart.slice(0, -1)},${jobTail.slice(1)},${itemPart.slice(1, -1)},${tail.slice(1)}`;
+}
+
+/** A page of the queue as the JSON text the API answers (`{ items, next_cursor }`). */
+export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuery }): Promise<string> {
   const { principal, now } = ctx;
   const where: (SQL | undefined)[] = [eq(jobs.tenantId, principal.tenantId)];
   if (input.topic) where.push(eq(jobs.topic, input.topic));
@@ -84,32 +146,30 @@ export async function listQueue({ ctx, input }: { ctx: Ctx; input: QueueQuery })
       where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${at(new Date(c.c))}, ${c.i})`);
     }
   }
-  // The hottest read there is: composed with Drizzle, run as a prepared statement, mapped by hand.
   const order = pending
     ? sql`${jobs.dueAt} asc, ${jobs.createdAt} asc, ${jobs.id} asc`
     : sql`${jobs.createdAt} desc, ${jobs.id} desc`;
-  // Each row arrives as one JSON text (the columns and the votes): one JSON.parse instead of the
-  // driver decoding thirty-odd typed columns, which dominated a page's cost.
-  const raw = await runSql<{ row: string }>(
+  const rows = await runSql<{ id: string; job: string; item: string; live: string }>(
     ctx.query,
-    sql`select json_build_object(${sql.raw(QUEUE_COLUMNS.jsonPairs)}, 'votes', ${votesColumn})::text as row
+    sql`select ${jobs.id} as id, ${JOB_PART} as job, ${ITEM_PART} as item, ${livePart(now)} as live
         from ${jobs} where ${and(...where)} order by ${order} limit ${input.limit + 1}`,
   );
-  const rows = raw.map((r) => {
-    const row = JSON.parse(r.row) as Record<string, unknown>;
-    return { job: QUEUE_COLUMNS.fromJson(row), votes: row.votes as VoteTally[] };
-  });
 
   const page = rows.slice(0, input.limit);
-  const last = page.at(-1)?.job;
+  const items: string[] = [];
+  let last: Live | undefined;
+  for (const row of page) {
+    last = { ...(JSON.parse(row.live) as Omit<Live, "id">), id: row.id };
+    items.push(itemText(row.job, row.item, last, principal));
+  }
   const next_cursor =
     rows.length > input.limit && last
-      ? encode(
-          pending
-            ? { k: "p", d: last.dueAt!.toISOString(), c: last.createdAt.toISOString(), i: last.id }
-            : { k: "h", c: last.createdAt.toISOString(), i: last.id },
-        )
+      ? encode(pending ? { k: "p", d: last.due_at!, c: last.created_at, i: last.id } : { k: "h", c: last.created_at, i: last.id })
       : null;
-  const items: JobItem[] = page.map((r) => renderJob(r.job, r.votes, principal, now));
-  return { items, next_cursor };
+  return `{"items":[${items.join(",")}],"next_cursor":${JSON.stringify(next_cursor)}}`;
+}
+
+/** A page of the queue as objects (the console's server render). */
+export async function listQueue(args: { ctx: Ctx; input: QueueQuery }): Promise<{ items: JobItem[]; next_cursor: string | null }> {
+  return JSON.parse(await listQueueJson(args)) as { items: JobItem[]; next_cursor: string | null };
 }

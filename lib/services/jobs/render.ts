@@ -1,10 +1,10 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { votes as votesTable, type JobRow, type VoteRow } from "@/lib/db/schema";
-import type { PolicyDecision } from "@/lib/policy/types";
+import type { PolicyDecision, Requirement } from "@/lib/policy/types";
 import type { Principal } from "@/lib/services/context";
 import type { JobItem } from "./schemas";
-import { countApprovals, currentView, eligibleRoles, isEscalated, isSelf } from "./state";
+import { countApprovals, currentView, eligibleRoles, isEscalated, isSelf, requirementRoles } from "./state";
 
 export const DECISION_NAMES: Record<PolicyDecision, JobItem["decision"]> = {
   allow: "ALLOW",
@@ -15,7 +15,7 @@ export const DECISION_NAMES: Record<PolicyDecision, JobItem["decision"]> = {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The columns rendering reads: a queue page selects only these. */
+/** The columns rendering reads. */
 export const RENDER_FIELDS = [
   "id", "state", "topic", "riskTags", "title", "description", "labels", "payload", "createdAt", "updatedAt",
   "requestedBy", "onBehalfOf", "submitterEmail", "callbackUrl", "decision", "policySnapshot", "policyRuleId",
@@ -37,27 +37,31 @@ export const votesColumn = sql<VoteTally[]>`coalesce((
   select json_agg(json_build_object('userId', v.user_id, 'vote', v.vote, 'roles', v.roles) order by v.id)
   from votes v where v.tenant_id = "jobs"."tenant_id" and v.job_id = "jobs"."id"), '[]'::json)`;
 
-/** Why this caller may not vote on the job, in the codes `resolve` would answer; null when they may. */
-export function cannotAct(
-  job: RenderableJob,
-  votes: VoteTally[],
-  principal: Principal,
-  now: Date,
-): { code: string; message: string } | null {
+/** What the voting rules look at once the clock has been applied (see `currentView`, `isEscalated`). */
+export interface VoteFacts {
+  state: JobRow["state"];
+  resolvedBy: string | null;
+  onBehalfOf: string | null;
+  submitterEmail: string | null;
+  requirements: Requirement[];
+  escalated: boolean;
+}
+
+/** Why this caller may not vote, given the facts at `now`: the codes `resolve` would answer; null when they may. */
+export function refusalFor(facts: VoteFacts, votes: VoteTally[], principal: Principal): { code: string; message: string } | null {
   if (principal.kind !== "user") return { code: "agent_cannot_resolve", message: "Only a person can approve or reject." };
   if (!principal.scopes.has("approvals:resolve")) return { code: "insufficient_scope", message: "Your access does not include resolving approvals." };
-  const view = currentView(job, now);
-  if (view.state === "EXPIRED") return { code: "expired", message: "This request expired before anyone decided it." };
-  if (view.state !== "APPROVAL") {
-    const by = view.resolvedBy ? ` by ${view.resolvedBy}` : "";
-    return { code: "already_resolved", message: `This request is already ${view.state.toLowerCase()}${by}.` };
+  if (facts.state === "EXPIRED") return { code: "expired", message: "This request expired before anyone decided it." };
+  if (facts.state !== "APPROVAL") {
+    const by = facts.resolvedBy ? ` by ${facts.resolvedBy}` : "";
+    return { code: "already_resolved", message: `This request is already ${facts.state.toLowerCase()}${by}.` };
   }
-  if (isSelf(job, principal.email)) {
+  if (isSelf(facts, principal.email)) {
     return { code: "self_approval", message: "You cannot decide this request: it was made by you, on your behalf, or by an agent you answer for." };
   }
   const mine = votes.find((v) => v.userId === principal.userId);
   if (mine) return { code: "already_voted", message: `You already voted to ${mine.vote} this request; it now needs someone else.` };
-  const roles = eligibleRoles(job.requirements, isEscalated(job, now));
+  const roles = eligibleRoles(facts.requirements, facts.escalated);
   if (!principal.roles.some((r) => roles.includes(r))) {
     const have = principal.roles.length ? principal.roles.join(", ") : "none";
     return { code: "role_required", message: `This needs one of these roles: ${roles.join(", ")}. Yours: ${have}.` };
@@ -65,15 +69,35 @@ export function cannotAct(
   return null;
 }
 
+/** Why this caller may not vote on the job, in the codes `resolve` would answer; null when they may. */
+export function cannotAct(
+  job: RenderableJob,
+  votes: VoteTally[],
+  principal: Principal,
+  now: Date,
+): { code: string; message: string } | null {
+  return refusalFor({ ...currentView(job, now), escalated: isEscalated(job, now) }, votes, principal);
+}
+
 /** Whether this caller may still cast a vote on the job (the same rules `resolve` enforces). */
 export function canAct(job: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): boolean {
   return cannotAct(job, votes, principal, now) === null;
 }
 
+/** Each requirement as an item shows it: its roles at this escalation, and the approvals counted toward it. */
+export function renderRequirements(requirements: Requirement[], votes: VoteTally[], escalated: boolean): JobItem["requirements"] {
+  const approvals = countApprovals(requirements, votes, escalated);
+  return requirements.map((r, i) => ({
+    rule_id: r.rule_id,
+    roles: requirementRoles(r, escalated),
+    count: r.count,
+    approvals: approvals[i] ?? 0,
+  }));
+}
+
 export function renderJob(stored: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): JobItem {
   const job = currentView(stored, now);
   const escalated = isEscalated(stored, now);
-  const approvals = countApprovals(job.requirements, votes, escalated);
   return {
     job: {
       id: job.id,
@@ -97,14 +121,9 @@ export function renderJob(stored: RenderableJob, votes: VoteTally[], principal: 
     job_hash: job.jobHash,
     approval_required: job.decision === "require_approval",
     decision_summary: job.summary,
-    requirements: job.requirements.map((r, i) => ({
-      rule_id: r.rule_id,
-      roles: escalated ? [...new Set([...r.roles, ...r.escalate_to])] : r.roles,
-      count: r.count,
-      approvals: approvals[i] ?? 0,
-    })),
+    requirements: renderRequirements(job.requirements, votes, escalated),
     sla: { due_at: iso(job.dueAt), expires_at: iso(job.expiresAt), escalated },
-    can_act: canAct(job, votes, principal, now),
+    can_act: refusalFor({ ...job, escalated }, votes, principal) === null,
     resolution: job.resolution,
     resolved_by: job.resolvedBy,
     resolved_comment: job.resolvedComment,

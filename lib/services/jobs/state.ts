@@ -35,11 +35,14 @@ export function isEscalated(job: Timed & Pick<JobRow, "escalated">, now: Date): 
   return job.escalated || isEscalationDue(job, now);
 }
 
+/** What a lapsed job shows in place of its stored state and resolution. */
+export const EXPIRED_VIEW = { state: "EXPIRED", resolution: "expired", resolvedBy: SLA_ACTOR } as const;
+
 /** The job as it stands at `now`, with a lapsed deadline applied (reads never write). */
 export function currentView<J extends Timed & Pick<JobRow, "resolution" | "resolvedBy" | "resolvedAt" | "updatedAt">>(job: J, now: Date): J {
   if (!isLapsed(job, now)) return job;
   const at = deadlineOf(job) ?? now;
-  return { ...job, state: "EXPIRED", resolution: "expired", resolvedBy: SLA_ACTOR, resolvedAt: at, updatedAt: at };
+  return { ...job, ...EXPIRED_VIEW, resolvedAt: at, updatedAt: at };
 }
 
 export function requirementRoles(req: Requirement, escalated: boolean): string[] {

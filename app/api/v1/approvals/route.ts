@@ -1,11 +1,12 @@
 import { methodNotAllowed } from "@/lib/api/problem";
 import { parseQuery } from "@/lib/api/body";
-import { apiRoute } from "@/lib/api/route";
-import { listQueue } from "@/lib/services/approvals/list";
+import { apiRoute, jsonText } from "@/lib/api/route";
+import { listQueueJson } from "@/lib/services/approvals/list";
 import { QueueQuery } from "@/lib/services/approvals/schemas";
 
+// The page arrives as JSON text, written partly by PostgreSQL (see listQueueJson): sent as it is.
 export const GET = apiRoute(["approvals:read"], async ({ req, ctx }) =>
-  listQueue({ ctx, input: parseQuery(req, QueueQuery) }),
+  jsonText(await listQueueJson({ ctx, input: parseQuery(req, QueueQuery) })),
 );
 
 const notAllowed = methodNotAllowed("GET");
