@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: the production build on a fresh PostgreSQL database (and then on embedded PGlite),
 // seeded with SQL, driven by autocannon on loopback. Prints a table as it goes and writes
-// docs/benchmarks.md. Flags: --quick (10k pending / 100k resolved, 3 s runs), --no-build, --keep-db.
+// docs/benchmarks.md. Flags: --quick (10k pending / 100k resolved, 3 s runs), --no-build, --keep-db,
+// --only=postgres|pglite (one phase; the doc is not written).
 // Everything it starts is stopped by PID and everything it creates is removed, also on Ctrl-C.
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -23,6 +24,9 @@ const QUICK = args.has("--quick");
 const NO_BUILD = args.has("--no-build");
 // --keep-db: leave the seeded PostgreSQL database behind (its name is logged) for EXPLAIN ANALYZE.
 const KEEP_DB = args.has("--keep-db");
+// --only=postgres | --only=pglite: one phase, for profiling; prints its figures, leaves the doc alone.
+const ONLY = [...args].find((a) => a.startsWith("--only="))?.slice("--only=".length) ?? null;
+if (ONLY !== null && ONLY !== "postgres" && ONLY !== "pglite") throw new Error(`--only takes postgres or pglite, not ${ONLY}`);
 const CFG = {
   pending: QUICK ? 10_000 : 100_000,
   resolved: QUICK ? 100_000 : 1_000_000,
@@ -709,20 +713,26 @@ async function main() {
     log(`build: ${buildInfo}`);
     defaultPolicyYaml(); // fail early if it cannot be read
 
-    printHeader();
-    await step("(f) policy evaluation", `< ${TARGETS.evalUs} µs/job`, async () => policyEvaluation());
-
-    try {
-      ({ version: pgVersion } = await postgresPhase());
-    } catch (err) {
-      fatal = `PostgreSQL phase: ${String(err?.message ?? err).split("\n")[0]}`;
-      console.error(`[bench] ${err?.stack ?? err}`);
+    if (!ONLY) {
+      printHeader();
+      await step("(f) policy evaluation", `< ${TARGETS.evalUs} µs/job`, async () => policyEvaluation());
     }
-    try {
-      await pglitePhase();
-    } catch (err) {
-      fatal = [fatal, `PGlite phase: ${String(err?.message ?? err).split("\n")[0]}`].filter(Boolean).join("; ");
-      console.error(`[bench] ${err?.stack ?? err}`);
+
+    if (ONLY !== "pglite") {
+      try {
+        ({ version: pgVersion } = await postgresPhase());
+      } catch (err) {
+        fatal = `PostgreSQL phase: ${String(err?.message ?? err).split("\n")[0]}`;
+        console.error(`[bench] ${err?.stack ?? err}`);
+      }
+    }
+    if (ONLY !== "postgres") {
+      try {
+        await pglitePhase();
+      } catch (err) {
+        fatal = [fatal, `PGlite phase: ${String(err?.message ?? err).split("\n")[0]}`].filter(Boolean).join("; ");
+        console.error(`[bench] ${err?.stack ?? err}`);
+      }
     }
   } catch (err) {
     fatal = String(err?.message ?? err).split("\n")[0];
@@ -730,7 +740,7 @@ async function main() {
   }
   await cleanup();
   const seconds = (Date.now() - started.getTime()) / 1000;
-  if (rows.length) writeDoc({ m: machine(pgVersion), started, seconds, buildInfo, fatal });
+  if (rows.length && !ONLY) writeDoc({ m: machine(pgVersion), started, seconds, buildInfo, fatal });
   console.log("");
   for (const n of notes) console.log(`- ${n}`);
   log(`done in ${Math.round(seconds)} s${fatal ? ` (stopped early: ${fatal})` : ""}`);

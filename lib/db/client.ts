@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
@@ -131,15 +132,17 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
-  const { PGlite } = await import("@electric-sql/pglite");
+/** The embedded database in `dataDir` (exported for its tests). */
+export async function openPglite(dataDir: string): Promise<Database> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const { RemotePGlite } = await import("./pglite-remote");
 
   // PGlite does not create parent folders itself.
   fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = drizzle(client, { schema });
+  // In a thread of its own: see lib/db/pglite-remote.ts.
+  const client = await RemotePGlite.create(dataDir);
+  const db = drizzle(client as unknown as PGlite, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return {
     db: db as unknown as Db,
@@ -151,7 +154,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       onListen?.();
       return unlisten;
     },
-    // In process, round trips cost nothing: an ordinary transaction.
+    // The worker is a message away, not a network away: an ordinary transaction.
     pipelinedTransaction: (fn) => plainTransaction(db as unknown as Db, fn),
     close: () => client.close(),
   };
