@@ -79,6 +79,8 @@ export function duplicateKey(text: string): string | null {
   return null;
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: false });
+
 /** Read the raw body, refusing (413) anything over the limit without buffering all of it. */
 export async function readText(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
@@ -104,7 +106,7 @@ export async function readText(req: Request, limit = MAX_BODY_BYTES): Promise<st
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }
 
 function isJson(req: Request): boolean {

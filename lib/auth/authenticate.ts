@@ -1,10 +1,11 @@
+import { timingSafeEqual } from "node:crypto";
 import type { RawQuery } from "@/lib/db/client";
 import { AUTH_CHANNEL, subscribe } from "@/lib/services/events";
 import { env } from "@/lib/env";
 import { SCOPES, type Principal, type Scope } from "@/lib/services/context";
 import { Forbidden, Unauthenticated } from "@/lib/services/errors";
 import { AGENT_FORBIDDEN } from "@/lib/services/provisioning/schemas";
-import { secretEquals, sha256Hex } from "./secrets";
+import { sha256Hex } from "./secrets";
 import { assertSameOrigin, principalForSession, sessionClaims } from "./session";
 
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
@@ -79,6 +80,16 @@ async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | un
   return row;
 }
 
+let adminHash: { token: string; hash: Buffer } | null = null;
+
+/** Whether a secret (by its SHA-256, hex) is the installation admin token, in constant time. */
+function isAdminToken(secretHash: string): boolean {
+  const adminToken = env().COUNTERSIGN_ADMIN_TOKEN;
+  if (!adminToken) return false;
+  if (adminHash?.token !== adminToken) adminHash = { token: adminToken, hash: Buffer.from(sha256Hex(adminToken)) };
+  return timingSafeEqual(Buffer.from(secretHash), adminHash.hash);
+}
+
 /**
  * Resolve the caller from its bearer token, else from the console's session cookie.
  * Expired, revoked and unknown tokens are all 401; a bearer header always wins over a cookie.
@@ -92,12 +103,14 @@ export async function authenticate(query: RawQuery, req: Request, now: Date): Pr
     return principalForSession(query, claims);
   }
 
-  const adminToken = env().COUNTERSIGN_ADMIN_TOKEN;
-  if (adminToken && secretEquals(secret, adminToken)) {
+  // One hash of the secret serves both checks: the installation token's (compared in constant time
+  // with its own hash, computed once) and the token table's.
+  const hash = sha256Hex(secret);
+  if (isAdminToken(hash)) {
     return { kind: "admin", tenantId: SYSTEM_TENANT, scopes: ALL_SCOPES, tokenId: null };
   }
 
-  const token = await lookupToken(query, sha256Hex(secret));
+  const token = await lookupToken(query, hash);
   if (!token) throw new Unauthenticated("Unknown token.");
   if (token.revoked_at) throw new Unauthenticated("This token has been revoked.");
   if (token.expires_at && new Date(token.expires_at).getTime() <= now.getTime()) {
