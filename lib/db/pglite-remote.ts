@@ -41,6 +41,7 @@ export class RemotePGlite {
   // The connection: top-level statements and whole transactions take turns, in the order they asked.
   private turn: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private closing = false;
   readonly ready: Promise<void>;
 
   private constructor(dataDir: string) {
@@ -64,7 +65,10 @@ export class RemotePGlite {
         reject(err);
         this.failAll(err);
       });
-      this.worker.on("exit", (code) => this.failAll(new Error(`the embedded database's thread exited (${code})`)));
+      this.worker.on("exit", (code) => {
+        if (!this.closing) console.error(`[countersign] the embedded database's thread exited unexpectedly (${code})`);
+        this.failAll(new Error(`the embedded database's thread exited (${code})`));
+      });
     });
   }
 
@@ -163,11 +167,12 @@ export class RemotePGlite {
   /** Wait for what was asked, close the database (a clean shutdown: no recovery at the next start). */
   async close(): Promise<void> {
     if (this.closed) return;
+    const exited = new Promise<void>((resolve) => {
+      this.worker.once("exit", () => resolve());
+    });
+    this.closing = true;
     await this.exclusive(() => this.send("close"));
     this.closed = true;
-    await new Promise<void>((resolve) => {
-      this.worker.once("exit", () => resolve());
-      setTimeout(resolve, 5_000).unref();
-    });
+    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
   }
 }
