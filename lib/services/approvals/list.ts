@@ -67,8 +67,7 @@ function actionableFor(ctx: Ctx): SQL {
 const JOB_PART = sql`json_build_object(
   'id', ${jobs.id}, 'topic', ${jobs.topic}, 'risk_tags', ${jobs.riskTags}, 'title', ${jobs.title},
   'description', ${jobs.description}, 'labels', coalesce(${jobs.labels}, '{}'::jsonb), 'payload', ${jobs.payload},
-  'created_at', ${isoSql(jobs.createdAt)}, 'requested_by', ${jobs.requestedBy}, 'on_behalf_of', ${jobs.onBehalfOf},
-  'callback_url', ${jobs.callbackUrl})::text`;
+  'requested_by', ${jobs.requestedBy}, 'on_behalf_of', ${jobs.onBehalfOf}, 'callback_url', ${jobs.callbackUrl})::text`;
 const ITEM_PART = sql`json_build_object(
   'decision', upper(${jobs.decision}), 'policy_snapshot', ${jobs.policySnapshot}, 'policy_rule_id', ${jobs.policyRuleId},
   'policy_reason', ${jobs.policyReason}, 'job_hash', ${jobs.jobHash}, 'approval_required', ${jobs.decision} = 'require_approval',
@@ -76,7 +75,7 @@ const ITEM_PART = sql`json_build_object(
   'matched_rules', ${jobs.matchedRules})::text`;
 const livePart = (now: Date) => sql`json_build_object(
   'state', ${jobs.state}, 'lapsed', ${lapsedSql(now)}, 'escalated', ${escalatedSql(now)},
-  'deadline', ${isoSql(deadlineSql)}, 'due_at', ${isoSql(jobs.dueAt)}, 'expires_at', ${isoSql(jobs.expiresAt)},
+  'deadline', case when ${lapsedSql(now)} then ${isoSql(deadlineSql)} end, 'due_at', ${isoSql(jobs.dueAt)}, 'expires_at', ${isoSql(jobs.expiresAt)},
   'created_at', ${isoSql(jobs.createdAt)}, 'updated_at', ${isoSql(jobs.updatedAt)}, 'requirements', ${jobs.requirements},
   'on_behalf_of', ${jobs.onBehalfOf}, 'submitter_email', ${jobs.submitterEmail}, 'resolution', ${jobs.resolution},
   'resolved_by', ${jobs.resolvedBy}, 'resolved_at', ${isoSql(jobs.resolvedAt)}, 'votes', ${votesColumn})::text`;
@@ -87,7 +86,7 @@ interface Live {
   state: JobState;
   lapsed: boolean;
   escalated: boolean;
-  deadline: string | null;
+  deadline: string | null; // only when lapsed
   due_at: string | null;
   expires_at: string | null;
   created_at: string;
@@ -108,7 +107,7 @@ function itemText(jobPart: string, itemPart: string, live: Live, principal: Ctx[
   const state = lapsed?.state ?? live.state;
   const resolvedBy = lapsed ? lapsed.resolvedBy : live.resolved_by;
   const facts = { state, resolvedBy, onBehalfOf: live.on_behalf_of, submitterEmail: live.submitter_email, requirements: live.requirements, escalated: live.escalated };
-  const jobTail = JSON.stringify({ state, updated_at: lapsed ? live.deadline : live.updated_at });
+  const jobTail = JSON.stringify({ created_at: live.created_at, state, updated_at: lapsed ? live.deadline : live.updated_at });
   const tail = JSON.stringify({
     requirements: renderRequirements(live.requirements, live.votes, live.escalated),
     sla: { due_at: live.due_at, expires_at: live.expires_at, escalated: live.escalated },
