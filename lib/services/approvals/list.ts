@@ -40,7 +40,7 @@ function decode(raw: string, kind: Cursor["k"]): Cursor {
 }
 
 
-/** Only what this caller may still vote on (the SQL twin of `canAct`). */
+/** Only what this caller may still vote on (the SQL twin of `refusalFor` answering null). */
 function actionableFor(ctx: Ctx): SQL {
   const p = ctx.principal;
   if (p.kind !== "user" || !p.scopes.has("approvals:resolve") || p.roles.length === 0) return sql`false`;

@@ -79,11 +79,6 @@ export function cannotAct(
   return refusalFor({ ...currentView(job, now), escalated: isEscalated(job, now) }, votes, principal);
 }
 
-/** Whether this caller may still cast a vote on the job (the same rules `resolve` enforces). */
-export function canAct(job: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): boolean {
-  return cannotAct(job, votes, principal, now) === null;
-}
-
 /** Each requirement as an item shows it: its roles at this escalation, and the approvals counted toward it. */
 export function renderRequirements(requirements: Requirement[], votes: VoteTally[], escalated: boolean): JobItem["requirements"] {
   const approvals = countApprovals(requirements, votes, escalated);
