@@ -3,7 +3,7 @@
 // while it works. Here it gets a thread (and a core) of its own; lib/db/pglite-remote.ts is the other end.
 // Plain JavaScript, loaded by path at run time (not bundled).
 import { parentPort, workerData } from "node:worker_threads";
-import { PGlite, types } from "@electric-sql/pglite";
+import { PGlite, parse, protocol, types } from "@electric-sql/pglite";
 
 // Drizzle asks for date and time columns as text (it parses them itself); our own reads take Dates.
 const RAW_TIMES = {
@@ -29,6 +29,61 @@ const db = await PGlite.create(workerData.dataDir).catch((err) => {
   return null;
 });
 
+// Named prepared statements. PGlite's query() sends every statement through Parse, two Describes,
+// Bind, Execute and Sync (six calls into WebAssembly, parsed and planned every time); a statement seen
+// before is sent here as one Bind/Execute/Sync, its plan cached by PostgreSQL. Same results, same
+// errors: the parameters are serialised and the rows parsed with PGlite's own serialisers and parsers.
+const S = protocol.serialize;
+const MAX_PREPARED = 500; // distinct statement texts; past that, new texts take PGlite's own path
+const prepared = new Map();
+
+function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function prepare(sql) {
+  const name = `cs_${prepared.size + 1}`;
+  const res = await db.execProtocol(concat(S.parse({ name, text: sql, types: [] }), S.describe({ type: "S", name }), S.sync()));
+  const params = res.messages.find((m) => m.name === "parameterDescription");
+  const row = res.messages.find((m) => m.name === "rowDescription");
+  const statement = { name, oids: params?.dataTypeIDs ?? [], row };
+  prepared.set(sql, statement);
+  return statement;
+}
+
+async function query(sql, params, options) {
+  let statement = prepared.get(sql);
+  if (!statement && prepared.size < MAX_PREPARED) {
+    // A statement PostgreSQL cannot prepare (a syntax error, several commands) goes the ordinary way,
+    // which answers the same error as before.
+    statement = await prepare(sql).catch(() => null);
+  }
+  if (!statement) return db.query(sql, params, options);
+  const values = params.map((v, i) => {
+    if (v === null || v === undefined) return null;
+    const serialize = db.serializers[statement.oids[i]];
+    return serialize ? serialize(v) : v.toString();
+  });
+  const res = await db.execProtocol(concat(S.bind({ statement: statement.name, values }), S.execute({}), S.sync()));
+  // Bind/Execute answers rows without their description: it is the one the statement was prepared with.
+  const messages = statement.row ? [statement.row, ...res.messages] : res.messages;
+  return parse.parseResults(messages, db.parsers, options)[0];
+}
+
+// One statement at a time, in the order they arrived (execProtocol does not queue as query() does).
+let turn = Promise.resolve();
+const serially = (fn) => {
+  const run = turn.then(fn, fn);
+  turn = run.catch(() => {});
+  return run;
+};
+
 if (db) {
   const unlisten = new Map();
   parentPort.on("message", async (msg) => {
@@ -37,24 +92,26 @@ if (db) {
       switch (msg.op) {
         case "query": {
           const { rowMode = "object", rawTimes = false } = msg.options ?? {};
-          const res = await db.query(msg.sql, msg.params ?? [], { rowMode, ...(rawTimes ? { parsers: RAW_TIMES } : {}) });
+          const options = { rowMode, ...(rawTimes ? { parsers: RAW_TIMES } : {}) };
+          const res = await serially(() => query(msg.sql, msg.params ?? [], options));
           result = { rows: res.rows, fields: res.fields, affectedRows: res.affectedRows };
           break;
         }
         case "exec":
-          result = (await db.exec(msg.sql)).map((r) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows }));
+          result = (await serially(() => db.exec(msg.sql))).map((r) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows }));
           break;
         case "listen":
           if (!unlisten.has(msg.channel)) {
-            unlisten.set(msg.channel, await db.listen(msg.channel, (payload) => parentPort.postMessage({ op: "notify", channel: msg.channel, payload })));
+            const stop = await serially(() => db.listen(msg.channel, (payload) => parentPort.postMessage({ op: "notify", channel: msg.channel, payload })));
+            unlisten.set(msg.channel, stop);
           }
           break;
         case "unlisten":
-          await unlisten.get(msg.channel)?.();
+          await serially(async () => unlisten.get(msg.channel)?.());
           unlisten.delete(msg.channel);
           break;
         case "close":
-          await db.close();
+          await serially(() => db.close());
           parentPort.postMessage({ id: msg.id, ok: true });
           parentPort.close();
           return;
