@@ -92,6 +92,15 @@ describe("the embedded database in its worker thread", () => {
     expect(got).toEqual(["one"]);
   });
 
+  it("answers a statement prepared before its table changed shape with the new shape", async () => {
+    await database.query("create table remote_shape (a int)", []);
+    await database.query("insert into remote_shape values (1)", []);
+    expect(await database.query("select * from remote_shape", [])).toEqual([{ a: 1 }]);
+    await database.query("alter table remote_shape add column b text default 'x'", []);
+    expect(await database.query("select * from remote_shape", [])).toEqual([{ a: 1, b: "x" }]);
+    expect(await database.query("select * from remote_shape", [])).toEqual([{ a: 1, b: "x" }]);
+  });
+
   it("closes cleanly and reopens with everything that was committed", async () => {
     await database.close();
     database = await openPglite(path.join(dir, "db"));

@@ -36,6 +36,7 @@ const db = await PGlite.create(workerData.dataDir).catch((err) => {
 const S = protocol.serialize;
 const MAX_PREPARED = 500; // distinct statement texts; past that, new texts take PGlite's own path
 const prepared = new Map();
+let named = 0;
 
 function concat(...parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -48,7 +49,7 @@ function concat(...parts) {
 }
 
 async function prepare(sql) {
-  const name = `cs_${prepared.size + 1}`;
+  const name = `cs_${++named}`;
   const res = await db.execProtocol(concat(S.parse({ name, text: sql, types: [] }), S.describe({ type: "S", name }), S.sync()));
   const params = res.messages.find((m) => m.name === "parameterDescription");
   const row = res.messages.find((m) => m.name === "rowDescription");
@@ -70,7 +71,16 @@ async function query(sql, params, options) {
     const serialize = db.serializers[statement.oids[i]];
     return serialize ? serialize(v) : v.toString();
   });
-  const res = await db.execProtocol(concat(S.bind({ statement: statement.name, values }), S.execute({}), S.sync()));
+  let res;
+  try {
+    res = await db.execProtocol(concat(S.bind({ statement: statement.name, values }), S.execute({}), S.sync()));
+  } catch (err) {
+    // A table changed shape since the statement was prepared ("cached plan must not change result
+    // type"): forget it and take the ordinary path; the next use prepares it afresh.
+    if (err?.code !== "0A000") throw err;
+    prepared.delete(sql);
+    return db.query(sql, params, options);
+  }
   // Bind/Execute answers rows without their description: it is the one the statement was prepared with.
   const messages = statement.row ? [statement.row, ...res.messages] : res.messages;
   return parse.parseResults(messages, db.parsers, options)[0];

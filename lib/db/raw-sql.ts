@@ -36,23 +36,20 @@ const asIs: Decode = (v) => v;
 // Drizzle's postgres driver hands timestamps over as text for Drizzle to parse; PGlite gives Dates.
 // Each column gets the decoder it needs once, instead of Drizzle's per-field checks on every row.
 const JOB_FIELDS = Object.entries(getTableColumns(jobs)).map(([key, column]) => {
-  const timestamp = column.columnType === "PgTimestamp";
-  const decode: Decode = timestamp ? (v) => (typeof v === "string" ? column.mapFromDriverValue(v) : v) : asIs;
+  const decode: Decode =
+    column.columnType === "PgTimestamp" ? (v) => (typeof v === "string" ? column.mapFromDriverValue(v) : v) : asIs;
   return [key, column.name, decode] as const;
 });
 
 /**
- * Raw-select support for some of the `jobs` columns: the qualified column list and the mapping of a
- * row (snake_case, driver-parsed types) back to the typed fields Drizzle would return.
+ * Raw-select support for a whole `jobs` row: the qualified column list and the mapping of a row
+ * (snake_case, driver-parsed types) back to the typed fields Drizzle would return.
  */
-export function jobColumns<K extends keyof JobRow>(keys: readonly K[]) {
-  const fields = JOB_FIELDS.filter(([key]) => (keys as readonly string[]).includes(key));
-  return {
-    sql: fields.map(([, name]) => `"jobs"."${name}"`).join(", "),
-    fromRow(row: Record<string, unknown>): Pick<JobRow, K> {
-      const out: Record<string, unknown> = {};
-      for (const [key, name, decode] of fields) out[key] = decode(row[name] ?? null);
-      return out as Pick<JobRow, K>;
-    },
-  };
-}
+export const jobRowColumns = {
+  sql: JOB_FIELDS.map(([, name]) => `"jobs"."${name}"`).join(", "),
+  fromRow(row: Record<string, unknown>): JobRow {
+    const out: Record<string, unknown> = {};
+    for (const [key, name, decode] of JOB_FIELDS) out[key] = decode(row[name] ?? null);
+    return out as JobRow;
+  },
+};

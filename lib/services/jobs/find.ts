@@ -1,5 +1,5 @@
-import { and, eq, getTableColumns, sql } from "drizzle-orm";
-import { jobColumns, txRows } from "@/lib/db/raw-sql";
+import { and, eq, sql } from "drizzle-orm";
+import { jobRowColumns, txRows } from "@/lib/db/raw-sql";
 import type { Db } from "@/lib/db/client";
 import { jobs, type JobRow } from "@/lib/db/schema";
 import { NotFound } from "@/lib/services/errors";
@@ -25,8 +25,6 @@ export async function findJob(db: Db, tenantId: string, id: string): Promise<{ j
  * statement could miss the vote that was just cast; the next statement starts after the lock is held.
  * `alongside` joins the same pipeline, after the votes (a vote reads its voter's row there).
  */
-const ALL_COLUMNS = jobColumns(Object.keys(getTableColumns(jobs)) as (keyof JobRow)[]);
-
 export async function lockJob<P>(
   tx: Db,
   tenantId: string,
@@ -37,10 +35,10 @@ export async function lockJob<P>(
   // claim, completion and cancel.
   const [, [row], votes, extra] = await Promise.all([
     txRows(tx, sql`select id from tenants where id = ${tenantId} for key share`),
-    txRows(tx, sql`select ${sql.raw(ALL_COLUMNS.sql)} from jobs where tenant_id = ${tenantId} and id = ${id} for update`),
+    txRows(tx, sql`select ${sql.raw(jobRowColumns.sql)} from jobs where tenant_id = ${tenantId} and id = ${id} for update`),
     txRows<VoteTally>(tx, sql`select user_id as "userId", vote, roles from votes where tenant_id = ${tenantId} and job_id = ${id} order by id`),
     alongside?.(tx),
   ]);
   if (!row) throw new NotFound("job");
-  return { job: ALL_COLUMNS.fromRow(row), votes, extra };
+  return { job: jobRowColumns.fromRow(row), votes, extra };
 }

@@ -16,7 +16,7 @@ export const DECISION_NAMES: Record<PolicyDecision, JobItem["decision"]> = {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The columns rendering reads. */
-export const RENDER_FIELDS = [
+const RENDER_FIELDS = [
   "id", "state", "topic", "riskTags", "title", "description", "labels", "payload", "createdAt", "updatedAt",
   "requestedBy", "onBehalfOf", "submitterEmail", "callbackUrl", "decision", "policySnapshot", "policyRuleId",
   "policyReason", "jobHash", "summary", "requirements", "dueAt", "expiresAt", "escalated", "onTimeout",
