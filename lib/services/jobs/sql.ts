@@ -7,9 +7,12 @@ export const at = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
 /** The SQL twin of `deadlineOf`: due_at when the rule rejects on timeout (and it comes first), else expires_at. */
 export const deadlineSql = sql`(case when ${jobs.onTimeout} = 'reject' and ${jobs.dueAt} < ${jobs.expiresAt} then ${jobs.dueAt} else ${jobs.expiresAt} end)`;
 
-/** Pending and still approvable at `now` (the SQL twin of `!isLapsed`). */
+/**
+ * Pending and still approvable at `now` (the SQL twin of `!isLapsed`). Written on the deadline so that a
+ * count of a tenant's pending jobs is a range of jobs_deadline_idx, index-only (see its migration).
+ */
 export function stillPendingSql(now: Date): SQL {
-  return sql`(${jobs.state} = 'APPROVAL' and ${jobs.expiresAt} > ${at(now)} and not (${jobs.onTimeout} = 'reject' and ${jobs.dueAt} <= ${at(now)}))`;
+  return sql`(${jobs.state} = 'APPROVAL' and ${deadlineSql} > ${at(now)})`;
 }
 
 /** Pending in the table but past its deadline at `now`: EXPIRED for every reader. */

@@ -17,13 +17,15 @@ const WINDOW_MS = { "24h": DAY_MS, "7d": 7 * DAY_MS, "30d": 30 * DAY_MS } as con
  */
 function dailySql(tenantId: string, since: Date): SQL {
   return sql`
-  select to_char(date_trunc('day', ${jobs.resolvedAt} at time zone 'UTC'), 'YYYY-MM-DD') as day,
-    count(*)::int as decided,
-    percentile_cont(array[0.5, 0.9, 0.99]) within group (order by extract(epoch from ${jobs.resolvedAt} - ${jobs.createdAt})) as pct
-  from ${jobs}
-  where ${jobs.tenantId} = ${tenantId} and ${jobs.gated} and ${jobs.resolution} in ('approved', 'rejected')
-    and ${jobs.resolvedAt} >= ${at(since)}
-  group by 1 order by 1`;
+  select to_char(day, 'YYYY-MM-DD') as day, decided, pct from (
+    select (${jobs.resolvedAt} at time zone 'UTC')::date as day,
+      count(*)::int as decided,
+      percentile_cont(array[0.5, 0.9, 0.99]) within group (order by date_part('epoch', ${jobs.resolvedAt} - ${jobs.createdAt})) as pct
+    from ${jobs}
+    where ${jobs.tenantId} = ${tenantId} and ${jobs.gated} and ${jobs.resolution} in ('approved', 'rejected')
+      and ${jobs.resolvedAt} >= ${at(since)}
+    group by 1) per_day
+  order by 1`;
 }
 
 const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);

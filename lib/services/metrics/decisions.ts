@@ -26,6 +26,9 @@ const GROUP_KEY: Record<MetricsQuery["group_by"], SQL> = {
               then 'dual_approval' else 'single_approval' end)`,
 };
 
+/** Time to decision in seconds, as float8 (`extract` answers numeric, several times slower to sort and log). */
+const TTD_SECONDS = "date_part('epoch', resolved_at - created_at)";
+
 /**
  * Every decided job of [since, until), once: resolved ones (read from the covering jobs_metrics_idx), and
  * pending ones past a deadline that fell inside the range (EXPIRED for every reader, swept or not).
@@ -55,7 +58,7 @@ function groupsSql(key: SQL, tenantId: string, since: Date, now: Date): SQL {
     count(*) filter (where resolution = 'expired')::int as expired,
     count(*) filter (where resolution = 'expired' or resolved_at > due_at)::int as breached,
     -- one sort for all three percentiles; human decisions only
-    percentile_cont(array[0.5, 0.9, 0.99]) within group (order by extract(epoch from resolved_at - created_at))
+    percentile_cont(array[0.5, 0.9, 0.99]) within group (order by ${sql.raw(TTD_SECONDS)})
       filter (where resolution in ('approved', 'rejected')) as pct
   from decided group by key order by decided desc, key`;
 }
@@ -74,15 +77,17 @@ function reasonsSql(key: SQL, tenantId: string, since: Date): SQL {
  * a few hundred rows however many jobs, mergeable across days.
  */
 function bucketedSql(key: SQL, tenantId: string, since: Date, until: Date, now: Date): SQL {
-  const ttd = "extract(epoch from resolved_at - created_at)";
+  // Per row only cheap float8 and date arithmetic: formatting the day (to_char) and numeric epochs per
+  // row were 5/6 of this query's time over a day of 33k decisions (192 ms → 32 ms measured).
   return sql`
   with decided as (${decidedSql(key, tenantId, since, now, until)})
-  select to_char(resolved_at at time zone 'UTC', 'YYYY-MM-DD') as day, key, resolution,
-    (resolution = 'expired' or resolved_at > due_at) as breached,
-    case when resolution in ('approved', 'rejected') then ${sql.raw(bucketSql(ttd))} end as bucket,
-    case when resolution = 'rejected' then reason end as reason,
-    count(*)::int as n
-  from decided group by 1, 2, 3, 4, 5, 6`;
+  select to_char(day, 'YYYY-MM-DD') as day, key, resolution, breached, bucket, reason, n from (
+    select (resolved_at at time zone 'UTC')::date as day, key, resolution,
+      (resolution = 'expired' or resolved_at > due_at) as breached,
+      case when resolution in ('approved', 'rejected') then ${sql.raw(bucketSql(TTD_SECONDS))} end as bucket,
+      case when resolution = 'rejected' then reason end as reason,
+      count(*)::int as n
+    from decided group by 1, 2, 3, 4, 5, 6) per_day`;
 }
 
 function queueSql(tenantId: string, now: Date): SQL {

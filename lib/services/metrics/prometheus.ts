@@ -61,7 +61,7 @@ function decisionTimesSql(tenantId: string): SQL {
   );
   return sql`
   with decided as (
-    select extract(epoch from ${jobs.resolvedAt} - ${jobs.createdAt})::float8 as secs
+    select date_part('epoch', ${jobs.resolvedAt} - ${jobs.createdAt}) as secs
     from ${jobs}
     where ${jobs.tenantId} = ${tenantId} and ${jobs.gated} and ${jobs.resolution} in ('approved', 'rejected')
       and ${jobs.resolvedAt} is not null
