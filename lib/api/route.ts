@@ -20,7 +20,7 @@ export function json(data: unknown, status = 200, headers?: Record<string, strin
 }
 
 /** An answer whose body is already JSON text. */
-export function jsonText(body: string, status = 200, headers?: Record<string, string>): Response {
+export function jsonText(body: string | Uint8Array<ArrayBuffer>, status = 200, headers?: Record<string, string>): Response {
   return new Response(body, {
     status,
     headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },

@@ -18,10 +18,17 @@ export type NotifyHandler = (payload: string) => void;
  */
 export type RawQuery = <T extends Record<string, unknown>>(text: string, params: unknown[]) => Promise<T[]>;
 
+/**
+ * RawQuery's rows as the UTF-8 bytes of each column, in select order, for text columns that are only
+ * passed through (a JSON fragment PostgreSQL wrote): no decoding to a string and encoding back.
+ */
+export type RawBytesQuery = (text: string, params: unknown[]) => Promise<(Buffer | null)[][]>;
+
 export interface Database {
   db: Db;
   kind: "postgres" | "pglite";
   query: RawQuery;
+  queryBytes: RawBytesQuery;
   /**
    * Subscribe to a NOTIFY channel; resolves to an unsubscribe function. `onListen` runs each time the
    * subscription is (re)established: notifications sent while it was down are lost.
@@ -98,6 +105,8 @@ async function openPostgres(url: string): Promise<Database> {
     kind: "postgres",
     query: async <T extends Record<string, unknown>>(text: string, params: unknown[]) =>
       (await client.unsafe(text, params as never[], { prepare: true })) as unknown as T[],
+    // raw(): each value is a view of the bytes the server sent (null stays null).
+    queryBytes: async (text, params) => (await client.unsafe(text, params as never[], { prepare: true }).raw()) as unknown as (Buffer | null)[][],
     async listen(channel, handler, onListen) {
       const sub = await client.listen(channel, handler, onListen);
       return () => sub.unlisten();
@@ -149,6 +158,10 @@ export async function openPglite(dataDir: string): Promise<Database> {
     kind: "pglite",
     query: async <T extends Record<string, unknown>>(text: string, params: unknown[]) =>
       (await client.query<T>(text, params)).rows,
+    queryBytes: async (text, params) =>
+      (await client.query<unknown[]>(text, params, { rowMode: "array" })).rows.map((row) =>
+        row.map((v) => (v === null ? null : Buffer.from(String(v)))),
+      ),
     async listen(channel, handler, onListen) {
       const unlisten = await client.listen(channel, handler);
       onListen?.();

@@ -1,5 +1,6 @@
 import { and, arrayContains, arrayOverlaps, eq, notExists, or, sql, type SQL } from "drizzle-orm";
-import { runSql } from "@/lib/db/raw-sql";
+import { getDatabase } from "@/lib/db/client";
+import { sqlToQuery } from "@/lib/db/raw-sql";
 import { jobs, votes, type JobState } from "@/lib/db/schema";
 import type { Requirement } from "@/lib/policy/types";
 import type { Ctx } from "@/lib/services/context";
@@ -57,7 +58,7 @@ function actionableFor(ctx: Ctx): SQL {
   )!;
 }
 
-// A page is rendered in two halves and spliced as text (the queue is the hottest read there is, and
+// A page is rendered in two halves and spliced as bytes (the queue is the hottest read there is, and
 // parsing, re-shaping and re-serialising every row was most of its cost):
 // - PostgreSQL writes what the row alone decides, already in the item's shape: most of the bytes;
 // - TypeScript renders what depends on the clock, the votes and the caller (state, requirements, SLA,
@@ -100,8 +101,14 @@ interface Live {
   votes: VoteTally[];
 }
 
-/** One item as JSON text: the row's own parts from SQL, and the live part rendered here. */
-function itemText(jobPart: string, itemPart: string, live: Live, principal: Ctx["principal"]): string {
+const ITEM_OPEN = Buffer.from('{"job":');
+const COMMA = Buffer.from(",");
+
+/**
+ * One item as UTF-8 JSON, in pieces: the row's own parts from SQL (passed through as the bytes
+ * PostgreSQL wrote, `{…}` each) and the live part rendered here.
+ */
+function itemChunks(jobPart: Buffer, itemPart: Buffer, live: Live, principal: Ctx["principal"]): Buffer[] {
   // A lapsed job is EXPIRED for every reader, as `currentView` shows it (swept or not), from its deadline.
   const lapsed = live.lapsed ? EXPIRED_VIEW : null;
   const state = lapsed?.state ?? live.state;
@@ -116,11 +123,32 @@ function itemText(jobPart: string, itemPart: string, live: Live, principal: Ctx[
     resolved_by: resolvedBy,
     resolved_at: lapsed ? live.deadline : live.resolved_at,
   });
-  return `{"job":${jobPart.slice(0, -1)},${jobTail.slice(1)},${itemPart.slice(1, -1)},${tail.slice(1)}`;
+  // {"job":{…job part…,"created_at":…,"state":…,"updated_at":…},…item part…,"requirements":…}
+  return [
+    ITEM_OPEN,
+    jobPart.subarray(0, -1),
+    Buffer.from(`,${jobTail.slice(1)},`),
+    itemPart.subarray(1, -1),
+    Buffer.from(`,${tail.slice(1)}`),
+  ];
 }
 
-/** A page of the queue as the JSON text the API answers (`{ items, next_cursor }`). */
-export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuery }): Promise<string> {
+/** The page's rows as [id, job part, item part, live part], each the bytes of a text column. */
+async function pageRows(ctx: Ctx, fragment: SQL): Promise<Buffer[][]> {
+  const database = await getDatabase();
+  const { sql: text, params } = sqlToQuery(fragment);
+  // A context built by hand on another connection (some tests) reads through its own.
+  const rows =
+    database.query === ctx.query
+      ? await database.queryBytes(text, params)
+      : (await ctx.query<Record<string, string>>(text, params)).map((r) => Object.values(r).map((v) => Buffer.from(v)));
+  return rows as Buffer[][];
+}
+
+const PAGE_OPEN = Buffer.from('{"items":[');
+
+/** A page of the queue as the UTF-8 JSON the API answers (`{ items, next_cursor }`). */
+export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuery }): Promise<Buffer<ArrayBuffer>> {
   const { principal, now } = ctx;
   const where: (SQL | undefined)[] = [eq(jobs.tenantId, principal.tenantId)];
   if (input.topic) where.push(eq(jobs.topic, input.topic));
@@ -148,27 +176,32 @@ export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuer
   const order = pending
     ? sql`${jobs.dueAt} asc, ${jobs.createdAt} asc, ${jobs.id} asc`
     : sql`${jobs.createdAt} desc, ${jobs.id} desc`;
-  const rows = await runSql<{ id: string; job: string; item: string; live: string }>(
-    ctx.query,
+  const rows = await pageRows(
+    ctx,
     sql`select ${jobs.id} as id, ${JOB_PART} as job, ${ITEM_PART} as item, ${livePart(now)} as live
         from ${jobs} where ${and(...where)} order by ${order} limit ${input.limit + 1}`,
   );
 
-  const page = rows.slice(0, input.limit);
-  const items: string[] = [];
+  // One Buffer for the whole page: the SQL-written parts are copied once, never decoded.
+  const chunks: Buffer[] = [PAGE_OPEN];
   let last: Live | undefined;
-  for (const row of page) {
-    last = { ...(JSON.parse(row.live) as Omit<Live, "id">), id: row.id };
-    items.push(itemText(row.job, row.item, last, principal));
+  const count = Math.min(rows.length, input.limit);
+  for (let i = 0; i < count; i++) {
+    const [id, job, item, live] = rows[i]!;
+    last = { ...(JSON.parse(live!.toString()) as Omit<Live, "id">), id: id!.toString() };
+    if (i > 0) chunks.push(COMMA);
+    chunks.push(...itemChunks(job!, item!, last, principal));
   }
   const next_cursor =
     rows.length > input.limit && last
       ? encode(pending ? { k: "p", d: last.due_at!, c: last.created_at, i: last.id } : { k: "h", c: last.created_at, i: last.id })
       : null;
-  return `{"items":[${items.join(",")}],"next_cursor":${JSON.stringify(next_cursor)}}`;
+  chunks.push(Buffer.from(`],"next_cursor":${JSON.stringify(next_cursor)}}`));
+  // Buffer.concat allocates an ordinary (never shared) ArrayBuffer.
+  return Buffer.concat(chunks) as Buffer<ArrayBuffer>;
 }
 
 /** A page of the queue as objects (the console's server render). */
 export async function listQueue(args: { ctx: Ctx; input: QueueQuery }): Promise<{ items: JobItem[]; next_cursor: string | null }> {
-  return JSON.parse(await listQueueJson(args)) as { items: JobItem[]; next_cursor: string | null };
+  return JSON.parse((await listQueueJson(args)).toString()) as { items: JobItem[]; next_cursor: string | null };
 }
