@@ -24,6 +24,13 @@ function plainError(err) {
   return out;
 }
 
+// Initialising only (see initialiseDataDir in pglite-remote.ts): create the cluster, close it, and end.
+if (workerData.initialiseOnly) {
+  const fresh = await PGlite.create(workerData.dataDir);
+  await fresh.close();
+  process.exit(0);
+}
+
 const db = await PGlite.create(workerData.dataDir).catch((err) => {
   parentPort.postMessage({ op: "failed", error: plainError(err) });
   return null;
