@@ -38,6 +38,16 @@ describe("the embedded database in its worker thread", () => {
     expect(Math.abs(t!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
+  it("hands text columns over as their UTF-8 bytes, in select order (the queue page's read)", async () => {
+    const rows = await database.queryBytes("select $1::text as a, null::text as b, json_build_object('s', $2::text)::text as c", ["é ✓", "ü"]);
+    expect(rows).toHaveLength(1);
+    const [a, b, c] = rows[0]!;
+    expect(Buffer.isBuffer(a)).toBe(true);
+    expect(a!.toString()).toBe("é ✓");
+    expect(b).toBeNull();
+    expect(JSON.parse(c!.toString())).toEqual({ s: "ü" });
+  });
+
   it("commits a transaction whole, and rolls a failed one back whole", async () => {
     await database.db.transaction(async (tx) => {
       await tx.insert(tenants).values({ id: "remote-b", name: "B" });

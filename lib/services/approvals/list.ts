@@ -133,16 +133,13 @@ function itemChunks(jobPart: Buffer, itemPart: Buffer, live: Live, principal: Ct
   ];
 }
 
-/** The page's rows as [id, job part, item part, live part], each the bytes of a text column. */
-async function pageRows(ctx: Ctx, fragment: SQL): Promise<Buffer[][]> {
-  const database = await getDatabase();
+/**
+ * The page's rows as [id, job part, item part, live part], each the bytes of a text column, read
+ * through the database every context's `query` comes from (lib/api/route.ts, lib/auth/viewer.ts).
+ */
+async function pageRows(fragment: SQL): Promise<Buffer[][]> {
   const { sql: text, params } = sqlToQuery(fragment);
-  // A context built by hand on another connection (some tests) reads through its own.
-  const rows =
-    database.query === ctx.query
-      ? await database.queryBytes(text, params)
-      : (await ctx.query<Record<string, string>>(text, params)).map((r) => Object.values(r).map((v) => Buffer.from(v)));
-  return rows as Buffer[][];
+  return (await (await getDatabase()).queryBytes(text, params)) as Buffer[][];
 }
 
 const PAGE_OPEN = Buffer.from('{"items":[');
@@ -177,7 +174,6 @@ export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuer
     ? sql`${jobs.dueAt} asc, ${jobs.createdAt} asc, ${jobs.id} asc`
     : sql`${jobs.createdAt} desc, ${jobs.id} desc`;
   const rows = await pageRows(
-    ctx,
     sql`select ${jobs.id} as id, ${JOB_PART} as job, ${ITEM_PART} as item, ${livePart(now)} as live
         from ${jobs} where ${and(...where)} order by ${order} limit ${input.limit + 1}`,
   );
