@@ -20,7 +20,7 @@ const OUTCOMES = ["approved", "rejected", "expired", "cancelled", "allow", "allo
 const VOTES = ["approve", "reject"] as const;
 const DELIVERY_KINDS = ["callback", "notification"] as const;
 
-/** Pending and approvable jobs per policy rule (served by the partial jobs_queue_idx). */
+/** Pending and approvable jobs per policy rule (index-only on jobs_deadline_idx, which INCLUDEs the rule). */
 function queueSql(tenantId: string, now: Date): SQL {
   return sql`
   select ${jobs.policyRuleId} as rule, count(*)::int as depth
