@@ -69,7 +69,10 @@ async function checkedColumns(sql, table, map) {
         `${missing.map((c) => c.column_name).join(", ")}. Add them to the column map in bench/seed.mjs.`,
     );
   }
-  const unfilled = cols.filter((c) => !(c.column_name in map) && c.is_nullable === "YES" && c.column_default === null).map((c) => c.column_name);
+  // jobs.view is written by a trigger (drizzle/0009), never by an INSERT.
+  const unfilled = cols
+    .filter((c) => !(c.column_name in map) && c.is_nullable === "YES" && c.column_default === null && !(table === "jobs" && c.column_name === "view"))
+    .map((c) => c.column_name);
   return { columns: Object.keys(map), unfilled };
 }
 
@@ -153,8 +156,12 @@ function resolvedMap(snapshot) {
     approved_snapshot: `(case when g % 10 < 7 then ${q(snapshot)} end)`,
     created_at: CREATED_AT,
     updated_at: RESOLVED_AT,
+    // The job's copy of its votes (drizzle/0009): the reject vote seeded below, as voteMap writes it.
+    tally: `(case when g % 10 in (7, 8) then jsonb_build_array(jsonb_build_object('userId', 'usr-bench-' || (hashtext('job-R' || lpad(g::text, 10, '0')) & 15), 'vote', 'reject', 'roles', to_jsonb(${VOTE_ROLES}))) else '[]'::jsonb end)`,
   };
 }
+
+const VOTE_ROLES = `'{service-owner,oncall,finance,security,reviewer}'::text[]`;
 
 function voteMap() {
   return {
@@ -163,7 +170,7 @@ function voteMap() {
     user_id: `'usr-bench-' || (hashtext(j.id) & 15)`,
     user_email: `j.resolved_by`,
     vote: `'reject'`,
-    roles: `'{service-owner,oncall,finance,security,reviewer}'::text[]`,
+    roles: VOTE_ROLES,
     reason: `(${textArray(REJECT_REASONS)})[1 + (hashtext(j.id) & 2147483647) % ${REJECT_REASONS.length}]`,
     note: `null`,
     created_at: `j.resolved_at`,

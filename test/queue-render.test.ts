@@ -75,6 +75,24 @@ describe("queue items equal renderJob's rendering", () => {
     expect((await vote(oncall.token, rejected.job.id, "reject", "not now")).status).toBe(200);
   });
 
+  it("every gated job's stored view is a fresh rendering of its row, and its tally is its votes in order", async () => {
+    const { query } = await getDatabase();
+    // A cancel too: the view follows every write.
+    const cancelled = await w.submit({ topic: "job.ops.cancelme" });
+    expect((await call("POST", `/api/v1/jobs/${cancelled.job.id}/cancel`, { token: w.agent, body: {} })).status).toBe(200);
+    const [row] = await query<{ gated: number; stale: number; untallied: number; ungated_views: number }>(
+      `select count(*) filter (where gated)::int as gated,
+              count(*) filter (where gated and view is distinct from countersign_job_view(jobs, null))::int as stale,
+              count(*) filter (where tally is distinct from coalesce((
+                select jsonb_agg(jsonb_build_object('userId', v.user_id, 'vote', v.vote, 'roles', to_jsonb(v.roles)) order by v.id)
+                from votes v where v.tenant_id = jobs.tenant_id and v.job_id = jobs.id), '[]'::jsonb))::int as untallied,
+              count(*) filter (where not gated and view is not null)::int as ungated_views
+       from jobs where tenant_id = $1`,
+      [w.tenant],
+    );
+    expect(row).toEqual({ gated: 9, stale: 0, untallied: 0, ungated_views: 0 });
+  });
+
   async function principalOf(token: string, now: Date): Promise<Principal> {
     const { query } = await getDatabase();
     return authenticate(query, new Request("http://countersign.test/", { headers: { authorization: `Bearer ${token}` } }), now);

@@ -1,14 +1,11 @@
-import { and, arrayContains, arrayOverlaps, eq, notExists, or, sql, type SQL } from "drizzle-orm";
+import { and, arrayContains, arrayOverlaps, eq, sql, type SQL } from "drizzle-orm";
 import { getDatabase } from "@/lib/db/client";
 import { sqlToQuery } from "@/lib/db/raw-sql";
-import { jobs, votes, type JobState } from "@/lib/db/schema";
-import type { Requirement } from "@/lib/policy/types";
+import { jobs } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { Invalid } from "@/lib/services/errors";
-import { refusalFor, renderRequirements, votesColumn, type VoteTally } from "@/lib/services/jobs/render";
 import type { JobItem } from "@/lib/services/jobs/schemas";
-import { at, deadlineSql, escalatedSql, isoSql, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
-import { EXPIRED_VIEW } from "@/lib/services/jobs/state";
+import { at, escalationDueSql, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
 import type { QueueQuery } from "./schemas";
 
 interface Cursor {
@@ -41,110 +38,48 @@ function decode(raw: string, kind: Cursor["k"]): Cursor {
 }
 
 
-/** Only what this caller may still vote on (the SQL twin of `refusalFor` answering null). */
-function actionableFor(ctx: Ctx): SQL {
-  const p = ctx.principal;
+/**
+ * Whether this caller may vote on the row right now: the SQL twin of `refusalFor` answering null (the
+ * job pending and not lapsed, not the caller's own request, not voted on by them, one of their roles
+ * eligible at this escalation). It marks each item's `can_act` and serves `actionable`.
+ */
+function canActSql(ctx: Ctx): SQL {
+  const { principal: p, now } = ctx;
   if (p.kind !== "user" || !p.scopes.has("approvals:resolve") || p.roles.length === 0) return sql`false`;
-  return and(
-    or(arrayOverlaps(jobs.eligibleRoles, p.roles), and(arrayOverlaps(jobs.escalateTo, p.roles), escalatedSql(ctx.now))),
-    sql`coalesce(${jobs.onBehalfOf}, '') <> ${p.email}`,
-    sql`coalesce(${jobs.submitterEmail}, '') <> ${p.email}`,
-    notExists(
-      ctx.db
-        .select({ one: sql`1` })
-        .from(votes)
-        .where(and(eq(votes.jobId, jobs.id), eq(votes.userId, p.userId))),
-    ),
-  )!;
+  const email = p.email.toLowerCase();
+  const roles = sql`${sql.param(p.roles)}::text[]`;
+  return sql`(${stillPendingSql(now)}
+    and lower(coalesce(${jobs.onBehalfOf}, '')) <> ${email} and lower(coalesce(${jobs.submitterEmail}, '')) <> ${email}
+    and not ${TALLY} @> ${JSON.stringify([{ userId: p.userId }])}::jsonb
+    and (${arrayOverlaps(jobs.eligibleRoles, p.roles)}
+      or (${escalationDueSql(now)} and exists (
+        select 1 from jsonb_array_elements(${jobs.requirements}) as r(req)
+        where countersign_requirement_roles(r.req, true) ?| ${roles}))))`;
 }
 
-// A page is rendered in two halves and spliced as bytes (the queue is the hottest read there is, and
-// parsing, re-shaping and re-serialising every row was most of its cost):
-// - PostgreSQL writes what the row alone decides, already in the item's shape: most of the bytes;
-// - TypeScript renders what depends on the clock, the votes and the caller (state, requirements, SLA,
-//   can_act) with the same rules as `renderJob`, from a small per-row JSON.
-// The clock's two questions (lapsed? escalated?) are answered in SQL by the twins of `isLapsed` and
-// `isEscalated`; test/queue-render.test.ts holds every item equal to what `renderJob` answers for it.
-const JOB_PART = sql`json_build_object(
-  'id', ${jobs.id}, 'topic', ${jobs.topic}, 'risk_tags', ${jobs.riskTags}, 'title', ${jobs.title},
-  'description', ${jobs.description}, 'labels', coalesce(${jobs.labels}, '{}'::jsonb), 'payload', ${jobs.payload},
-  'requested_by', ${jobs.requestedBy}, 'on_behalf_of', ${jobs.onBehalfOf}, 'callback_url', ${jobs.callbackUrl})::text`;
-const ITEM_PART = sql`json_build_object(
-  'decision', upper(${jobs.decision}), 'policy_snapshot', ${jobs.policySnapshot}, 'policy_rule_id', ${jobs.policyRuleId},
-  'policy_reason', ${jobs.policyReason}, 'job_hash', ${jobs.jobHash}, 'approval_required', ${jobs.decision} = 'require_approval',
-  'decision_summary', ${jobs.summary}, 'resolved_comment', ${jobs.resolvedComment}, 'constraints', ${jobs.constraints},
-  'matched_rules', ${jobs.matchedRules})::text`;
-const livePart = (now: Date) => sql`json_build_object(
-  'state', ${jobs.state}, 'lapsed', ${lapsedSql(now)}, 'escalated', ${escalatedSql(now)},
-  'deadline', case when ${lapsedSql(now)} then ${isoSql(deadlineSql)} end, 'due_at', ${isoSql(jobs.dueAt)}, 'expires_at', ${isoSql(jobs.expiresAt)},
-  'created_at', ${isoSql(jobs.createdAt)}, 'updated_at', ${isoSql(jobs.updatedAt)}, 'requirements', ${jobs.requirements},
-  'on_behalf_of', ${jobs.onBehalfOf}, 'submitter_email', ${jobs.submitterEmail}, 'resolution', ${jobs.resolution},
-  'resolved_by', ${jobs.resolvedBy}, 'resolved_at', ${isoSql(jobs.resolvedAt)}, 'votes', ${votesColumn})::text`;
-
-/** What a row's item depends on beyond the row itself, timestamps already as ISO text. */
-interface Live {
-  id: string;
-  state: JobState;
-  lapsed: boolean;
-  escalated: boolean;
-  deadline: string | null; // only when lapsed
-  due_at: string | null;
-  expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-  requirements: Requirement[];
-  on_behalf_of: string | null;
-  submitter_email: string | null;
-  resolution: JobItem["resolution"];
-  resolved_by: string | null;
-  resolved_at: string | null;
-  votes: VoteTally[];
-}
-
-const ITEM_OPEN = Buffer.from('{"job":');
-const COMMA = Buffer.from(",");
+// Written by PostgreSQL and kept out of the Drizzle schema (drizzle/0009_job_view.sql): each gated
+// job's queue item as of its last write, and the votes on it.
+const VIEW = sql.raw(`"jobs"."view"`);
+const TALLY = sql.raw(`"jobs"."tally"`);
 
 /**
- * One item as UTF-8 JSON, in pieces: the row's own parts from SQL (passed through as the bytes
- * PostgreSQL wrote, `{…}` each) and the live part rendered here.
+ * A row's item at `now`, as renderJob renders it for this caller. The stored view holds until the job's
+ * first deadline; a row past its deadline or due to escalate (the sweeper marks both within a second)
+ * is rendered afresh at `now` by the same SQL. `can_act` is the caller's own, added last.
  */
-function itemChunks(jobPart: Buffer, itemPart: Buffer, live: Live, principal: Ctx["principal"]): Buffer[] {
-  // A lapsed job is EXPIRED for every reader, as `currentView` shows it (swept or not), from its deadline.
-  const lapsed = live.lapsed ? EXPIRED_VIEW : null;
-  const state = lapsed?.state ?? live.state;
-  const resolvedBy = lapsed ? lapsed.resolvedBy : live.resolved_by;
-  const facts = { state, resolvedBy, onBehalfOf: live.on_behalf_of, submitterEmail: live.submitter_email, requirements: live.requirements, escalated: live.escalated };
-  const jobTail = JSON.stringify({ created_at: live.created_at, state, updated_at: lapsed ? live.deadline : live.updated_at });
-  const tail = JSON.stringify({
-    requirements: renderRequirements(live.requirements, live.votes, live.escalated),
-    sla: { due_at: live.due_at, expires_at: live.expires_at, escalated: live.escalated },
-    can_act: refusalFor(facts, live.votes, principal) === null,
-    resolution: lapsed?.resolution ?? live.resolution,
-    resolved_by: resolvedBy,
-    resolved_at: lapsed ? live.deadline : live.resolved_at,
-  });
-  // {"job":{…job part…,"created_at":…,"state":…,"updated_at":…},…item part…,"requirements":…}
-  return [
-    ITEM_OPEN,
-    jobPart.subarray(0, -1),
-    Buffer.from(`,${jobTail.slice(1)},`),
-    itemPart.subarray(1, -1),
-    Buffer.from(`,${tail.slice(1)}`),
-  ];
-}
-
-/**
- * The page's rows as [id, job part, item part, live part], each the bytes of a text column, read
- * through the database every context's `query` comes from (lib/api/route.ts, lib/auth/viewer.ts).
- */
-async function pageRows(fragment: SQL): Promise<Buffer[][]> {
-  const { sql: text, params } = sqlToQuery(fragment);
-  return (await (await getDatabase()).queryBytes(text, params)) as Buffer[][];
+function itemSql(ctx: Ctx): SQL {
+  const stored = sql`case when ${lapsedSql(ctx.now)} or ${escalationDueSql(ctx.now)} or ${VIEW} is null
+    then countersign_job_view(${jobs}, ${at(ctx.now)}) else ${VIEW} end`;
+  return sql`left(${stored}, -1) || case when ${canActSql(ctx)} then ', "can_act" : true}' else ', "can_act" : false}' end`;
 }
 
 const PAGE_OPEN = Buffer.from('{"items":[');
 
-/** A page of the queue as the UTF-8 JSON the API answers (`{ items, next_cursor }`). */
+/**
+ * A page of the queue as the UTF-8 JSON the API answers (`{ items, next_cursor }`). PostgreSQL hands
+ * back the page's items already joined (one text value, passed through as the bytes it sent), and
+ * the cursor's fields of the last item when there is a next page.
+ */
 export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuery }): Promise<Buffer<ArrayBuffer>> {
   const { principal, now } = ctx;
   const where: (SQL | undefined)[] = [eq(jobs.tenantId, principal.tenantId)];
@@ -156,7 +91,6 @@ export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuer
   if (pending) {
     // Most urgent first: due_at, then created_at, then id as the tie-breaker the cursor needs.
     where.push(stillPendingSql(now));
-    if (input.actionable) where.push(actionableFor(ctx));
     if (input.cursor) {
       const c = decode(input.cursor, "p");
       where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${at(new Date(c.d!))}, ${at(new Date(c.c))}, ${c.i})`);
@@ -164,37 +98,36 @@ export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuer
   } else {
     // History and pending together: every job that needed people, newest first.
     where.push(eq(jobs.gated, true));
-    if (input.actionable) where.push(stillPendingSql(now), actionableFor(ctx));
     if (input.cursor) {
       const c = decode(input.cursor, "h");
       where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${at(new Date(c.c))}, ${c.i})`);
     }
   }
+  if (input.actionable) where.push(canActSql(ctx));
   const order = pending
     ? sql`${jobs.dueAt} asc, ${jobs.createdAt} asc, ${jobs.id} asc`
     : sql`${jobs.createdAt} desc, ${jobs.id} desc`;
-  const rows = await pageRows(
-    sql`select ${jobs.id} as id, ${JOB_PART} as job, ${ITEM_PART} as item, ${livePart(now)} as live
-        from ${jobs} where ${and(...where)} order by ${order} limit ${input.limit + 1}`,
-  );
+  const last = sql`filter (where p.ord = ${input.limit})`;
+  const { sql: text, params } = sqlToQuery(sql`
+    select string_agg(p.item, ',' order by p.ord) filter (where p.ord <= ${input.limit}) as items,
+           case when count(*) > ${input.limit} then max(countersign_iso(p.due_at)) ${last} end as due_at,
+           case when count(*) > ${input.limit} then max(countersign_iso(p.created_at)) ${last} end as created_at,
+           case when count(*) > ${input.limit} then max(p.id) ${last} end as id
+    from (
+      select row_number() over (order by ${order}) as ord, ${jobs.id} as id, ${jobs.dueAt} as due_at,
+             ${jobs.createdAt} as created_at, ${itemSql(ctx)} as item
+      from ${jobs} where ${and(...where)} order by ${order} limit ${input.limit + 1}
+    ) as p`);
+  const [[items, dueAt, createdAt, id] = []] = await (await getDatabase()).queryBytes(text, params);
 
-  // One Buffer for the whole page: the SQL-written parts are copied once, never decoded.
-  const chunks: Buffer[] = [PAGE_OPEN];
-  let last: Live | undefined;
-  const count = Math.min(rows.length, input.limit);
-  for (let i = 0; i < count; i++) {
-    const [id, job, item, live] = rows[i]!;
-    last = { ...(JSON.parse(live!.toString()) as Omit<Live, "id">), id: id!.toString() };
-    if (i > 0) chunks.push(COMMA);
-    chunks.push(...itemChunks(job!, item!, last, principal));
-  }
-  const next_cursor =
-    rows.length > input.limit && last
-      ? encode(pending ? { k: "p", d: last.due_at!, c: last.created_at, i: last.id } : { k: "h", c: last.created_at, i: last.id })
-      : null;
-  chunks.push(Buffer.from(`],"next_cursor":${JSON.stringify(next_cursor)}}`));
+  const cursor: Cursor | null = id
+    ? pending
+      ? { k: "p", d: dueAt!.toString(), c: createdAt!.toString(), i: id.toString() }
+      : { k: "h", c: createdAt!.toString(), i: id.toString() }
+    : null;
+  const tail = Buffer.from(`],"next_cursor":${JSON.stringify(cursor && encode(cursor))}}`);
   // Buffer.concat allocates an ordinary (never shared) ArrayBuffer.
-  return Buffer.concat(chunks) as Buffer<ArrayBuffer>;
+  return Buffer.concat(items ? [PAGE_OPEN, items, tail] : [PAGE_OPEN, tail]) as Buffer<ArrayBuffer>;
 }
 
 /** A page of the queue as objects (the console's server render). */

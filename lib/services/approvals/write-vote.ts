@@ -23,9 +23,10 @@ interface VoteWrite {
 // Arrays go in as one parameter (sql.param): a bare array in a Drizzle template becomes a list.
 /**
  * Everything a counted vote writes, as one statement for the vote's transaction (the job row is
- * already locked): the vote, its audit event and, when it decides the job, the job's resolution, that
- * event and the queue notification (delivered at commit). It is the transaction's last statement, so it
- * travels with the COMMIT (FinalWrite).
+ * already locked): the vote, its audit event, the vote on the job's own tally (jobs.tally, from which
+ * its stored queue item counts approvals: drizzle/0009) and, when it decides the job, the job's
+ * resolution, that event and the queue notification (delivered at commit). It is the transaction's
+ * last statement, so it travels with the COMMIT (FinalWrite).
  */
 export function voteStatement(w: VoteWrite): SQL {
   const { job, voter, vote, input, now } = w;
@@ -35,6 +36,8 @@ export function voteStatement(w: VoteWrite): SQL {
   const events = [event("vote.cast", { vote, reason: input.reason, note: input.note ?? null, roles: voter.roles, approvals: w.approvals })];
 
   const r = w.resolution;
+  // The job's tally gains this vote in the order cast, as `votesColumn` reads the votes back.
+  const tallied = JSON.stringify([{ userId: voter.id, vote, roles: voter.roles }]);
   let resolve = sql``;
   let callback = sql``;
   if (r) {
@@ -51,13 +54,9 @@ export function voteStatement(w: VoteWrite): SQL {
         ? event("job.approved", { reason: input.reason, policy_snapshot: job.policySnapshot })
         : event("job.rejected", { reason: input.reason }),
     );
-    resolve = sql`, resolved as (
-      update jobs set state = ${r.state}, resolution = ${r.resolution}, resolved_by = ${r.resolvedBy},
+    resolve = sql`, state = ${r.state}, resolution = ${r.resolution}, resolved_by = ${r.resolvedBy},
         resolved_comment = ${r.resolvedComment}, resolved_reason = ${r.resolvedReason ?? null}, resolved_at = ${at(now)},
-        approved_snapshot = ${r.approvedSnapshot ?? null}, updated_at = ${at(now)}
-      where tenant_id = ${job.tenantId} and id = ${job.id}
-      returning id
-    )`;
+        approved_snapshot = ${r.approvedSnapshot ?? null}, updated_at = ${at(now)}`;
   }
   // Every counted vote is news to the other reviewers watching the queue ("finance 1/2").
   const change: JobChange = { tenant: job.tenantId, job: job.id, state: r?.state ?? job.state };
@@ -69,8 +68,12 @@ export function voteStatement(w: VoteWrite): SQL {
     ), audited as (
       insert into audit_events (tenant_id, type, actor, job_id, data, created_at)
       values ${sql.join(events, sql`, `)}
-    )${resolve}${callback}, notified as (
-      select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)})${r ? sql` from resolved` : sql``}
+    ), updated as (
+      update jobs set tally = tally || ${tallied}::jsonb${resolve}
+      where tenant_id = ${job.tenantId} and id = ${job.id}
+      returning id
+    )${callback}, notified as (
+      select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)}) from updated
     )
     select (select count(*) from notified) as notified`;
 }

@@ -1,4 +1,4 @@
-import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { jobs } from "@/lib/db/schema";
 
 // Raw SQL fragments get no column type from Drizzle, so timestamps travel as typed ISO strings.
@@ -20,11 +20,7 @@ export function lapsedSql(now: Date): SQL {
   return sql`(${jobs.state} = 'APPROVAL' and ${deadlineSql} <= ${at(now)})`;
 }
 
-/** The SQL twin of `isEscalated`: marked, or pending past due_at with `on_timeout: escalate`. */
-export function escalatedSql(now: Date): SQL {
-  return sql`(${jobs.escalated} or (${jobs.state} = 'APPROVAL' and ${jobs.onTimeout} = 'escalate' and ${jobs.dueAt} <= ${at(now)}))`;
+/** The SQL twin of `isEscalationDue`: pending past due_at with `on_timeout: escalate`, not yet marked. */
+export function escalationDueSql(now: Date): SQL {
+  return sql`(not ${jobs.escalated} and ${jobs.state} = 'APPROVAL' and ${jobs.onTimeout} = 'escalate' and ${jobs.dueAt} <= ${at(now)})`;
 }
-
-/** A timestamp as `Date.toISOString` writes it (UTC, milliseconds, `Z`); null stays null. */
-export const isoSql = (column: SQLWrapper): SQL =>
-  sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
