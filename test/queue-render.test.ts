@@ -82,7 +82,7 @@ describe("queue items equal renderJob's rendering", () => {
     expect((await call("POST", `/api/v1/jobs/${cancelled.job.id}/cancel`, { token: w.agent, body: {} })).status).toBe(200);
     const [row] = await query<{ gated: number; stale: number; untallied: number; ungated_views: number }>(
       `select count(*) filter (where gated)::int as gated,
-              count(*) filter (where gated and view is distinct from countersign_job_view(jobs, null))::int as stale,
+              count(*) filter (where gated and '{' || view is distinct from countersign_job_view(jobs, null))::int as stale,
               count(*) filter (where tally is distinct from coalesce((
                 select jsonb_agg(jsonb_build_object('userId', v.user_id, 'vote', v.vote, 'roles', to_jsonb(v.roles)) order by v.id)
                 from votes v where v.tenant_id = jobs.tenant_id and v.job_id = jobs.id), '[]'::jsonb))::int as untallied,

@@ -103,6 +103,9 @@ export const JOB_STATES = [
 export type JobState = (typeof JOB_STATES)[number];
 export type Resolution = "approved" | "rejected" | "expired" | "cancelled";
 
+// Two more columns are PostgreSQL's own and not declared here (drizzle/0009_job_view.sql): `view`, the
+// job's queue item rendered by a trigger at every write, and `tally`, the votes cast on it, appended
+// by the vote's statement. Drizzle never selects them; raw SQL reads them (approvals/list.ts).
 export const jobs = pgTable(
   "jobs",
   {
