@@ -476,12 +476,12 @@ async function postgresPhase() {
   const seedSec = (Date.now() - t0) / 1000;
   log(
     `seeded in ${seedSec.toFixed(1)} s (jobs ${seeded.timings.jobs_insert_s.toFixed(1)} s, votes ${seeded.timings.votes_insert_s.toFixed(1)} s, ` +
-      `${seeded.indexes} indexes ${seeded.timings.indexes_s.toFixed(1)} s, vacuum+analyze ${seeded.timings.analyze_s.toFixed(1)} s): ` +
+      `${seeded.indexes} indexes ${seeded.timings.indexes_s.toFixed(1)} s, vacuum+analyze ${seeded.timings.analyze_s.toFixed(1)} s, checkpoint ${seeded.timings.checkpoint_s.toFixed(1)} s): ` +
       `${fmt(seeded.pending)} pending, ${fmt(seeded.resolved)} resolved, ${fmt(seeded.votes)} reject votes`,
   );
   notes.push(
     `Seeding (PostgreSQL): ${fmt(seeded.pending)} pending + ${fmt(seeded.resolved)} resolved jobs and ${fmt(seeded.votes)} reject votes in ${seedSec.toFixed(1)} s ` +
-      `(insert ${seeded.timings.jobs_insert_s.toFixed(1)} s, votes ${seeded.timings.votes_insert_s.toFixed(1)} s, rebuilding ${seeded.indexes} indexes ${seeded.timings.indexes_s.toFixed(1)} s, VACUUM (ANALYZE) ${seeded.timings.analyze_s.toFixed(1)} s).`,
+      `(insert ${seeded.timings.jobs_insert_s.toFixed(1)} s, votes ${seeded.timings.votes_insert_s.toFixed(1)} s, rebuilding ${seeded.indexes} indexes ${seeded.timings.indexes_s.toFixed(1)} s, VACUUM (ANALYZE) ${seeded.timings.analyze_s.toFixed(1)} s, CHECKPOINT ${seeded.timings.checkpoint_s.toFixed(1)} s).`,
   );
 
   const base = server.base;
@@ -680,7 +680,8 @@ ${notes.map((n) => `- ${n}`).join("\n")}
   ${fmt(CFG.pending)} pending jobs (single-approver, due from 2 h ahead) and ${fmt(CFG.resolved)} resolved ones
   (70% approved, 20% rejected with a reject vote and reason, 10% expired; resolved over the last 29.5 days),
   inserted with \`generate_series\` (bench/seed.mjs checks its column map against information_schema first),
-  followed by VACUUM (ANALYZE): the visibility map set, as autovacuum leaves a month of history.
+  followed by VACUUM (ANALYZE): the visibility map set, as autovacuum leaves a month of history; then a
+  CHECKPOINT, so the load's dirty pages are not written during the measured runs.
 - **(b) submit** cycles through 40 bodies on 50 rules whose policy outcome mix is listed above; each payload
   differs. **(c)** first page and a deep cursor of the pending queue (\`include_resolved=false\`, default limit
   50) as a reviewer. **(d)** every approve targets a different seeded pending job (ordered by creation), as a
