@@ -36,12 +36,12 @@ $$;
 -- added (first seen first) once escalated.
 CREATE FUNCTION countersign_requirement_roles(req jsonb, escalated boolean) RETURNS jsonb AS $$
 BEGIN
-  IF NOT escalated OR coalesce(jsonb_array_length(req->'escalate_to'), 0) = 0 THEN
+  IF NOT escalated THEN
     RETURN req->'roles';
   END IF;
   RETURN (SELECT coalesce(jsonb_agg(r ORDER BY o), '[]'::jsonb)
           FROM (SELECT r, min(o) AS o
-                FROM jsonb_array_elements((req->'roles') || (req->'escalate_to')) WITH ORDINALITY AS e(r, o)
+                FROM jsonb_array_elements((req->'roles') || coalesce(req->'escalate_to', '[]'::jsonb)) WITH ORDINALITY AS e(r, o)
                 GROUP BY r) AS s);
 END;
 $$ LANGUAGE plpgsql IMMUTABLE;
