@@ -15,6 +15,10 @@ import { makeWorld, type World } from "./fixtures";
 
 const POLICY = `version: v1
 rules:
+  - id: reads
+    match:
+      topics: ["job.read.*"]
+    decision: allow
   - id: escalating
     match:
       topics: ["job.esc.*"]
@@ -77,11 +81,13 @@ describe("queue items equal renderJob's rendering", () => {
 
   it("every gated job's stored view is a fresh rendering of its row, and its tally is its votes in order", async () => {
     const { query } = await getDatabase();
-    // A cancel too: the view follows every write.
+    // A cancel too: the view follows every write. A job the policy allows needs nobody and has none.
+    const allowed = await w.submit({ topic: "job.read.logs" });
+    expect(allowed.job.state).toBe("APPROVED");
     const cancelled = await w.submit({ topic: "job.ops.cancelme" });
     expect((await call("POST", `/api/v1/jobs/${cancelled.job.id}/cancel`, { token: w.agent, body: {} })).status).toBe(200);
-    const [row] = await query<{ gated: number; stale: number; untallied: number; ungated_views: number }>(
-      `select count(*) filter (where gated)::int as gated,
+    const [row] = await query<{ gated: number; ungated: number; stale: number; untallied: number; ungated_views: number }>(
+      `select count(*) filter (where gated)::int as gated, count(*) filter (where not gated)::int as ungated,
               count(*) filter (where gated and '{' || view is distinct from countersign_job_view(jobs, null))::int as stale,
               count(*) filter (where tally is distinct from coalesce((
                 select jsonb_agg(jsonb_build_object('userId', v.user_id, 'vote', v.vote, 'roles', to_jsonb(v.roles)) order by v.id)
@@ -90,7 +96,7 @@ describe("queue items equal renderJob's rendering", () => {
        from jobs where tenant_id = $1`,
       [w.tenant],
     );
-    expect(row).toEqual({ gated: 9, stale: 0, untallied: 0, ungated_views: 0 });
+    expect(row).toEqual({ gated: 9, ungated: 1, stale: 0, untallied: 0, ungated_views: 0 });
   });
 
   async function principalOf(token: string, now: Date): Promise<Principal> {
