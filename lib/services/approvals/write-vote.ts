@@ -6,7 +6,13 @@ import type { VoteTally } from "@/lib/services/jobs/render";
 import { callbackRow } from "@/lib/services/outbox/enqueue";
 import type { ResolveBody } from "./schemas";
 
-interface VoteWrite {
+/** The row versions (`xmin`) a vote was decided on, when it was decided without holding the locks. */
+export interface VoteGuard {
+  jobVersion: string;
+  voterVersion: string;
+}
+
+export interface VoteWrite {
   job: JobRow;
   voter: { id: string; email: string; roles: string[] };
   vote: "approve" | "reject";
@@ -18,21 +24,28 @@ interface VoteWrite {
   tally: VoteTally[];
   actor: string;
   now: Date;
+  /** Take the locks here and write only if the job and the voter are still these versions. */
+  guard?: VoteGuard;
 }
 
 // Arrays go in as one parameter (sql.param): a bare array in a Drizzle template becomes a list.
 /**
- * Everything a counted vote writes, as one statement for the vote's transaction (the job row is
- * already locked): the vote, its audit event, the vote on the job's own tally (jobs.tally, from which
- * its stored queue item counts approvals: drizzle/0009) and, when it decides the job, the job's
- * resolution, that event and the queue notification (delivered at commit). It is the transaction's
- * last statement, so it travels with the COMMIT (FinalWrite).
+ * Everything a counted vote writes, as one statement: the vote, its audit event, the vote on the job's
+ * own tally (jobs.tally, from which its stored queue item counts approvals: drizzle/0009) and, when it
+ * decides the job, the job's resolution, that event and the queue notification (delivered at commit).
+ *
+ * Without a guard the job row is already locked by the caller's transaction, and this is its last
+ * statement, so it travels with the COMMIT (FinalWrite). With a guard it is a transaction of its own:
+ * it takes the locks `withLockedJob` takes, in the same order (tenant row, job, voter), and each rows
+ * only if it is still the version the vote was decided on; if either moved, it writes nothing and
+ * answers `applied` 0. A lock that waited for another transaction re-reads the row it got (READ
+ * COMMITTED), so a vote committed meanwhile always shows as a new version.
  */
 export function voteStatement(w: VoteWrite): SQL {
   const { job, voter, vote, input, now } = w;
   const created = now.toISOString();
   const event = (type: string, data: Record<string, unknown>) =>
-    sql`(${job.tenantId}, ${type}, ${w.actor}, ${job.id}, ${JSON.stringify(data)}::jsonb, ${created})`;
+    sql`(${job.tenantId}, ${type}, ${w.actor}, ${job.id}, ${JSON.stringify(data)}::jsonb, ${created}::timestamptz)`;
   const events = [event("vote.cast", { vote, reason: input.reason, note: input.note ?? null, roles: voter.roles, approvals: w.approvals })];
 
   const r = w.resolution;
@@ -46,7 +59,8 @@ export function voteStatement(w: VoteWrite): SQL {
     if (cb) {
       callback = sql`, called_back as (
       insert into deliveries (id, tenant_id, job_id, kind, event_type, url, body, next_attempt_at, created_at)
-      values (${cb.id}, ${cb.tenantId}, ${cb.jobId}, ${cb.kind}, ${cb.eventType}, ${cb.url}, ${cb.body}, ${at(now)}, ${at(now)})
+      select ${cb.id}, ${cb.tenantId}, ${cb.jobId}, ${cb.kind}, ${cb.eventType}, ${cb.url}, ${cb.body}, ${at(now)}, ${at(now)}
+      from go
     )`;
     }
     events.push(
@@ -60,20 +74,37 @@ export function voteStatement(w: VoteWrite): SQL {
   }
   // Every counted vote is news to the other reviewers watching the queue ("finance 1/2").
   const change: JobChange = { tenant: job.tenantId, job: job.id, state: r?.state ?? job.state };
+  // Every row below is written only if `go` has its one row.
+  const go = w.guard
+    ? sql`tenant_locked as materialized (
+      select 1 from tenants where id = ${job.tenantId} for key share
+    ), job_locked as materialized (
+      select 1 from jobs
+      where tenant_id = ${job.tenantId} and id = ${job.id} and xmin::text = ${w.guard.jobVersion}
+        and (select count(*) from tenant_locked) = 1
+      for update
+    ), voter_locked as materialized (
+      select 1 from users
+      where tenant_id = ${job.tenantId} and id = ${voter.id} and xmin::text = ${w.guard.voterVersion}
+        and (select count(*) from job_locked) = 1
+      for share
+    ), go as materialized (select 1 from voter_locked)`
+    : sql`go as materialized (select 1)`;
   return sql`
-    with cast_vote as (
+    with ${go}, cast_vote as (
       insert into votes (tenant_id, job_id, user_id, user_email, vote, roles, reason, note, created_at)
-      values (${job.tenantId}, ${job.id}, ${voter.id}, ${voter.email}, ${vote}, ${sql.param(voter.roles)}::text[],
-              ${input.reason}, ${input.note ?? null}, ${at(now)})
+      select ${job.tenantId}, ${job.id}, ${voter.id}, ${voter.email}, ${vote}, ${sql.param(voter.roles)}::text[],
+             ${input.reason}, ${input.note ?? null}, ${at(now)}
+      from go
     ), audited as (
       insert into audit_events (tenant_id, type, actor, job_id, data, created_at)
-      values ${sql.join(events, sql`, `)}
+      select e.* from go, (values ${sql.join(events, sql`, `)}) as e
     ), updated as (
       update jobs set tally = tally || ${tallied}::jsonb${resolve}
-      where tenant_id = ${job.tenantId} and id = ${job.id}
+      where tenant_id = ${job.tenantId} and id = ${job.id} and exists (select 1 from go)
       returning id
     )${callback}, notified as (
       select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)}) from updated
     )
-    select (select count(*) from notified) as notified`;
+    select (select count(*) from go) as applied, (select count(*) from notified) as notified`;
 }
