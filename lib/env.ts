@@ -8,7 +8,10 @@ const envSchema = z.object({
     .string()
     .min(24, "COUNTERSIGN_ADMIN_TOKEN must be at least 24 characters")
     .optional(),
-  COUNTERSIGN_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+  // Few connections, each carrying many requests: the postgres driver pipelines statements on a busy
+  // connection. Measured on the 2-core bench (docs/decisions.md): with 4 connections instead of 10 a
+  // submission cost PostgreSQL ~25 % less CPU (fewer backends waking for one statement each).
+  COUNTERSIGN_DB_POOL: z.coerce.number().int().min(1).max(200).default(4),
   // After a full collection V8 grows the heap to (1 + this/100) × what is live; 0 leaves it to V8's own
   // heuristics (up to ~4×). See lib/server/lifecycle.ts.
   COUNTERSIGN_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
