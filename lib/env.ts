@@ -53,7 +53,9 @@ let cached: Env | undefined;
 
 export function env(): Env {
   if (!cached) {
-    const parsed = envSchema.safeParse(process.env);
+    // A variable set to the empty string (`DATABASE_URL= npm start`) counts as unset, as shells mean it.
+    const given = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
+    const parsed = envSchema.safeParse(given);
     if (!parsed.success) {
       const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
       throw new Error(`Invalid environment:\n${lines.join("\n")}`);
