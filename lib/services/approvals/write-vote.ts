@@ -36,10 +36,10 @@ export interface VoteWrite {
  *
  * Without a guard the job row is already locked by the caller's transaction, and this is its last
  * statement, so it travels with the COMMIT (FinalWrite). With a guard it is a transaction of its own:
- * it takes the locks `withLockedJob` takes, in the same order (tenant row, job, voter), and each rows
- * only if it is still the version the vote was decided on; if either moved, it writes nothing and
- * answers `applied` 0. A lock that waited for another transaction re-reads the row it got (READ
- * COMMITTED), so a vote committed meanwhile always shows as a new version.
+ * it takes the locks `withLockedJob` takes, in the same order (tenant row, job, voter), and locks the
+ * job and the voter only if each is still the version the vote was decided on; if either moved, it
+ * writes nothing and answers `applied` 0. A lock that waited for another transaction re-reads the row
+ * it got (READ COMMITTED), so a vote committed meanwhile always shows as a new version.
  */
 export function voteStatement(w: VoteWrite): SQL {
   const { job, voter, vote, input, now } = w;
