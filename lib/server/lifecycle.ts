@@ -65,9 +65,15 @@ export async function startServer(): Promise<void> {
   const database = await getDatabase();
   console.log(`[countersign] database ready (${database.kind})`);
   stoppers.push(startSealer(database.db), startSweeper(database.db), startCourier(database.db));
-  // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us.
-  process.once("SIGTERM", () => void stop("SIGTERM"));
-  process.once("SIGINT", () => void stop("SIGINT"));
+  // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us. A repeated signal (a second Ctrl-C, a
+  // supervisor that signals twice) must not fall through to the default action and kill the process
+  // mid-close: PGlite would then replay crash recovery at its next start. SIGKILL still stops it.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) console.log(`[countersign] ${signal} again: still closing the database`);
+    else void stop(signal);
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   if (env().COUNTERSIGN_DEMO === "1") await startDemo(database);
   await announceFirstRun(database);
 }
