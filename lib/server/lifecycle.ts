@@ -12,7 +12,10 @@ let stopping = false;
 const stoppers: (() => Promise<void>)[] = [];
 
 async function stop(signal: string): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    console.log(`[countersign] ${signal} again: still closing the database`);
+    return;
+  }
   stopping = true;
   console.log(`[countersign] ${signal}: closing the database`);
   try {
@@ -68,12 +71,8 @@ export async function startServer(): Promise<void> {
   // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us. A repeated signal (a second Ctrl-C, a
   // supervisor that signals twice) must not fall through to the default action and kill the process
   // mid-close: PGlite would then replay crash recovery at its next start. SIGKILL still stops it.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) console.log(`[countersign] ${signal} again: still closing the database`);
-    else void stop(signal);
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
   if (env().COUNTERSIGN_DEMO === "1") await startDemo(database);
   await announceFirstRun(database);
 }
