@@ -15,8 +15,6 @@ interface Cursor {
   i: string;
 }
 
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
-
 const CURSOR_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** An ISO timestamp between 1970 and 9999, as this listing writes them. */
@@ -125,12 +123,16 @@ function pageStatement(shape: Shape): { sql: string; params: unknown[] } {
   const order = shape.pending
     ? sql`${jobs.dueAt} asc, ${jobs.createdAt} asc, ${jobs.id} asc`
     : sql`${jobs.createdAt} desc, ${jobs.id} desc`;
-  const last = sql`filter (where p.ord = ${P.limit})`;
+  // The page's last item's cursor fields, when there is a next page (the statement reads one row more).
+  const last = (col: SQL) => sql`max(${col}) filter (where p.ord = ${P.limit})`;
+  const cursorJson = shape.pending
+    ? sql`'{"k":"p","d":"' || ${last(sql`countersign_iso(p.due_at)`)} || '","c":"' || ${last(sql`countersign_iso(p.created_at)`)} || '","i":' || to_json(${last(sql`p.id`)})::text || '}'`
+    : sql`'{"k":"h","c":"' || ${last(sql`countersign_iso(p.created_at)`)} || '","i":' || to_json(${last(sql`p.id`)})::text || '}'`;
+  // base64url as Buffer.toString("base64url") writes it: encode()'s line breaks and padding dropped.
+  const cursor = sql`translate(encode(convert_to(${cursorJson}, 'UTF8'), 'base64'), '+/=' || chr(10), '-_')`;
   return sqlToQuery(sql`
-    select string_agg(p.item, ',' order by p.ord) filter (where p.ord <= ${P.limit}) as items,
-           case when count(*) > ${P.limit} then max(countersign_iso(p.due_at)) ${last} end as due_at,
-           case when count(*) > ${P.limit} then max(countersign_iso(p.created_at)) ${last} end as created_at,
-           case when count(*) > ${P.limit} then max(p.id) ${last} end as id
+    select '{"items":[' || coalesce(string_agg(p.item, ',' order by p.ord) filter (where p.ord <= ${P.limit}), '')
+           || '],"next_cursor":' || case when count(*) > ${P.limit} then '"' || ${cursor} || '"' else 'null' end || '}' as page
     from (
       select row_number() over (order by ${order}) as ord, ${jobs.id} as id, ${jobs.dueAt} as due_at,
              ${jobs.createdAt} as created_at, ${itemSql(shape.voter)} as item
@@ -158,14 +160,12 @@ function statementFor(shape: Shape): { sql: string; params: unknown[] } {
   return statement;
 }
 
-const PAGE_OPEN = Buffer.from('{"items":[');
-
 /**
- * A page of the queue as the UTF-8 JSON the API answers (`{ items, next_cursor }`). PostgreSQL hands
- * back the page's items already joined (one text value, passed through as the bytes it sent), and
- * the cursor's fields of the last item when there is a next page.
+ * A page of the queue as the UTF-8 JSON the API answers (`{ items, next_cursor }`), written whole by
+ * PostgreSQL (the items joined, the cursor of the last one when there is a next page) and passed
+ * through as the bytes it sent: a view of the socket buffer, not a copy.
  */
-export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuery }): Promise<Buffer<ArrayBuffer>> {
+export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuery }): Promise<Uint8Array<ArrayBuffer>> {
   const { principal, now } = ctx;
   const pending = !input.include_resolved;
   const cursor = input.cursor ? decode(input.cursor, pending ? "p" : "h") : null;
@@ -195,19 +195,14 @@ export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuer
     roles: voter ? principal.roles : undefined,
     limit: input.limit,
   });
-  const [[items, dueAt, createdAt, id] = []] = await (await getDatabase()).queryBytes(statement.sql, params);
-
-  const next: Cursor | null = id
-    ? pending
-      ? { k: "p", d: dueAt!.toString(), c: createdAt!.toString(), i: id.toString() }
-      : { k: "h", c: createdAt!.toString(), i: id.toString() }
-    : null;
-  const tail = Buffer.from(`],"next_cursor":${JSON.stringify(next && encode(next))}}`);
-  // Buffer.concat allocates an ordinary (never shared) ArrayBuffer.
-  return Buffer.concat(items ? [PAGE_OPEN, items, tail] : [PAGE_OPEN, tail]) as Buffer<ArrayBuffer>;
+  const [[page] = []] = await (await getDatabase()).queryBytes(statement.sql, params);
+  if (!page) throw new Error("The queue page's statement answered no page.");
+  return page as Uint8Array<ArrayBuffer>;
 }
+
+const UTF8 = new TextDecoder();
 
 /** A page of the queue as objects (the console's server render). */
 export async function listQueue(args: { ctx: Ctx; input: QueueQuery }): Promise<{ items: JobItem[]; next_cursor: string | null }> {
-  return JSON.parse((await listQueueJson(args)).toString()) as { items: JobItem[]; next_cursor: string | null };
+  return JSON.parse(UTF8.decode(await listQueueJson(args))) as { items: JobItem[]; next_cursor: string | null };
 }
