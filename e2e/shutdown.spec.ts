@@ -53,7 +53,11 @@ async function start(dataDir: string): Promise<Running> {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited at start\n${log}`);
     const res = await fetch(`${BASE}/api/health`, { signal: AbortSignal.timeout(2_000) }).catch(() => null);
     if (res?.status === 200) return { child, output: () => log, exited };
-    if (Date.now() > deadline) throw new Error(`the server did not become healthy\n${log}`);
+    if (Date.now() > deadline) {
+      process.kill(-child.pid!, "SIGKILL");
+      await exited;
+      throw new Error(`the server did not become healthy\n${log}`);
+    }
     await sleep(100);
   }
 }

@@ -163,7 +163,8 @@ function statementFor(shape: Shape): { sql: string; params: unknown[] } {
 /**
  * A page of the queue as the UTF-8 JSON the API answers (`{ items, next_cursor }`), written whole by
  * PostgreSQL (the items joined, the cursor of the last one when there is a next page) and passed
- * through as the bytes it sent: a view of the socket buffer, not a copy.
+ * through as the bytes it sent: on PostgreSQL a view of postgres.js's socket buffer, not a copy
+ * (PGlite's text is encoded once).
  */
 export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuery }): Promise<Uint8Array<ArrayBuffer>> {
   const { principal, now } = ctx;
