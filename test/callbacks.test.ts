@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { deliveries } from "@/lib/db/schema";
 import { deliverDue, RETRY_WINDOW_MS } from "@/lib/services/outbox/deliver";
+import { notificationId } from "@/lib/services/outbox/notify";
 import { verifySignature } from "@/lib/services/outbox/signature";
 import { sweep } from "@/lib/services/sla/sweep";
 import { ADMIN, makeWorld, type World } from "./fixtures";
@@ -225,7 +226,7 @@ describe("reviewer notifications", () => {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body;
     };
-    await mk({ url: `${base}/slack-ops-${tag}`, roles: ["service-owner"] });
+    const opsTarget = await mk({ url: `${base}/slack-ops-${tag}`, roles: ["service-owner"] });
     await mk({ url: `${base}/slack-fin-${tag}`, roles: ["finance"] });
     await mk({ url: `${base}/slack-esc-${tag}`, events: ["job.escalated", "job.expired"] });
     const bad = await call("POST", "/api/v1/admin/notification-targets", { token: w.admin, body: { url: "ftp://x", events: ["job.nope"] } });
@@ -233,6 +234,10 @@ describe("reviewer notifications", () => {
 
     const job = await w.submit({ ...PROD, title: "Raise <b>timeout</b>", payload: { secret: "s3cr3t-value" } });
     const db = await getDb();
+    // The submit statement names the delivery in SQL (countersign_base64url) as notificationId does in
+    // TypeScript, so a retried change finds the same row.
+    const pending = await db.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.jobId, job.job.id), eq(deliveries.eventType, "job.pending")));
+    expect(pending.map((d) => d.id)).toEqual([notificationId(job.job.id, opsTarget.id, "job.pending")]);
     await deliverDue(db, new Date(), { allow: ALLOW });
     const [ops] = hits(`/slack-ops-${tag}`);
     expect(ops).toBeDefined();

@@ -123,16 +123,14 @@ function pageStatement(shape: Shape): { sql: string; params: unknown[] } {
   const order = shape.pending
     ? sql`${jobs.dueAt} asc, ${jobs.createdAt} asc, ${jobs.id} asc`
     : sql`${jobs.createdAt} desc, ${jobs.id} desc`;
-  // The page's last item's cursor fields, when there is a next page (the statement reads one row more).
+  // The cursor of the page's last item, when there is a next page (the statement reads one row more).
   const last = (col: SQL) => sql`max(${col}) filter (where p.ord = ${P.limit})`;
-  const cursorJson = shape.pending
-    ? sql`'{"k":"p","d":"' || ${last(sql`countersign_iso(p.due_at)`)} || '","c":"' || ${last(sql`countersign_iso(p.created_at)`)} || '","i":' || to_json(${last(sql`p.id`)})::text || '}'`
-    : sql`'{"k":"h","c":"' || ${last(sql`countersign_iso(p.created_at)`)} || '","i":' || to_json(${last(sql`p.id`)})::text || '}'`;
-  // base64url as Buffer.toString("base64url") writes it: encode()'s line breaks and padding dropped.
-  const cursor = sql`translate(encode(convert_to(${cursorJson}, 'UTF8'), 'base64'), '+/=' || chr(10), '-_')`;
+  const cursor = shape.pending
+    ? sql`json_build_object('k', 'p', 'd', ${last(sql`countersign_iso(p.due_at)`)}, 'c', ${last(sql`countersign_iso(p.created_at)`)}, 'i', ${last(sql`p.id`)})`
+    : sql`json_build_object('k', 'h', 'c', ${last(sql`countersign_iso(p.created_at)`)}, 'i', ${last(sql`p.id`)})`;
   return sqlToQuery(sql`
     select '{"items":[' || coalesce(string_agg(p.item, ',' order by p.ord) filter (where p.ord <= ${P.limit}), '')
-           || '],"next_cursor":' || case when count(*) > ${P.limit} then '"' || ${cursor} || '"' else 'null' end || '}' as page
+           || '],"next_cursor":' || case when count(*) > ${P.limit} then '"' || countersign_base64url(${cursor}::text) || '"' else 'null' end || '}' as page
     from (
       select row_number() over (order by ${order}) as ord, ${jobs.id} as id, ${jobs.dueAt} as due_at,
              ${jobs.createdAt} as created_at, ${itemSql(shape.voter)} as item

@@ -45,7 +45,7 @@ with tenant as (
   -- Reviewer notifications for new pending work, to the tenant's targets for these roles (see outbox/notify.ts,
   -- whose notificationId this id expression matches).
   insert into deliveries (id, tenant_id, job_id, kind, event_type, url, body, next_attempt_at, created_at)
-  select 'dlv-n-' || translate(encode(convert_to(job.id || ':' || t.id || ':job.pending', 'UTF8'), 'base64'), E'+/=\n', '-_'),
+  select 'dlv-n-' || countersign_base64url(job.id || ':' || t.id || ':job.pending'),
          $1, job.id, 'notification', 'job.pending', t.url, $39, $34::timestamptz, $34::timestamptz
   from job join notification_targets t
     on t.tenant_id = $1 and 'job.pending' = any(t.events) and (cardinality(t.roles) = 0 or t.roles && $24::text[])
