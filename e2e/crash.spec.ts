@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import postgres from "postgres";
+import { signalGroup, startOwnServer, type OwnServer } from "./support/server";
 
 // Crash safety. This spec runs a production server of its own (port 3120, its own scratch database),
 // kills its whole process group with SIGKILL while agents submit and reviewers vote, restarts it on the
@@ -10,7 +9,6 @@ import postgres from "postgres";
 // half-written, that retries with the same Idempotency-Key never duplicate, and that the audit chain
 // verifies. It needs no browser and the normal e2e servers (3100/3101) are not used.
 
-const ROOT = path.resolve(__dirname, "..");
 const PORT = 3120;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ADMIN_TOKEN = "crash-installation-admin-token-0123456789";
@@ -27,57 +25,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The server, as a process group of its own (next start forks the real server into a child).
 
 class Server {
-  child: ChildProcess | null = null;
-  private log = "";
-  private readonly append = (chunk: Buffer) => {
-    this.log = (this.log + chunk.toString()).slice(-20_000);
-  };
+  private own: OwnServer | null = null;
 
   constructor(private readonly databaseUrl: string) {}
 
   tail(): string {
-    return this.log.slice(-4000);
+    return this.own?.output().slice(-4000) ?? "";
   }
 
   async start(): Promise<void> {
-    expect(this.child).toBeNull();
-    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        PORT: String(PORT),
-        DATABASE_URL: this.databaseUrl,
-        COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN,
-        AUTH_SECRET,
-        NEXT_MANUAL_SIG_HANDLE: "true",
-      },
-    });
-    child.stdout!.on("data", this.append);
-    child.stderr!.on("data", this.append);
-    this.child = child;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited at start\n${this.tail()}`);
-      const res = await fetch(`${BASE}/api/health`, { signal: AbortSignal.timeout(2_000) }).catch(() => null);
-      if (res?.status === 200) return;
-      if (Date.now() > deadline) throw new Error(`the server did not become healthy\n${this.tail()}`);
-      await sleep(100);
-    }
+    expect(this.own).toBeNull();
+    this.own = await startOwnServer(PORT, { DATABASE_URL: this.databaseUrl, COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN, AUTH_SECRET });
   }
 
   /** SIGKILL the whole group: no shutdown hook runs, open transactions are cut off mid-flight. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = null;
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once("exit", r));
+    const own = this.own;
+    if (!own) return;
+    this.own = null;
+    signalGroup(own, "SIGKILL");
+    await own.exited;
     // The forked server is in the group too; wait until nothing answers on the port any more.
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { signalGroup, startOwnServer, type OwnServer } from "./support/server";
 
 // Shutdown on the embedded database. A second SIGTERM while the server is closing PGlite (a second
 // Ctrl-C, a supervisor that signals twice) must not kill the process mid-close: PGlite would replay
@@ -11,7 +11,6 @@ import { expect, test } from "@playwright/test";
 // twice 10 ms apart, and checks that it exits 0 and that what it stored is there after a restart.
 // It needs no browser and the normal e2e servers (3100/3101) are not used.
 
-const ROOT = path.resolve(__dirname, "..");
 const PORT = 3130;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ADMIN_TOKEN = "shutdown-installation-admin-token-0123456789";
@@ -19,53 +18,9 @@ const AUTH_SECRET = "shutdown-auth-secret-shutdown-auth-secret-0123";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function start(dataDir: string): Promise<Running> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(PORT),
-    COUNTERSIGN_DATA_DIR: dataDir,
-    COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN,
-    AUTH_SECRET,
-    NEXT_MANUAL_SIG_HANDLE: "true",
-  };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env,
-  });
-  let log = "";
-  const append = (chunk: Buffer) => (log += chunk.toString());
-  child.stdout!.on("data", append);
-  child.stderr!.on("data", append);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited at start\n${log}`);
-    const res = await fetch(`${BASE}/api/health`, { signal: AbortSignal.timeout(2_000) }).catch(() => null);
-    if (res?.status === 200) return { child, output: () => log, exited };
-    if (Date.now() > deadline) {
-      process.kill(-child.pid!, "SIGKILL");
-      await exited;
-      throw new Error(`the server did not become healthy\n${log}`);
-    }
-    await sleep(100);
-  }
-}
-
-/** Signal the whole group (`next start` and the server it runs), as a terminal's Ctrl-C does. */
-function signalGroup(server: Running, signal: NodeJS.Signals): void {
-  process.kill(-server.child.pid!, signal);
-}
+/** The embedded default: no DATABASE_URL, PGlite in `dataDir`. */
+const start = (dataDir: string) =>
+  startOwnServer(PORT, { DATABASE_URL: undefined, COUNTERSIGN_DATA_DIR: dataDir, COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN, AUTH_SECRET });
 
 async function admin(method: string, url: string, body: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${BASE}${url}`, {
@@ -82,7 +37,7 @@ test("a second SIGTERM while PGlite closes is ignored: the server exits 0 and wh
   test.setTimeout(180_000);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "countersign-shutdown-"));
   const dataDir = path.join(scratch, "pglite");
-  let server: Running | null = null;
+  let server: OwnServer | null = null;
   try {
     server = await start(dataDir);
     expect((await admin("POST", "/api/v1/admin/tenants", { id: "shutdown" })).status).toBe(201);
@@ -112,11 +67,7 @@ test("a second SIGTERM while PGlite closes is ignored: the server exits 0 and wh
     server = null;
   } finally {
     if (server) {
-      try {
-        signalGroup(server, "SIGKILL");
-      } catch {
-        // already gone
-      }
+      signalGroup(server, "SIGKILL");
       await server.exited;
     }
     fs.rmSync(scratch, { recursive: true, force: true });
