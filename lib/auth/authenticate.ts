@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { SCOPES, type Principal, type Scope } from "@/lib/services/context";
 import { Forbidden, Unauthenticated } from "@/lib/services/errors";
 import { AGENT_FORBIDDEN } from "@/lib/services/provisioning/schemas";
-import { sha256Hex } from "./secrets";
+import { sha256Hex } from "@/lib/sha256";
 import { assertSameOrigin, principalForSession, sessionClaims } from "./session";
 
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);

@@ -1,11 +1,8 @@
 import crypto from "node:crypto";
 import { promisify } from "node:util";
+import { sha256Hex } from "@/lib/sha256";
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
-
-export function sha256Hex(s: string): string {
-  return crypto.createHash("sha256").update(s).digest("hex");
-}
 
 /** A bearer secret: `cs_` + 256 random bits. Only its SHA-256 is ever stored. */
 export function newTokenSecret(): string {
@@ -40,7 +37,5 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** Constant-time comparison of two secrets of any length. */
 export function secretEquals(a: string, b: string): boolean {
-  const ha = crypto.createHash("sha256").update(a).digest();
-  const hb = crypto.createHash("sha256").update(b).digest();
-  return crypto.timingSafeEqual(ha, hb);
+  return crypto.timingSafeEqual(Buffer.from(sha256Hex(a), "hex"), Buffer.from(sha256Hex(b), "hex"));
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_YAML } from "./default-policy";
 import { formatIssues, parsePolicy } from "./parse";
-import { canonicalJson, jobHash, policySnapshotId, sha256Hex } from "./snapshot";
+import { sha256Hex } from "@/lib/sha256";
+import { canonicalJson, jobHash, policySnapshotId } from "./snapshot";
 
 function snapshot(yaml: string, tenant = "system"): string {
   const result = parsePolicy(yaml);

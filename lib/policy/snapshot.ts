@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
+import { sha256Hex } from "@/lib/sha256";
 import type { Policy } from "./types";
 
 /** RFC 8785 canonical JSON: sorted keys, no whitespace, one spelling per number. */
@@ -7,10 +7,6 @@ export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError("value has no JSON representation");
   return text;
-}
-
-export function sha256Hex(s: string): string {
-  return createHash("sha256").update(s, "utf8").digest("hex");
 }
 
 /**

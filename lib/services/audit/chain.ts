@@ -1,4 +1,5 @@
-import { canonicalJson, sha256Hex } from "@/lib/policy/snapshot";
+import { canonicalJson } from "@/lib/policy/snapshot";
+import { sha256Hex } from "@/lib/sha256";
 import type { Db } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";
 

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { ulid } from "@/lib/ids";
 import { forgetCachedTokens } from "@/lib/auth/authenticate";
-import { newTokenSecret, sha256Hex } from "@/lib/auth/secrets";
+import { newTokenSecret } from "@/lib/auth/secrets";
+import { sha256Hex } from "@/lib/sha256";
 import { tokens, users } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx } from "@/lib/services/context";
