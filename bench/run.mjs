@@ -15,7 +15,6 @@ import postgres from "postgres";
 import { jobTemplates, policyYaml } from "./policy-gen.mjs";
 import { seed } from "./seed.mjs";
 import { buildState } from "../scripts/build-state.mjs";
-import { nextStartArgs, SERVER_NODE_FLAGS } from "../scripts/next-start.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -168,7 +167,7 @@ async function startServer({ name, port, env }) {
   // Own process group, so a Ctrl-C in the terminal reaches only us and we stop the server ourselves.
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, nextStartArgs(port, nodeArgs), {
+  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port)], {
     env: childEnv,
     stdio: ["ignore", out, out],
     detached: true,
@@ -717,7 +716,7 @@ ${notes.map((n) => `- ${n}`).join("\n")}
 
 ## Method
 
-- **Server**: the production build (\`next start\`, with the Node flags \`npm start\` uses: \`${SERVER_NODE_FLAGS.join(" ")}\`, see scripts/next-start.mjs) with \`NODE_ENV=production\`, on a fresh PostgreSQL database
+- **Server**: the production build (\`next start\`) with \`NODE_ENV=production\`, on a fresh PostgreSQL database
   created for the run and dropped at the end; then on embedded PGlite in a temporary directory.
 - **Load**: autocannon (programmatic API) on loopback, ${CFG.connections} connections, ${CFG.warmup} s warm-up then
   ${CFG.duration} s measured per scenario. The load generator runs on the same ${m.cores}-core machine and competes

@@ -6,7 +6,6 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { buildState } from "./build-state.mjs";
-import { nextStartArgs } from "./next-start.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -33,7 +32,7 @@ const authSecret = kept("auth-secret", process.env.AUTH_SECRET, () => crypto.ran
 const demo = process.argv.includes("--demo");
 
 const port = process.env.PORT ?? "8081";
-const child = spawn(process.execPath, nextStartArgs(port), {
+const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port], {
   stdio: "inherit",
   env: {
     ...process.env,
