@@ -14,7 +14,7 @@ const envSchema = z.object({
   COUNTERSIGN_DB_POOL: z.coerce.number().int().min(1).max(200).default(4),
   // After a full collection V8 grows the heap to (1 + this/100) × what is live; 0 leaves it to V8's own
   // heuristics (up to ~4×). See lib/server/lifecycle.ts.
-  COUNTERSIGN_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
+  COUNTERSIGN_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(150),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Signs the console's session cookies (next-auth). `npm start` generates one into .data/ if unset.
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),

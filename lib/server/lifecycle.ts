@@ -54,9 +54,10 @@ async function startDemo(database: Database): Promise<void> {
 
 /**
  * Memory: under steady load V8 lets the old generation grow to about four times what is live before a
- * full collection (measured: 45–55 MB live, 170–230 MB of heap, ~400 MB resident). Growing it to twice
- * what is live (the default of COUNTERSIGN_HEAP_GROWING_PERCENT, 100) keeps the server near 270 MB.
- * It is not a cap: a larger live set still fits.
+ * full collection (measured: 45–55 MB live, 170–230 MB of heap, ~400 MB resident). Growing it to 2.5
+ * times what is live (the default of COUNTERSIGN_HEAP_GROWING_PERCENT, 150) keeps the server near
+ * 300 MB; twice (100) kept it near 270 MB but ran a queue page's full collections often enough to cost
+ * it a fifth of its throughput (docs/decisions.md). It is not a cap: a larger live set still fits.
  */
 function boundHeapGrowth(): void {
   const percent = env().COUNTERSIGN_HEAP_GROWING_PERCENT;
