@@ -283,7 +283,39 @@ let rssPeak = { pg: 0, pglite: 0 };
 // What the server was doing when each peak was sampled (a load run's route, else "other").
 let rssPhase = "other";
 const rssByPhase = { pg: {}, pglite: {} };
+/** CPU time (user + system, µs) a process has used so far, all its threads included. */
+function cpuUs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/** CPU used so far by the server (and its children), by every PostgreSQL process, and by this runner. */
+function cpuNow() {
+  let pg = 0;
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/comm`, "utf8").startsWith("postgres")) pg += cpuUs(d);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const pid = cpuServer?.pid;
+  const server = pid ? cpuUs(pid) + childrenOf(pid).reduce((t, c) => t + cpuUs(c), 0) : 0;
+  const own = process.cpuUsage();
+  return { server, pg, harness: own.user + own.system };
+}
+/** The server whose CPU the measured runs account for (set by each phase). */
+let cpuServer = null;
+
 function sampleRss(server, key) {
+  cpuServer = server;
   const timer = setInterval(() => {
     const mb = treeRssMb(server.pid);
     if (mb > rssPeak[key]) rssPeak[key] = mb;
@@ -306,8 +338,12 @@ async function load({ base, path: p, method = "GET", token, body, setupRequest, 
   const common = { url: base, connections, requests: [request] };
   rssPhase = `${method} ${p.split("?")[0].replace(/job-[0-9A-Z]+/, "{id}")}`;
   if (warmup > 0) await cannon({ ...common, duration: warmup });
+  const c0 = cpuNow();
   const r = await cannon({ ...common, duration }).finally(() => (rssPhase = "other"));
+  const c1 = cpuNow();
+  const per = (k) => (r.requests.total ? (c1[k] - c0[k]) / r.requests.total : null);
   return {
+    cpu: { server: per("server"), pg: per("pg"), harness: per("harness") },
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -349,7 +385,22 @@ function addRow(row) {
 }
 const verdict = (ok) => (ok === null ? "n/a" : ok ? "met" : "MISSED");
 
+const cpuRows = [];
+/** One note of the CPU each measured run cost per request, for the phase just run. */
+function cpuNote(phase) {
+  if (!cpuRows.length) return;
+  const us = (v) => (v === null ? "—" : fmt(v));
+  const label = (name) => {
+    const short = name.replace(/^PGlite /, "");
+    return short.startsWith("(e)") ? `(e) ${short.split(", ")[1]}` : short.split(" ")[0];
+  };
+  const list = cpuRows.map(({ name, cpu }) => `${label(name)} ${us(cpu.server)} / ${us(cpu.pg)} / ${us(cpu.harness)}`).join("; ");
+  notes.push(`CPU per request (${phase}), µs: the server with its GC threads / PostgreSQL (every postgres process) / the load generator: ${list}. Two cores give 2,000,000 µs a second.`);
+  cpuRows.length = 0;
+}
+
 function httpRow(name, m, ceiling, checks = [], targetText = "") {
+  if (m.cpu) cpuRows.push({ name, cpu: m.cpu });
   const ratio = ceiling ? m.rps / ceiling.rps : null;
   const failed = checks.some((c) => c(m, ratio) === false);
   const non2xx = m.non2xx + m.errors + m.timeouts;
@@ -579,6 +630,17 @@ async function postgresPhase() {
         `(a′) ${fmt(again.rps)} after (d). The table's ratios and verdicts are each against the ceiling measured just before that scenario. ` +
         `Against (a): ${against(ceiling.rps)}. Against the highest ceiling of the run (${fmt(top)} rps): ${against(top)}.`,
     );
+    // A closed loop of N connections keeps N requests in flight, so the mean latency is N / throughput
+    // (Little's law): what a p99 target at N connections asks of the throughput, for the reader to see.
+    const n = CFG.connections;
+    const little = [{ name: "(a)", raw: ceiling }, ...scenarios.map((r) => ({ name: r.name.split(" ")[0], raw: r.raw }))]
+      .map(({ name, raw }) => `${name} ${fmt(raw.rps)} rps: ${fmt((1000 * n) / raw.rps, 1)} ms (measured ${fmt(raw.avg, 1)}, p99 ${fmt(raw.p99)})`)
+      .join("; ");
+    notes.push(
+      `Latency at ${n} connections: each of the ${n} keeps one request in flight, so the mean latency is ${n} ÷ requests per second ` +
+        `(Little's law) and a p99 under ${TARGETS.submitP99} ms needs more than ${fmt((1000 * n) / TARGETS.submitP99)} rps even with no spread at all. ` +
+        `Mean by that law against the mean measured: ${little}.`,
+    );
   });
 
   const metricsTarget = `< ${TARGETS.metricsMs} ms/request (p99, 1 conn)`;
@@ -605,6 +667,7 @@ async function postgresPhase() {
     target: `< ${TARGETS.rssMb} MB`,
     result: verdict(rssPeak.pg > 0 ? rssPeak.pg < TARGETS.rssMb : null),
   });
+  cpuNote("PostgreSQL");
   summariseServerLog(server);
   await server.stop();
   return { version };
@@ -641,6 +704,7 @@ async function pglitePhase() {
     httpRow("PGlite (b) POST /api/v1/jobs", m, ceiling, [(x, r) => r >= TARGETS.pgliteRatio], target);
   });
   stopRss();
+  cpuNote("PGlite, whose database runs in a thread of the server");
   summariseServerLog(server);
   notes.push(`PGlite server peak RSS under load: ${fmt(rssPeak.pglite)} MB (informative; the memory target is for PostgreSQL).`);
   for (const key of ["pg", "pglite"]) {
@@ -738,6 +802,8 @@ ${notes.map((n) => `- ${n}`).join("\n")}
   over the resolved jobs, one connection (per-request latency, judged on p99) then four.
   **(f)** \`compilePolicy\` + \`evaluate\` from lib/policy with the default policy plus 992 generated rules,
   run in-process with tsx before any server starts, over 1,000 varied jobs.
+- **CPU**: user + system time from /proc of the server (all its threads), of every PostgreSQL process and of
+  this runner (the load generator), read before and after each measured run and divided by its requests.
 - **Memory**: VmRSS of the server process (and any children) sampled every 200 ms from /proc during
   provisioning, seeding and all PostgreSQL runs; the peak is reported.
 `;
