@@ -24,6 +24,9 @@ interface Props {
  */
 export function PagedJobList({ items, label, rowHeight, hasNextPage, isFetchingNextPage, fetchNextPage, renderRow, activeIndex, className, testId }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The virtualizer changes in place, so nothing may memoize around it; nothing here does (the React
+  // Compiler is not enabled), and the rule only says the compiler would skip this component.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: items.length + (hasNextPage ? 1 : 0),
     getScrollElement: () => scrollRef.current,

@@ -15,14 +15,14 @@ export const DECISION_NAMES: Record<PolicyDecision, JobItem["decision"]> = {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The columns rendering reads. */
-const RENDER_FIELDS = [
-  "id", "state", "topic", "riskTags", "title", "description", "labels", "payload", "createdAt", "updatedAt",
-  "requestedBy", "onBehalfOf", "submitterEmail", "callbackUrl", "decision", "policySnapshot", "policyRuleId",
-  "policyReason", "jobHash", "summary", "requirements", "dueAt", "expiresAt", "escalated", "onTimeout",
-  "resolution", "resolvedBy", "resolvedComment", "resolvedAt", "constraints", "matchedRules",
-] as const satisfies readonly (keyof JobRow)[];
-export type RenderableJob = Pick<JobRow, (typeof RENDER_FIELDS)[number]>;
+/** The columns rendering reads (`Pick` holds each to a column of the job row). */
+type RenderField =
+  | "id" | "state" | "topic" | "riskTags" | "title" | "description" | "labels" | "payload" | "createdAt"
+  | "updatedAt" | "requestedBy" | "onBehalfOf" | "submitterEmail" | "callbackUrl" | "decision"
+  | "policySnapshot" | "policyRuleId" | "policyReason" | "jobHash" | "summary" | "requirements" | "dueAt"
+  | "expiresAt" | "escalated" | "onTimeout" | "resolution" | "resolvedBy" | "resolvedComment" | "resolvedAt"
+  | "constraints" | "matchedRules";
+export type RenderableJob = Pick<JobRow, RenderField>;
 
 /** What rendering needs of each vote: who, which way, with which roles. */
 export type VoteTally = Pick<VoteRow, "userId" | "vote" | "roles">;
