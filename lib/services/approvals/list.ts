@@ -92,6 +92,15 @@ function itemSql(voter: boolean): SQL {
          then substr(countersign_job_view(${jobs}, ${at(P.now)}), 2) else ${VIEW} end`;
 }
 
+/**
+ * A cursor value the planner cannot see: a scalar subquery, evaluated once when the statement starts
+ * (an InitPlan) and still usable as the index condition. Seen, it changes the plan's row estimate with
+ * the cursor's place in the queue; near the end of the queue the estimate is small, the plan for those
+ * values looks cheaper than the cached generic one, and PostgreSQL planned the statement afresh on
+ * every page (measured: 840-950 µs of its CPU per page against 350-370 µs with the generic plan kept).
+ */
+const opaque = (value: SQL): SQL => sql`(select ${value})`;
+
 interface Shape {
   /** How many rows the statement reads at most: a literal, see fetchBound. */
   fetch: number;
@@ -113,11 +122,11 @@ function pageStatement(shape: Shape): { sql: string; params: unknown[] } {
   if (shape.pending) {
     // Most urgent first: due_at, then created_at, then id as the tie-breaker the cursor needs.
     where.push(stillPendingSql(P.now));
-    if (shape.cursor) where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${at(P.cursorDue)}, ${at(P.cursorCreated)}, ${P.cursorId})`);
+    if (shape.cursor) where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${opaque(at(P.cursorDue))}, ${opaque(at(P.cursorCreated))}, ${opaque(sql`${P.cursorId}::text`)})`);
   } else {
     // History and pending together: every job that needed people, newest first.
     where.push(sql`${jobs.gated}`);
-    if (shape.cursor) where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${at(P.cursorCreated)}, ${P.cursorId})`);
+    if (shape.cursor) where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${opaque(at(P.cursorCreated))}, ${opaque(sql`${P.cursorId}::text`)})`);
   }
   if (shape.actionable) where.push(canActSql(shape.voter));
   const order = shape.pending
@@ -165,6 +174,14 @@ function statementFor(shape: Shape): { sql: string; params: unknown[] } {
  * (PGlite's text is encoded once).
  */
 export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuery }): Promise<Uint8Array<ArrayBuffer>> {
+  const statement = queuePageStatement({ ctx, input });
+  const [[page] = []] = await (await getDatabase()).queryBytes(statement.sql, statement.params);
+  if (!page) throw new Error("The queue page's statement answered no page.");
+  return page as Uint8Array<ArrayBuffer>;
+}
+
+/** The statement that writes a queue page, and its parameters for this caller and query. */
+export function queuePageStatement({ ctx, input }: { ctx: Ctx; input: QueueQuery }): { sql: string; params: unknown[] } {
   const { principal, now } = ctx;
   const pending = !input.include_resolved;
   const cursor = input.cursor ? decode(input.cursor, pending ? "p" : "h") : null;
@@ -194,9 +211,7 @@ export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuer
     roles: voter ? principal.roles : undefined,
     limit: input.limit,
   });
-  const [[page] = []] = await (await getDatabase()).queryBytes(statement.sql, params);
-  if (!page) throw new Error("The queue page's statement answered no page.");
-  return page as Uint8Array<ArrayBuffer>;
+  return { sql: statement.sql, params };
 }
 
 const UTF8 = new TextDecoder();
