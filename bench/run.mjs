@@ -653,7 +653,6 @@ async function postgresPhase() {
   await step(`latency at ${few} connections`, "(informative)", async () => {
     const floor = await load({ base, path: "/api/ping", token: tokens.agent, connections: few });
     httpRow(`(a) GET /api/ping, ${few} conns`, floor, floor, [], "(informative)");
-    const templates = jobTemplates(CFG.generatedRules);
     const submit = await load({ base, path: "/api/v1/jobs", method: "POST", token: tokens.agent, setupRequest: submitBody(templates), connections: few });
     httpRow(`(b) POST /api/v1/jobs, ${few} conns`, submit, floor, [], "(informative)");
     const page = await load({ base, path: "/api/v1/approvals?include_resolved=false", token: tokens.reviewer, connections: few });

@@ -50,18 +50,22 @@ describe("the queue's cursor statement keeps its generic plan", () => {
     const principal = await authenticate(query, new Request("http://countersign.test/", { headers: { authorization: `Bearer ${reviewer.token}` } }), now);
     const ctx: Ctx = { db: await getDb(), query, principal, now };
 
-    // A cursor 100 jobs before the end of the queue, as the listing writes them (checked below by
-    // the page it opens: the next 50 of the walk).
-    const [at] = await sql<{ due_at: Date; created_at: Date; id: string }[]>`
-      select due_at, created_at, id from jobs where tenant_id = ${w.tenant} and state = 'APPROVAL'
-      order by due_at, created_at, id offset ${JOBS - 100} limit 1`;
-    const cursor = Buffer.from(JSON.stringify({ k: "p", d: at!.due_at.toISOString(), c: at!.created_at.toISOString(), i: at!.id })).toString("base64url");
+    // Walk the queue as a client would, to a cursor 100 jobs before its end (the template job and its
+    // copies: JOBS + 1 pending).
+    let cursor: string | undefined;
+    for (let walked = 0; walked < JOBS - 100; ) {
+      const limit = Math.min(200, JOBS - 100 - walked);
+      const page = await listQueue({ ctx, input: QueueQuery.parse({ limit: String(limit), ...(cursor ? { cursor } : {}) }) });
+      cursor = page.next_cursor ?? undefined;
+      walked += limit;
+    }
+    expect(cursor).toBeDefined();
     const input = QueueQuery.parse({ cursor });
     const page = await listQueue({ ctx, input });
     expect(page.items.map((i) => i.job.id)).toEqual(
       (await sql<{ id: string }[]>`
         select id from jobs where tenant_id = ${w.tenant} and state = 'APPROVAL'
-        order by due_at, created_at, id offset ${JOBS - 99} limit 50`).map((r) => r.id),
+        order by due_at, created_at, id offset ${JOBS - 100} limit 50`).map((r) => r.id),
     );
 
     // The same statement and parameters the API sends, prepared on a connection of our own.
