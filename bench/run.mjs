@@ -312,6 +312,20 @@ function cpuNow() {
   const own = process.cpuUsage();
   return { server, pg, harness: own.user + own.system };
 }
+/**
+ * The server's main thread (every request's JavaScript runs on it): nanoseconds it has spent on a core
+ * and runnable but waiting for one (/proc schedstat), with the wall clock. Its shares of a run say
+ * whether a route is bounded by that thread's own work or by what else takes the two cores from it.
+ */
+function mainThreadNow() {
+  const pid = cpuServer?.pid;
+  try {
+    const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ").map(Number);
+    return { run, wait, at: process.hrtime.bigint() };
+  } catch {
+    return null;
+  }
+}
 /** The server whose CPU the measured runs account for (set by each phase). */
 let cpuServer = null;
 
@@ -340,11 +354,15 @@ async function load({ base, path: p, method = "GET", token, body, setupRequest, 
   rssPhase = `${method} ${p.split("?")[0].replace(/job-[0-9A-Z]+/, "{id}")}`;
   if (warmup > 0) await cannon({ ...common, duration: warmup });
   const c0 = cpuNow();
+  const t0 = mainThreadNow();
   const r = await cannon({ ...common, duration }).finally(() => (rssPhase = "other"));
+  const t1 = mainThreadNow();
   const c1 = cpuNow();
   const per = (k) => (r.requests.total ? (c1[k] - c0[k]) / r.requests.total : null);
+  const wall = t0 && t1 ? Number(t1.at - t0.at) : 0;
   return {
     cpu: { server: per("server"), pg: per("pg"), harness: per("harness") },
+    thread: wall > 0 ? { running: (t1.run - t0.run) / wall, waiting: (t1.wait - t0.wait) / wall } : null,
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -399,11 +417,19 @@ function cpuNote(phase) {
   };
   const list = cpuRows.map(({ name, cpu }) => `${label(name)} ${us(cpu.server)} / ${us(cpu.pg)} / ${us(cpu.harness)}`).join("; ");
   notes.push(`CPU per request (${phase}), µs: the server with its GC threads / PostgreSQL (every postgres process) / the load generator: ${list}. Two cores give 2,000,000 µs a second.`);
+  const pct = (v) => `${Math.round(v * 100)}`;
+  const threads = cpuRows.filter(({ thread }) => thread).map(({ name, thread }) => `${label(name)} ${pct(thread.running)} / ${pct(thread.waiting)}`);
+  if (threads.length) {
+    notes.push(
+      `The server's main thread (${phase}), % of each measured run: on a core / runnable but waiting for one (the kernel's schedstat): ${threads.join("; ")}. ` +
+        "Where the two add up to ~100 the thread was never idle: a route's ratio is then bounded by that thread's own work plus what PostgreSQL, the GC threads and the load generator take from the same two cores.",
+    );
+  }
   cpuRows.length = 0;
 }
 
 function httpRow(name, m, ceiling, checks = [], targetText = "") {
-  if (m.cpu) cpuRows.push({ name, cpu: m.cpu });
+  if (m.cpu) cpuRows.push({ name, cpu: m.cpu, thread: m.thread });
   const ratio = ceiling ? m.rps / ceiling.rps : null;
   const failed = checks.some((c) => c(m, ratio) === false);
   const non2xx = m.non2xx + m.errors + m.timeouts;
@@ -834,6 +860,8 @@ ${notes.map((n) => `- ${n}`).join("\n")}
   run in-process with tsx before any server starts, over 1,000 varied jobs.
 - **CPU**: user + system time from /proc of the server (all its threads), of every PostgreSQL process and of
   this runner (the load generator), read before and after each measured run and divided by its requests.
+  The server's main thread's time on a core and waiting in the run queue, from its /proc schedstat over
+  the same run, as shares of the run's wall time.
 - **Memory**: VmRSS of the server process (and any children) sampled every 200 ms from /proc during
   provisioning, seeding and all PostgreSQL runs; the peak is reported.
 `;
