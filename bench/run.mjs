@@ -566,8 +566,8 @@ async function postgresPhase() {
 
   const base = server.base;
   // This machine's speed drifts within a run (the ceiling has measured 1,125 and 1,739 rps ten minutes
-  // apart), so each HTTP scenario is also measured against a ceiling of its own: the ping run just
-  // before it. Both start from a quiet server (settle): the previous run's audit events all sealed.
+  // apart), so each HTTP scenario is also measured against a ceiling of its own, the ping runs around
+  // it (bracketed, below). All start from a quiet server (settle): the previous run's audit events all sealed.
   const quiet = postgres(dbUrl, { max: 1, onnotice: () => {} });
   onCleanup(() => quiet.end());
   const settle = async () => {
@@ -583,13 +583,21 @@ async function postgresPhase() {
     }
     await sleep(500);
   };
+  // A scenario's ceiling is the mean of two ping runs, one just before it and one just after, so a slow
+  // or fast spell of the machine that starts or ends during the scenario weighs on its ceiling too.
   const adjacent = [];
-  const ceilingBefore = async (label) => {
+  const ping = async () => {
     await settle();
     const c = await load({ base, path: "/api/ping", token: tokens.agent });
-    adjacent.push({ label, rps: c.rps });
     await settle();
     return c;
+  };
+  const bracketed = async (label, run) => {
+    const before = await ping();
+    const m = await run();
+    const after = await ping();
+    adjacent.push({ label, before: before.rps, after: after.rps, rps: m.rps });
+    return { m, own: { rps: (before.rps + after.rps) / 2 } };
   };
   printHeader();
   let ceiling = null;
@@ -603,16 +611,14 @@ async function postgresPhase() {
   await step("(b) POST /api/v1/jobs (50-rule policy)", submitTarget, async () => {
     const mix = await outcomeMix(base, tokens.agent, templates);
     notes.push(`(b) outcome mix of the submitted bodies (cycled): ${mix}.`);
-    const own = await ceilingBefore("(b)");
-    const m = await load({ base, path: "/api/v1/jobs", method: "POST", token: tokens.agent, setupRequest: submitBody(templates) });
+    const { m, own } = await bracketed("(b)", () => load({ base, path: "/api/v1/jobs", method: "POST", token: tokens.agent, setupRequest: submitBody(templates) }));
     httpRow("(b) POST /api/v1/jobs (50-rule policy)", m, own, [(x, r) => r >= TARGETS.submitRatio, (x) => x.p99 < TARGETS.submitP99], submitTarget);
   });
 
   const queueTarget = `≥ ${TARGETS.queueRatio}× and p99 < ${TARGETS.queueP99} ms`;
   const queueChecks = [(x, r) => r >= TARGETS.queueRatio, (x) => x.p99 < TARGETS.queueP99];
   await step("(c1) GET /approvals first page", queueTarget, async () => {
-    const own = await ceilingBefore("(c1)");
-    const m = await load({ base, path: "/api/v1/approvals?include_resolved=false", token: tokens.reviewer });
+    const { m, own } = await bracketed("(c1)", () => load({ base, path: "/api/v1/approvals?include_resolved=false", token: tokens.reviewer }));
     httpRow("(c1) GET /approvals first page", m, own, queueChecks, queueTarget);
   });
 
@@ -627,8 +633,7 @@ async function postgresPhase() {
     }
     const walkMs = Date.now() - w0;
     notes.push(`(c2) deep cursor: after ${pages} pages of limit=200 (${fmt(pages * 200)} items deep; the walk took ${fmt(walkMs)} ms, ${fmt(walkMs / pages, 1)} ms/page). Both queue runs use the default limit (50).`);
-    const own = await ceilingBefore("(c2)");
-    const m = await load({ base, path: `/api/v1/approvals?include_resolved=false&cursor=${encodeURIComponent(cursor)}`, token: tokens.reviewer });
+    const { m, own } = await bracketed("(c2)", () => load({ base, path: `/api/v1/approvals?include_resolved=false&cursor=${encodeURIComponent(cursor)}`, token: tokens.reviewer }));
     httpRow(`(c2) GET /approvals deep page (~${fmt(pages * 200)} in)`, m, own, queueChecks, queueTarget);
   });
 
@@ -639,8 +644,9 @@ async function postgresPhase() {
     await c.end();
     let k = 0;
     const setupRequest = (req) => ({ ...req, path: `/api/v1/approvals/${ids[k++ % ids.length]}/approve` });
-    const own = await ceilingBefore("(d)");
-    const m = await load({ base, path: "/api/v1/approvals/x/approve", method: "POST", token: tokens.reviewer, body: JSON.stringify({ reason: "bench: approved" }), setupRequest });
+    const { m, own } = await bracketed("(d)", () =>
+      load({ base, path: "/api/v1/approvals/x/approve", method: "POST", token: tokens.reviewer, body: JSON.stringify({ reason: "bench: approved" }), setupRequest }),
+    );
     if (k > ids.length) notes.push(`(d) ran out of distinct pending ids (${fmt(ids.length)} for ${fmt(k)} requests): the repeats answer 409 and count as non-2xx.`);
     notes.push(`(d) approve: ${fmt(m.ok)} × 2xx, ${fmt(m.non2xx)} × non-2xx (4xx ${fmt(m.s4xx)}, 5xx ${fmt(m.s5xx)}), ${fmt(k)} distinct jobs targeted incl. warm-up.`);
     httpRow("(d) POST /approvals/{id}/approve", m, own, [(x, r) => r >= TARGETS.approveRatio], approveTarget);
@@ -651,12 +657,13 @@ async function postgresPhase() {
     const again = await load({ base, path: "/api/ping", token: tokens.agent });
     httpRow("(a′) GET /api/ping again (after (d))", again, ceiling);
     if (!ceiling) return;
-    const top = Math.max(ceiling.rps, again.rps, ...adjacent.map((c) => c.rps));
+    const top = Math.max(ceiling.rps, again.rps, ...adjacent.flatMap((c) => [c.before, c.after]));
     const scenarios = rows.filter((r) => r.raw?.rps && /^\((b|c1|c2|d)\)/.test(r.name));
     const against = (rps) => scenarios.map((r) => `${r.name.split(" ")[0]} ${(r.raw.rps / rps).toFixed(2)}`).join(", ");
     notes.push(
-      `Ceilings: (a) ${fmt(ceiling.rps)} rps before the runs, ${adjacent.map((c) => `${fmt(c.rps)} just before ${c.label}`).join(", ")}, ` +
-        `(a′) ${fmt(again.rps)} after (d). The table's ratios and verdicts are each against the ceiling measured just before that scenario. ` +
+      `Ceilings: (a) ${fmt(ceiling.rps)} rps before the runs; ${adjacent.map((c) => `${fmt(c.before)} just before ${c.label} and ${fmt(c.after)} just after`).join("; ")}; ` +
+        `(a′) ${fmt(again.rps)} at the end. The table's ratios and verdicts are each against the mean of the two ceilings around that scenario. ` +
+        `Against the ceiling just before alone: ${adjacent.map((c) => `${c.label} ${(c.rps / c.before).toFixed(2)}`).join(", ")}. ` +
         `Against (a): ${against(ceiling.rps)}. Against the highest ceiling of the run (${fmt(top)} rps): ${against(top)}.`,
     );
     // A closed loop of N connections keeps N requests in flight, so the mean latency is N / throughput
@@ -823,9 +830,10 @@ ${missed.length ? `**Missed targets: ${missed.join("; ")}.**` : "All targets met
 ${table.join("\n")}
 
 Ratios are requests per second divided by the ceiling (\`GET /api/ping\`) measured in the same run on the
-same server: for (b), (c1), (c2) and (d) the ping run just before that scenario, after the server settled
-(every audit event of the previous run sealed), since this machine's speed drifts within a run; the notes
-give the ratios against (a) and against the run's highest ceiling too. PGlite's are against its own ping.
+same server: for (b), (c1), (c2) and (d) the mean of the ping runs just before and just after that scenario,
+each from a settled server (every audit event of the previous run sealed), since this machine's speed drifts
+within a run; the notes give the ratios against the ping just before alone, against (a) and against the
+run's highest ceiling too. PGlite's are against its own ping.
 "non-2xx" counts non-2xx answers plus connection errors and timeouts.
 
 ## Notes from this run
@@ -839,8 +847,9 @@ ${notes.map((n) => `- ${n}`).join("\n")}
 - **Load**: autocannon (programmatic API) on loopback, ${CFG.connections} connections, ${CFG.warmup} s warm-up then
   ${CFG.duration} s measured per scenario. The load generator runs on the same ${m.cores}-core machine and competes
   with the server for CPU (and PostgreSQL runs there too); the ratios to the ceiling are the comparable
-  figures, since the ceiling pays the same cost. Before each of (b), (c1), (c2) and (d) the runner waits
-  until the previous run's audit events are all sealed, then measures the ceiling again, then the scenario.
+  figures, since the ceiling pays the same cost. Around each of (b), (c1), (c2) and (d) the runner measures
+  the ceiling again just before and just after it, each time once the previous run's audit events are all
+  sealed.
 - **Data** (PostgreSQL): tenant \`bench\` provisioned through the admin API (2 reviewers, an agent token,
   an ops token with policy:write and metrics:read) with a ${8 + CFG.generatedRules}-rule policy: the default policy's
   8 rules plus ${CFG.generatedRules} generated ones (bench/policy-gen.mjs), each on its own topics. Then
