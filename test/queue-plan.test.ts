@@ -23,6 +23,9 @@ describe("the queue's cursor statement keeps its generic plan", () => {
     const template = await w.submit({ topic: "job.config.update", risk_tags: ["prod", "write"], payload: { n: 0 } });
     expect(template.job.state).toBe("APPROVAL");
     sql = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    // As on the app's connections (Drizzle installs the same): JSON parameters go as the text given,
+    // not encoded again, so the statement below gets exactly the API's parameters.
+    sql.options.serializers["114"] = sql.options.serializers["3802"] = (x: unknown) => x;
     // A long pending queue, one job due every second, copied from the submitted one (times to the
     // millisecond, as the app writes them and the cursor carries them); then fresh
     // statistics, so the planner knows where in the queue a cursor falls.
@@ -70,7 +73,10 @@ describe("the queue's cursor statement keeps its generic plan", () => {
 
     // The same statement and parameters the API sends, prepared on a connection of our own.
     const statement = queuePageStatement({ ctx, input });
-    for (let i = 0; i < 10; i++) await sql.unsafe(statement.sql, statement.params as never[], { prepare: true });
+    for (let i = 0; i < 10; i++) {
+      const [row] = await sql.unsafe<{ page: string }[]>(statement.sql, statement.params as never[], { prepare: true });
+      expect(JSON.parse(row!.page)).toEqual(page);
+    }
     const [plans] = await sql<{ generic_plans: number; custom_plans: number }[]>`
       select generic_plans::int, custom_plans::int from pg_prepared_statements where statement = ${statement.sql}`;
     // PostgreSQL tries five custom plans before it weighs the generic one against them.
