@@ -93,6 +93,19 @@ describe("leases: a busy caller takes a second's worth per round trip", () => {
     expect(Number(row!.tokens)).toBeLessThan(600);
   });
 
+  it("requests in flight together share one lease: 30 at once take one second's worth, not 30", async () => {
+    const token = await mint({ kind: "agent", name: "herd-bot", scopes: ["jobs:submit"], rate_limits: { submit_per_minute: 6000 } });
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => submit(token, 7000 + i)));
+    expect(answers.map((r) => r.status)).toEqual(Array(30).fill(201));
+    const [row] = await sql`select tokens, granted from rate_limits where tenant_id = ${w.tenant} and action = 'submit'
+      and subject = (select 'tok:' || id from tokens where name = 'herd-bot' and tenant_id = ${w.tenant})`;
+    expect(row!.granted).toBe(100);
+    // One take of 100, plus whatever refilled meanwhile (100 a second). Each request taking its own
+    // lease would have left ~3,000.
+    expect(Number(row!.tokens)).toBeGreaterThanOrEqual(5900);
+    expect(Number(row!.tokens)).toBeLessThanOrEqual(6000);
+  });
+
   it("never lets more through than the budget, however requests race for leases", async () => {
     const token = await mint({ kind: "agent", name: "racing-bot", scopes: ["jobs:submit"], rate_limits: { submit_per_minute: 120 } });
     const started = Date.now();

@@ -55,6 +55,13 @@ export async function takeToken(query: RawQuery, bucket: { tenant: string; subje
  */
 const LEASE_MS = 1_000;
 const leases = new Map<string, { left: number; until: number }>();
+/**
+ * The lease being taken for a caller, if one is on its way. Requests that find no lease while one is
+ * being taken wait for it instead of each taking a second's worth: 50 requests in flight when a lease
+ * lapsed took 50 seconds' worth at once, emptied the shared bucket of budget that then lapsed unused,
+ * and sent up to 50 statements (and a second one each, once the bucket was empty) where one does.
+ */
+const taking = new Map<string, Promise<unknown>>();
 
 function perMinute(ctx: Ctx, action: LimitedAction): number | null {
   const p = ctx.principal;
@@ -84,8 +91,23 @@ export async function takeRateLimit(ctx: Ctx, action: LimitedAction): Promise<vo
   if (fromLease()) return;
   // A second's worth at a time (one at a time for small limits, which are then exact).
   const want = Math.max(1, Math.floor(limit / 60));
+  const inFlight = want > 1 ? taking.get(key) : undefined;
+  if (inFlight) {
+    await inFlight.catch(() => {});
+    if (fromLease()) return;
+  }
   const bucket = { tenant: ctx.principal.tenantId, subject: principalKey(ctx.principal), action };
-  const { granted, wait } = await takeTokens(ctx.query, bucket, limit, want);
+  const take = takeTokens(ctx.query, bucket, limit, want);
+  if (want > 1 && !taking.has(key)) {
+    taking.set(key, take);
+    const done = () => {
+      if (taking.get(key) === take) taking.delete(key);
+    };
+    take.then(done, done);
+  }
+  // Requests waiting on this take resume after this continuation (they reacted to it later), so the
+  // lease below is set by the time they look for it.
+  const { granted, wait } = await take;
   if (granted > 0) {
     const now = Date.now();
     if (granted > 1) {
