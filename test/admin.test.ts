@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db/client";
+import { authenticate, forgetCachedTokens } from "@/lib/auth/authenticate";
+import { getDatabase, getDb, type RawQuery } from "@/lib/db/client";
 import { call, type CallResult } from "./http";
 import { ADMIN, makeWorld, type World } from "./fixtures";
 
@@ -231,6 +232,32 @@ describe("POST /admin/tokens", () => {
     expectProblem(await call("POST", "/api/v1/jobs", { token: res.body.token, body: { topic: "job.repo.read", payload: {} } }), 401, "unauthenticated");
     const events = await call("GET", "/api/v1/audit?type=token.revoked", { token: a.admin });
     expect(events.body.items.some((e: { data: { token_id: string } }) => e.data.token_id === res.body.id)).toBe(true);
+  });
+
+  it("requests in flight together send one token lookup between them, but none shares a lookup from before a flush", async () => {
+    const res = await mint({ kind: "agent", name: "crowd", scopes: ["jobs:read"] });
+    expect(res.status).toBe(201);
+    const { query } = await getDatabase();
+    let lookups = 0;
+    const counting: RawQuery = <T extends Record<string, unknown>>(text: string, params: unknown[]) => {
+      if (/from tokens t\b/.test(text)) lookups += 1;
+      return query<T>(text, params);
+    };
+    const auth = () => authenticate(counting, new Request("http://countersign.test/", { headers: { authorization: `Bearer ${res.body.token}` } }), new Date());
+
+    const principals = await Promise.all(Array.from({ length: 20 }, auth));
+    expect(principals.map((p) => p.tokenId)).toEqual(Array(20).fill(res.body.id));
+    expect(lookups).toBe(1);
+
+    // A revocation or role change flushes what this instance remembers; a request that arrives after the
+    // flush must read the token afresh, even while a lookup from before it is still on its way.
+    forgetCachedTokens();
+    lookups = 0;
+    const before = auth();
+    forgetCachedTokens();
+    const after = auth();
+    await Promise.all([before, after]);
+    expect(lookups).toBe(2);
   });
 
   it("DELETE of another tenant's token id → 404 and it keeps working; unknown id → 404", async () => {

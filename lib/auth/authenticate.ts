@@ -64,6 +64,11 @@ export function forgetCachedTokens(): void {
   tokenCache.clear();
 }
 
+// The lookup on its way for a token, so that the requests in flight when its cache entry lapsed send one
+// query between them instead of one each. Joined only within one generation: a request that arrives
+// after a flush never takes a row read before it.
+const looking = new Map<string, { generation: number; row: Promise<TokenRow | undefined> }>();
+
 async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | undefined> {
   subscribing ??= subscribe(AUTH_CHANNEL, forgetCachedTokens).then(
     () => (listening = true),
@@ -72,12 +77,21 @@ async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | un
   const hit = tokenCache.get(hash);
   if (hit && hit.until > Date.now()) return hit.row;
   const seen = generation;
-  const [row] = await query<TokenRow>(TOKEN_SQL, [hash]);
-  if (row && listening && seen === generation) {
-    if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
-    tokenCache.set(hash, { row, until: Date.now() + TOKEN_TTL_MS });
-  }
-  return row;
+  const pending = looking.get(hash);
+  if (pending && pending.generation === seen) return pending.row;
+  const lookup = query<TokenRow>(TOKEN_SQL, [hash]).then(([row]) => {
+    if (row && listening && seen === generation) {
+      if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+      tokenCache.set(hash, { row, until: Date.now() + TOKEN_TTL_MS });
+    }
+    return row;
+  });
+  looking.set(hash, { generation: seen, row: lookup });
+  const done = () => {
+    if (looking.get(hash)?.row === lookup) looking.delete(hash);
+  };
+  lookup.then(done, done);
+  return lookup;
 }
 
 let adminHash: { token: string; hash: Buffer } | null = null;
