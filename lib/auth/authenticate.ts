@@ -65,9 +65,9 @@ export function forgetCachedTokens(): void {
 }
 
 // The lookup on its way for a token, so that the requests in flight when its cache entry lapsed send one
-// query between them instead of one each. Joined only within one generation: a request that arrives
-// after a flush never takes a row read before it.
-const looking = new Map<string, { generation: number; row: Promise<TokenRow | undefined> }>();
+// query between them instead of one each. Keyed by generation too: a request that arrives after a flush
+// never takes a row read before it.
+const looking = new Map<string, Promise<TokenRow | undefined>>();
 
 async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | undefined> {
   subscribing ??= subscribe(AUTH_CHANNEL, forgetCachedTokens).then(
@@ -77,8 +77,9 @@ async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | un
   const hit = tokenCache.get(hash);
   if (hit && hit.until > Date.now()) return hit.row;
   const seen = generation;
-  const pending = looking.get(hash);
-  if (pending && pending.generation === seen) return pending.row;
+  const flight = `${seen}:${hash}`;
+  const pending = looking.get(flight);
+  if (pending) return pending;
   const lookup = query<TokenRow>(TOKEN_SQL, [hash]).then(([row]) => {
     if (row && listening && seen === generation) {
       if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
@@ -86,10 +87,8 @@ async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | un
     }
     return row;
   });
-  looking.set(hash, { generation: seen, row: lookup });
-  const done = () => {
-    if (looking.get(hash)?.row === lookup) looking.delete(hash);
-  };
+  looking.set(flight, lookup);
+  const done = () => looking.delete(flight);
   lookup.then(done, done);
   return lookup;
 }
