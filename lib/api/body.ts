@@ -12,8 +12,8 @@ export const MAX_JSON_DEPTH = 100;
  * JSON.parse accepts values that cannot be stored or hashed faithfully: U+0000 and lone surrogates
  * (PostgreSQL jsonb refuses them), `__proto__` keys (dropped silently when the schemas copy objects,
  * so what is stored and hashed would differ from what was sent), and nesting deep enough to exhaust
- * the stack of the recursive canonicalizer. (Rounded numbers and repeated keys: see json-text.ts.) Refuse them up front as 400 instead of a 500 or a silent change.
- * Iterative, so the check itself cannot overflow.
+ * the stack of the recursive canonicalizer. Refuse them up front as 400 instead of a 500 or a silent
+ * change. Iterative, so the check itself cannot overflow. (Rounded numbers, repeated keys: json-text.ts.)
  */
 function unstorable(root: unknown): FieldError | null {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: "", depth: 0 }];
