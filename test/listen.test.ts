@@ -71,7 +71,11 @@ process.on("SIGTERM", () => process.exit(0));
   child.stderr.on("data", (c: Buffer) => (out += c.toString()));
   const deadline = Date.now() + 15_000;
   while (!out.includes("NEXT-LISTENING")) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`start.mjs did not come up:\n${out}`);
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill("SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`start.mjs did not come up:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   const args = JSON.parse(/NEXT-ARGS (.*)/.exec(out)![1]!) as string[];
