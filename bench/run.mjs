@@ -15,6 +15,7 @@ import postgres from "postgres";
 import { jobTemplates, policyYaml } from "./policy-gen.mjs";
 import { seed } from "./seed.mjs";
 import { buildState } from "../scripts/build-state.mjs";
+import { nextStartArgs } from "../scripts/listen.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -168,7 +169,7 @@ async function startServer({ name, port, env }) {
   // Own process group, so a Ctrl-C in the terminal reaches only us and we stop the server ourselves.
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", ...nextStartArgs(port)], {
     env: childEnv,
     stdio: ["ignore", out, out],
     detached: true,

@@ -39,6 +39,9 @@ const envSchema = z.object({
   // The bucket holds one minute's worth, so a burst of that size passes and then the rate applies.
   COUNTERSIGN_RATE_SUBMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   COUNTERSIGN_RATE_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  // Requests one credential may hold open at once on one instance: `?wait=` long-polls and event
+  // streams together (a console session counts as its person). Past it, 429 `too_many_waits`.
+  COUNTERSIGN_WAITS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(10),
   // `npm run demo`: seed a demo tenant and keep a steady trickle of jobs arriving.
   COUNTERSIGN_DEMO: z.enum(["0", "1"]).default("0"),
 });

@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { buildState } from "./build-state.mjs";
+import { listenHost, localUrl, nextStartArgs, reachLine } from "./listen.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -32,7 +33,9 @@ const authSecret = kept("auth-secret", process.env.AUTH_SECRET, () => crypto.ran
 const demo = process.argv.includes("--demo");
 
 const port = process.env.PORT ?? "8081";
-const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port], {
+const host = listenHost();
+const url = localUrl(host, port);
+const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", ...nextStartArgs(port, host)], {
   stdio: "inherit",
   env: {
     ...process.env,
@@ -44,9 +47,10 @@ const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start
   },
 });
 console.log(`
-[countersign] http://localhost:${port}  (database: ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite in .data/"})
+[countersign] ${url}  (database: ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite in .data/"})
+[countersign] ${reachLine(host)}
 [countersign] installation admin token: ${adminToken}
-[countersign] console: http://localhost:${port}/signin${demo ? "  (demo people and their password are printed below once seeded)" : "  (on a first run, the setup link for the first admin is printed below)"}
+[countersign] console: ${url}/signin${demo ? "  (demo people and their password are printed below once seeded)" : "  (on a first run, the setup link for the first admin is printed below)"}
 [countersign] try the API: see "Try it" in README.md
 `);
 

@@ -43,6 +43,13 @@ describe("parsePolicy: refused policies say where", () => {
     ["constraints on a deny rule", rule("    decision: deny\n    constraints: { max_runtime_sec: 5 }\n"), "rules[0].constraints", 5, 18, "only applies to allow_with_constraints"],
     ["unknown template placeholder", rule("    decision: deny\n    summary: { title: 'Stop {{agent}}' }\n"), "rules[0].summary.title", 5, 23, "unknown placeholder {{agent}}"],
     ["a policy that is not a mapping", "- a\n- b\n", "", 1, 1, "must be a YAML mapping"],
+    // Numbers JSON cannot carry exactly are refused for what they are, not rounded and then judged.
+    ["count beyond 2^53 − 1", rule("    decision: require_approval\n    approvers: { roles: [finance], count: 12345678901234567890 }\n"), "rules[0].approvers.count", 5, 43, "beyond ±(2^53−1)"],
+    ["count that underflows", rule("    decision: require_approval\n    approvers: { roles: [finance], count: 1e-400 }\n"), "rules[0].approvers.count", 5, 43, "underflows to 0"],
+    ["max_runtime_sec that overflows", rule("    decision: allow_with_constraints\n    constraints:\n      max_runtime_sec: 1e999\n"), "rules[0].constraints.max_runtime_sec", 6, 24, "overflows"],
+    ["a .nan", rule("    decision: allow_with_constraints\n    constraints: { max_runtime_sec: .nan }\n"), "rules[0].constraints.max_runtime_sec", 5, 37, "not a number"],
+    ["a number in a list", rule("    decision: deny\n    match:\n      topics: [job.a, -9007199254740993]\n"), "rules[0].match.topics[1]", 6, 23, "beyond"],
+    ["a number as a key", "version: v1\n12345678901234567890: x\n", "12345678901234567890", 2, 1, "beyond"],
     ["an empty document", "", "", 1, 1, "must be a YAML mapping"],
   ])("%s", (_name, yaml, path, line, column, message) => {
     const issue = issuesOf(yaml).find((i) => i.path === path);

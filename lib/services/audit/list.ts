@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
+import { CursorSeq, cursorRefused } from "@/lib/services/cursor";
 import { Instant, queryInt } from "@/lib/services/jobs/schemas";
 import { sealTenant } from "./seal";
 
@@ -12,7 +13,8 @@ export const AuditQuery = z
     actor: z.string().max(400).optional(),
     since: Instant.optional(),
     until: Instant.optional(),
-    cursor: z.string().regex(/^\d{1,18}$/, "a cursor handed out by this listing").transform(Number).optional(),
+    // The last event id seen; decoded by listAudit (400 invalid_cursor, as every listing's cursor).
+    cursor: z.string().max(40).optional(),
     limit: queryInt(1, 1000).default(100),
   })
   .strict();
@@ -34,7 +36,11 @@ export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery })
   if (input.actor) where.push(eq(auditEvents.actor, input.actor));
   if (input.since) where.push(gte(auditEvents.createdAt, new Date(input.since).toISOString()));
   if (input.until) where.push(lte(auditEvents.createdAt, new Date(input.until).toISOString()));
-  if (input.cursor !== undefined) where.push(gt(auditEvents.id, input.cursor));
+  if (input.cursor !== undefined) {
+    const after = CursorSeq.safeParse(input.cursor);
+    if (!after.success) throw cursorRefused();
+    where.push(gt(auditEvents.id, after.data));
+  }
   const rows = await ctx.db
     .select()
     .from(auditEvents)
