@@ -79,7 +79,7 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/approvals/{job_id}/approve", summary: "Approve: counts toward every requirement the voter qualifies for", scopes: ["approvals:resolve"], body: ResolveBody, response: ResolveResult, errors: RESOLVE_ERRORS },
   { method: "post", path: "/approvals/{job_id}/reject", summary: "Reject: one qualified reject ends it", scopes: ["approvals:resolve"], body: ResolveBody, response: ResolveResult, errors: RESOLVE_ERRORS },
   { method: "get", path: "/policy", summary: "The active policy snapshot with its YAML", scopes: ["policy:read"], response: ActivePolicy, errors: [] },
-  { method: "put", path: "/policy", summary: "Upload a new policy (application/yaml); re-decides pending jobs", scopes: ["policy:write"], body: "yaml", response: Activation, errors: ["invalid_policy", "unsupported_media_type", "payload_too_large"] },
+  { method: "put", path: "/policy", summary: "Upload a new policy (application/yaml); re-decides pending and approved, unclaimed jobs", scopes: ["policy:write"], body: "yaml", response: Activation, errors: ["invalid_policy", "unsupported_media_type", "payload_too_large"] },
   { method: "get", path: "/policy/snapshots", summary: "Policy history", scopes: ["policy:read"], response: SnapshotList, errors: [] },
   { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide, for one job or the last days' jobs", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
   { method: "get", path: "/metrics/daily", summary: "Time-to-decision p50/p90/p99 per UTC day of the window (human decisions), every day listed", scopes: ["metrics:read"], query: DailyQuery, response: DailyMetrics, errors: ["validation_failed"] },
