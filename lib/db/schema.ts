@@ -150,7 +150,9 @@ export const jobs = pgTable(
     // The deciding vote's reason on its own (resolved_comment adds the note): rejection reasons by count.
     resolvedReason: text("resolved_reason"),
     resolvedAt: ts("resolved_at"),
-    // The snapshot under which the job was approved (policy-allowed or by people); claim must match it.
+    // The snapshot under which the job was last approved (policy-allowed, by people, or kept approved by a
+    // re-decision). While APPROVED it equals policy_snapshot, and a claim needs both to be the active one;
+    // after a policy change took the approval back (DENIED, or APPROVAL again) it names the stale approval.
     approvedSnapshot: text("approved_snapshot"),
     claimedAt: ts("claimed_at"),
     claimedBy: text("claimed_by"),

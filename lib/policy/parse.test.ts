@@ -27,6 +27,11 @@ describe("parsePolicy: refused policies say where", () => {
     ["defaults.decision allow (fail closed)", "version: v1\ndefaults:\n  decision: allow\n", "defaults.decision", 3, 13, "must be require_approval or deny"],
     ["bad sla duration", rule("    decision: require_approval\n    sla: 1h30m\n"), "rules[0].sla", 5, 10, "must be a duration"],
     ["bad defaults cutoff", "version: v1\ndefaults:\n  cutoff: 0h\n", "defaults.cutoff", 3, 11, "must be a duration"],
+    ["cutoff beyond 365d (every deadline stays a storable timestamp)", rule("    decision: require_approval\n    cutoff: 3000000d\n"), "rules[0].cutoff", 5, 13, "at most 365d"],
+    ["defaults cutoff beyond 365d", "version: v1\ndefaults:\n  cutoff: 999999999d\n", "defaults.cutoff", 3, 11, "at most 365d"],
+    ["sla of 366d", rule("    decision: require_approval\n    sla: 366d\n"), "rules[0].sla", 5, 10, "at most 365d"],
+    ["defaults sla of 8761h", "version: v1\ndefaults:\n  sla: 8761h\n", "defaults.sla", 3, 8, "at most 365d"],
+    ["cutoff of 31536001s", rule("    decision: require_approval\n    cutoff: 31536001s\n"), "rules[0].cutoff", 5, 13, "at most 365d"],
     ["wrong version", "version: v2\nrules: []\n", "version", 1, 10, 'must be "v1"'],
     ["missing version", "rules: []\n", "version", 1, 1, "is required"],
     ["bad rule id", "version: v1\nrules:\n  - id: Prod_Gate\n    decision: deny\n", "rules[0].id", 3, 9, "must match"],
@@ -137,6 +142,11 @@ rules:
       max_runtime_sec: 60,
       network_allowlist: ["api.github.com", "api.slack.com"],
     });
+  });
+
+  it("accepts durations up to 365d in every unit", () => {
+    const policy = policyOf("version: v1\ndefaults:\n  sla: 8760h\n  cutoff: 365d\nrules:\n  - id: a\n    decision: require_approval\n    sla: 525600m\n    cutoff: 31536000s\n");
+    expect(policy.defaults).toMatchObject({ sla: "8760h", cutoff: "365d" });
   });
 
   it("removes repeated names from lists without reordering them", () => {
