@@ -8,12 +8,14 @@ import pytest
 from support import Reviewer, unique
 
 from countersign import (
+    AlreadyClaimedError,
     ApiError,
     CancelledError,
     Countersign,
     DeniedError,
     ExpiredError,
     Grant,
+    JobSpec,
     PendingError,
     RejectedError,
     current_grant,
@@ -102,6 +104,15 @@ def test_gate_runs_when_allowed_and_reports_success(cs: Countersign) -> None:
     assert cs.gate({"topic": unique("sdk.read"), "payload": {"k": "v"}}, act) == "done"
     assert current_grant() is None
     assert cs.get(seen[0]["job_id"])["job"]["state"] == "SUCCEEDED"
+
+
+def test_gate_retried_with_its_key_does_not_run_twice(cs: Countersign) -> None:
+    job: JobSpec = {"topic": unique("sdk.read"), "payload": {"step": 1}}
+    runs: list[str] = []
+    cs.gate(job, lambda g: runs.append(g["job_id"]), idempotency_key=f"once-{job['topic']}")
+    with pytest.raises(AlreadyClaimedError) as again:
+        cs.gate(job, lambda g: runs.append(g["job_id"]), idempotency_key=f"once-{job['topic']}")
+    assert runs == [again.value.job_id] and again.value.state == "SUCCEEDED"
 
 
 def test_gate_completes_failed_when_fn_raises(cs: Countersign) -> None:

@@ -10,6 +10,7 @@ from .aio import AsyncCountersign
 from .client import Countersign
 from .decorator import gated
 from .errors import (
+    AlreadyClaimedError,
     ApiError,
     CancelledError,
     CountersignError,
@@ -24,6 +25,7 @@ from .signature import verify_signature
 from .types import Constraints, Grant, Job, JobItem, JobSpec, Outcome, State
 
 __all__ = [
+    "AlreadyClaimedError",
     "ApiError",
     "AsyncCountersign",
     "CancelledError",

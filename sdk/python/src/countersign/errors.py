@@ -83,11 +83,16 @@ class PendingError(GateError):
     code = "pending"
 
 
-def _why(item: JobItem) -> str:
-    who = item.get("resolved_by")
-    comment = item.get("resolved_comment")
-    parts = [f"by {who}" if who else "", f"({comment})" if comment else ""]
-    return " ".join(p for p in parts if p)
+def _by(item: JobItem) -> str:
+    """Who resolved the job and why, e.g. " by alice@example.com (ship it)"; empty when it does not say."""
+    who, comment = item.get("resolved_by"), item.get("resolved_comment")
+    return (f" by {who}" if who else "") + (f" ({comment})" if comment else "")
+
+
+class AlreadyClaimedError(GateError):
+    """The job was claimed before (e.g. a resumed submission with the same idempotency key)."""
+
+    code = "already_claimed"
 
 
 def gate_error_for(item: JobItem) -> GateError | None:
@@ -101,12 +106,12 @@ def gate_error_for(item: JobItem) -> GateError | None:
             item, f"Not run: the policy denies {job['topic']} (rule {item['policy_rule_id']}: {item['policy_reason']}); job {jid}"
         )
     if state == "REJECTED":
-        return RejectedError(item, f"Not run: {job['topic']} was rejected {_why(item)}; job {jid}".replace("  ", " "))
+        return RejectedError(item, f"Not run: {job['topic']} was rejected{_by(item)}; job {jid}")
     if state == "EXPIRED":
         return ExpiredError(item, f"Not run: nobody approved {job['topic']} before its cutoff; job {jid}")
     if state == "CANCELLED":
-        return CancelledError(item, f"Not run: {job['topic']} was cancelled {_why(item)}; job {jid}".replace("  ", " "))
+        return CancelledError(item, f"Not run: {job['topic']} was cancelled{_by(item)}; job {jid}")
     if state == "APPROVAL":
         return PendingError(item, f"Not run: {job['topic']} is still waiting for approval; job {jid}")
     # RUNNING, SUCCEEDED, FAILED: someone already claimed it (e.g. a resumed idempotent submission).
-    return GateError(item, f"Not run: job {jid} was already claimed (state {state})")
+    return AlreadyClaimedError(item, f"Not run: job {jid} was already claimed (state {state})")
