@@ -52,12 +52,9 @@ def acs(server_url: str, agent_token: str) -> Callable[[], AsyncCountersign]:
 
 @pytest.fixture(scope="session")
 def reviewer(admin: httpx.Client, server_url: str) -> Iterator[Reviewer]:
-    email = f"reviewer-{secrets.token_hex(4)}@example.com"
-    res = admin.post(
-        "/admin/users",
-        json={"email": email, "name": "SDK Reviewer", "roles": ["reviewer"], "password": secrets.token_urlsafe(16)},
-    )
+    email, password = f"reviewer-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16)
+    res = admin.post("/admin/users", json={"email": email, "name": "SDK Reviewer", "roles": ["reviewer"], "password": password})
     assert res.status_code == 201, res.text
-    token = mint_reviewer_token(admin, res.json()["id"], f"reviewer-{secrets.token_hex(3)}")
+    token = mint_reviewer_token(admin, server_url, res.json(), password, f"reviewer-{secrets.token_hex(3)}")
     with httpx.Client(base_url=f"{server_url}/api/v1", headers={"authorization": f"Bearer {token}"}, timeout=30) as http:
         yield Reviewer(http, email)

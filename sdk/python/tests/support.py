@@ -47,15 +47,22 @@ def mint_agent_token(admin: httpx.Client, name: str) -> str:
     return str(res.json()["token"])
 
 
-def mint_reviewer_token(admin: httpx.Client, user_id: str, name: str) -> str:
-    """The one place a reviewer's voting token is minted. Today the admin mints it; where only the
-    person may mint a token with approvals:resolve, change this function (and nothing else)."""
-    res = admin.post(
-        "/admin/tokens",
-        json={"kind": "user", "name": name, "user_id": user_id, "scopes": ["approvals:read", "approvals:resolve"]},
-    )
-    assert res.status_code == 201, res.text
-    return str(res.json()["token"])
+def mint_reviewer_token(admin: httpx.Client, server_url: str, user: dict[str, str], password: str, name: str) -> str:
+    """The one place a reviewer's voting token is minted. An admin may mint it where the server allows;
+    where only the person may mint a token that approves (DESIGN.md §4, "who may mint what"), they sign in
+    with their password and mint it with that session, as in the console."""
+    body = {"kind": "user", "name": name, "user_id": user["id"], "scopes": ["approvals:read", "approvals:resolve"]}
+    res = admin.post("/admin/tokens", json=body)
+    if res.status_code == 201:
+        return str(res.json()["token"])
+    with httpx.Client(base_url=server_url, timeout=30, headers={"origin": server_url}) as web:
+        csrf = web.get("/api/auth/csrf").json()["csrfToken"]
+        form = {"csrfToken": csrf, "email": user["email"], "password": password, "callbackUrl": f"{server_url}/queue"}
+        web.post("/api/auth/callback/credentials", data=form)
+        assert any(c.startswith("authjs.session-token") for c in web.cookies), f"sign-in as {user['email']} failed"
+        own = web.post("/api/v1/admin/tokens", json=body)
+        assert own.status_code == 201, f"the admin was refused ({res.text}) and so was the person ({own.text})"
+        return str(own.json()["token"])
 
 
 class Reviewer:
