@@ -1,4 +1,4 @@
-"""What the sync and async clients share: requests as data, answers parsed once, the gate's outcome rules.
+"""What the sync and async clients share: requests as data, answers parsed once into JSON or an ApiError.
 Only the I/O differs between the two clients."""
 
 from __future__ import annotations
