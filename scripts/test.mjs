@@ -13,3 +13,4 @@ const run = (cmd, args) => {
 run("npx", ["vitest", "run"]);
 if (!process.argv.includes("--no-e2e")) run(process.execPath, ["node_modules/next/dist/bin/next", "build"]);
 if (!process.argv.includes("--no-e2e")) run("npx", ["playwright", "test"]);
+if (!process.argv.includes("--no-e2e")) run("bash", ["scripts/test-python.sh"]);
