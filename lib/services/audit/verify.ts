@@ -24,8 +24,6 @@ export interface VerifyResult {
   first_broken: { seq: number; reason: string } | null;
   /** Events that committed between this request's sealing and its reading. */
   pending: number;
-  /** Events sealed before audit MACs existed, at the start of the chain (vouched for by the keyed events after them). */
-  legacy: number;
   /** Rows the sealer refused because their MAC fails (forged), oldest first, at most 100. */
   rejected: RejectedEvent[];
 }
@@ -62,8 +60,6 @@ async function verifyIn(db: Db, tenant: string, checkpoints: TenantCheckpoints |
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
-  let legacy = 0;
-  let keyed = false;
   const result = (first_broken: VerifyResult["first_broken"]): VerifyResult => ({
     ok: first_broken === null && rejected.length === 0,
     tenant,
@@ -71,7 +67,6 @@ async function verifyIn(db: Db, tenant: string, checkpoints: TenantCheckpoints |
     head: head ? { seq: head.seq, hash: head.hash } : null,
     first_broken,
     pending: unsealed?.n ?? 0,
-    legacy,
     rejected: rejected.map((r) => ({ ...r, reason: r.reason ?? "" })),
   });
   const broken = (seq: number, reason: string) => result({ seq, reason });
@@ -96,18 +91,12 @@ async function verifyIn(db: Db, tenant: string, checkpoints: TenantCheckpoints |
         created_at: row.createdAt,
       });
       if (recomputed !== row.hash) return broken(row.seq, "the event's content does not match its hash");
-      if (!row.mac && !row.nonce && !row.keyId && !row.sealMac) {
-        // Sealed before MACs existed: acceptable only ahead of every keyed event, whose seal MAC then
-        // covers them (it is made over a hash that covers the whole chain before it).
-        if (keyed) return broken(row.seq, "it carries no MAC: it was not written by this application");
-        legacy += 1;
-      } else {
-        const problem = eventMacProblem(row);
-        if (problem) return broken(row.seq, problem);
-        if (!sealMacHolds(row.keyId, row.hash, row.sealMac)) {
-          return broken(row.seq, "its seal MAC does not match its place in the chain: the chain was recomputed from here (events removed, reordered or rewritten)");
-        }
-        keyed = true;
+      // Events from before audit MACs existed fail here too: nothing outside the database vouches for
+      // them, and a chain whose MACs were stripped would look the same.
+      const problem = eventMacProblem(row);
+      if (problem) return broken(row.seq, problem);
+      if (!sealMacHolds(row.keyId, row.hash, row.sealMac)) {
+        return broken(row.seq, "its seal MAC does not match its place in the chain: the chain was recomputed from here (events removed, reordered or rewritten)");
       }
       const signed = checkpoints?.bySeq.get(row.seq);
       if (signed && signed.hash !== row.hash) {
@@ -120,9 +109,6 @@ async function verifyIn(db: Db, tenant: string, checkpoints: TenantCheckpoints |
     if (rows.length < BATCH) break;
   }
   const lastSeq = expectedSeq - 1;
-  if (legacy > 0 && !keyed) {
-    return broken(1, "no event carries a MAC, so nothing vouches for this chain (it predates audit MACs and the server has not run since, or its MACs were stripped)");
-  }
   if (checkpoints) {
     const conflict = checkpoints.conflicts[0];
     if (conflict) {
