@@ -18,6 +18,17 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Signs the console's session cookies (next-auth). `npm start` generates one into .data/ if unset.
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  // MACs every audit event (HMAC-SHA256) with a key the database never holds (DESIGN §5). Unset: generated
+  // once into .data/audit-key. Every instance sharing a database needs the same key.
+  COUNTERSIGN_AUDIT_KEY: z.string().min(32, "COUNTERSIGN_AUDIT_KEY must be at least 32 characters").optional(),
+  // Signs audit checkpoints: an Ed25519 private key (PKCS#8 PEM, or its DER in base64). Unset: generated
+  // once into .data/checkpoint-key.pem.
+  COUNTERSIGN_CHECKPOINT_KEY: z.string().min(1).optional(),
+  // Where signed checkpoints of every tenant's chain head are appended (JSON Lines); ship it off the machine.
+  COUNTERSIGN_CHECKPOINT_FILE: z.string().min(1).default(".data/audit-checkpoints.jsonl"),
+  // A checkpoint at least every this many events or seconds (whichever comes first), if the chain moved.
+  COUNTERSIGN_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(1000).default(1000),
+  COUNTERSIGN_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
   // The console's public origin (e.g. https://approvals.example.com); cookie-riding writes must come from it.
   AUTH_URL: z.string().url().optional(),
   // Company SSO: a generic OpenID Connect provider, on when issuer, client id and secret are all set.

@@ -3,8 +3,8 @@
 // PGlite database in .data/, so a fresh checkout needs no database server.
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
+import { keptSecret } from "../lib/kept-secret.mjs";
 import { buildState } from "./build-state.mjs";
 import { listenHost, localUrl, nextStartArgs, reachLine } from "./listen.mjs";
 
@@ -18,18 +18,9 @@ if (stale) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-/** A secret from the environment, else generated once and kept in .data/ (never committed). */
-function kept(name, envValue, make) {
-  if (envValue) return envValue;
-  const file = path.join(root, ".data", name);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  if (!fs.existsSync(file)) fs.writeFileSync(file, `${make()}\n`, { mode: 0o600 });
-  return fs.readFileSync(file, "utf8").trim();
-}
-
 // The installation admin token (API), and the key that signs console sessions.
-const adminToken = kept("admin-token", process.env.COUNTERSIGN_ADMIN_TOKEN, () => `cs_admin_${crypto.randomBytes(24).toString("base64url")}`);
-const authSecret = kept("auth-secret", process.env.AUTH_SECRET, () => crypto.randomBytes(32).toString("base64url"));
+const adminToken = keptSecret("admin-token", process.env.COUNTERSIGN_ADMIN_TOKEN, () => `cs_admin_${crypto.randomBytes(24).toString("base64url")}`);
+const authSecret = keptSecret("auth-secret", process.env.AUTH_SECRET, () => crypto.randomBytes(32).toString("base64url"));
 const demo = process.argv.includes("--demo");
 
 const port = process.env.PORT ?? "8081";

@@ -81,6 +81,9 @@ export const VerifyResult = z.object({
   head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
   first_broken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
   pending: z.number().describe("events that committed between sealing and reading"),
+  rejected: z
+    .array(z.object({ id: z.number(), type: z.string(), actor: z.string(), created_at: z.string(), reason: z.string() }))
+    .describe("rows the sealer refused to seal because their MAC fails (forged), oldest first, at most 100; any makes ok false"),
 });
 
 const Percentiles = z.object({ p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() });

@@ -224,9 +224,11 @@ export const votes = pgTable(
 
 /**
  * The audit log. A state change inserts its event in its own transaction (no lock, so writers never
- * queue on the chain); a sealer then chains committed events in the order it finds them: it assigns
- * `seq`, `prev_hash` and `hash`. Triggers allow exactly that one update (sealing an unsealed row) and
- * refuse every other UPDATE, DELETE and TRUNCATE.
+ * queue on the chain), MAC'd by the app (`key_id`, `nonce`, `mac`: lib/services/audit/mac.ts); a sealer
+ * then chains committed events in the order it finds them: it assigns `seq`, `prev_hash`, `hash` and
+ * `seal_mac`, or, for an event whose MAC fails, sets `rejected` and leaves it out of the chain.
+ * Triggers allow exactly those two updates of an unsealed row and refuse every other UPDATE, DELETE
+ * and TRUNCATE.
  */
 export const auditEvents = pgTable(
   "audit_events",
@@ -241,13 +243,21 @@ export const auditEvents = pgTable(
     seq: bigint("seq", { mode: "number" }),
     prevHash: text("prev_hash"),
     hash: text("hash"),
+    keyId: text("key_id"),
+    nonce: text("nonce"),
+    mac: text("mac"),
+    sealMac: text("seal_mac"),
+    rejected: text("rejected"),
   },
   (t) => [
     uniqueIndex("audit_events_tenant_seq_uq").on(t.tenantId, t.seq),
+    // A genuine event cannot be inserted twice: its MAC covers its nonce, and the nonce is unique.
+    uniqueIndex("audit_events_nonce_uq").on(t.nonce),
     index("audit_events_tenant_id_idx").on(t.tenantId, t.id),
     index("audit_events_job_idx").on(t.tenantId, t.jobId),
     index("audit_events_type_idx").on(t.tenantId, t.type),
-    index("audit_events_unsealed_idx").on(t.tenantId, t.id).where(sql`${t.hash} is null`),
+    index("audit_events_unsealed_idx").on(t.tenantId, t.id).where(sql`${t.hash} is null and ${t.rejected} is null`),
+    index("audit_events_rejected_idx").on(t.tenantId, t.id).where(sql`${t.rejected} is not null`),
   ],
 );
 

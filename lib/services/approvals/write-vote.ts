@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { JobRow } from "@/lib/db/schema";
+import { stampEvent } from "@/lib/services/audit/mac";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
 import { at } from "@/lib/services/jobs/sql";
 import type { VoteTally } from "@/lib/services/jobs/render";
@@ -44,8 +45,11 @@ export interface VoteWrite {
 export function voteStatement(w: VoteWrite): SQL {
   const { job, voter, vote, input, now } = w;
   const created = now.toISOString();
-  const event = (type: string, data: Record<string, unknown>) =>
-    sql`(${job.tenantId}, ${type}, ${w.actor}, ${job.id}, ${JSON.stringify(data)}::jsonb, ${created}::timestamptz)`;
+  // created_at is stored as the ISO text the event's MAC covers.
+  const event = (type: string, data: Record<string, unknown>) => {
+    const s = stampEvent({ tenantId: job.tenantId, type, actor: w.actor, jobId: job.id, data, createdAt: created });
+    return sql`(${job.tenantId}, ${type}, ${w.actor}, ${job.id}, ${s.dataJson}::jsonb, ${created}, ${s.keyId}, ${s.nonce}, ${s.mac})`;
+  };
   const events = [event("vote.cast", { vote, reason: input.reason, note: input.note ?? null, roles: voter.roles, approvals: w.approvals })];
 
   const r = w.resolution;
@@ -97,7 +101,7 @@ export function voteStatement(w: VoteWrite): SQL {
              ${input.reason}, ${input.note ?? null}, ${at(now)}
       from go
     ), audited as (
-      insert into audit_events (tenant_id, type, actor, job_id, data, created_at)
+      insert into audit_events (tenant_id, type, actor, job_id, data, created_at, key_id, nonce, mac)
       select e.* from go, (values ${sql.join(events, sql`, `)}) as e
     ), updated as (
       update jobs set tally = tally || ${tallied}::jsonb${resolve}

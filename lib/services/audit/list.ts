@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lte, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
@@ -30,7 +30,8 @@ export const AuditExportQuery = AuditQuery.omit({ cursor: true, limit: true });
  */
 export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery }) {
   await sealTenant(ctx.db, ctx.principal.tenantId).catch((err) => console.warn("[countersign] sealing before listing failed", err));
-  const where: SQL[] = [eq(auditEvents.tenantId, ctx.principal.tenantId)];
+  // Rows the sealer refused as forged are not events of this tenant (verify names them).
+  const where: SQL[] = [eq(auditEvents.tenantId, ctx.principal.tenantId), isNull(auditEvents.rejected)];
   if (input.job_id) where.push(eq(auditEvents.jobId, input.job_id));
   if (input.type) where.push(eq(auditEvents.type, input.type));
   if (input.actor) where.push(eq(auditEvents.actor, input.actor));

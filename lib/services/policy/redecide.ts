@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, gt, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditEvents, decisions, jobs, type JobRow } from "@/lib/db/schema";
+import { auditRow } from "@/lib/services/audit/chain";
 import { DECISION_RANK } from "@/lib/policy/compile";
 import { evaluate, type CompiledPolicy } from "@/lib/policy/evaluate";
 import { stricterConstraints } from "@/lib/policy/outcome";
@@ -143,9 +144,9 @@ async function applyPlans(tx: Db, tenantId: string, plans: Plan[], now: Date): P
       })),
     );
     await tx.execute(writeRows(tenantId, decided.map((p) => p.after)));
-    // As appendAudit writes one event (audit/chain.ts), for all of them at once; sealed after commit.
+    // The events appendAudit would write one by one, in one statement; sealed after commit.
     await tx.insert(auditEvents).values(
-      decided.map(({ job, data }) => ({ tenantId, type: "job.redecided", actor: POLICY_ACTOR, jobId: job.id, data: JSON.parse(JSON.stringify(data)), createdAt: now.toISOString() })),
+      decided.map(({ job, data }) => auditRow({ tenantId, type: "job.redecided", actor: POLICY_ACTOR, jobId: job.id, data, at: now })),
     );
   }
   const out: JobRow[] = [];
