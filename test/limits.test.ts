@@ -2,7 +2,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignIn } from "@/lib/auth/sign-in";
 import { takeToken } from "@/lib/services/limits";
-import { ADMIN, makeWorld, type World } from "./fixtures";
+import { ADMIN, makeWorld, ownToken, type World } from "./fixtures";
 import { call } from "./http";
 
 // Rate limits are token buckets in PostgreSQL (rate_limits), so every instance spends the same budget.
@@ -122,13 +122,8 @@ describe("leases: a busy caller takes a second's worth per round trip", () => {
 describe("resolution limit per reviewer", () => {
   it("answers 429 on the vote past the budget; the job stays pending and no vote is stored", async () => {
     const reviewer = await w.person(["oncall"], "busy");
-    const token = await mint({
-      kind: "user",
-      name: "busy-limited",
-      user_id: reviewer.id,
-      scopes: ["approvals:read", "approvals:resolve", "jobs:read"],
-      rate_limits: { resolve_per_minute: 2 },
-    });
+    // Their own token (only they may mint one that approves), its limit lifted to 2 as an admin would set it.
+    const { token } = await ownToken({ id: reviewer.id, tenant: w.tenant }, { name: "busy-limited", scopes: ["approvals:read", "approvals:resolve", "jobs:read"] }, { resolve_per_minute: 2 });
     const jobs = await Promise.all([1, 2, 3].map((i) => w.submit({ ...PROD_WRITE, payload: { vote: i } })));
     const approve = (id: string) => call("POST", `/api/v1/approvals/${id}/approve`, { token, body: { reason: "ok" } });
     expect((await approve(jobs[0].job.id)).status).toBe(200);
@@ -147,7 +142,7 @@ describe("resolution limit per reviewer", () => {
 describe("the installation's defaults", () => {
   it("a token minted without rate_limits gets COUNTERSIGN_RATE_RESOLVE_PER_MINUTE (60): refused votes count too", async () => {
     const reviewer = await w.person(["oncall"], "default");
-    const token = await mint({ kind: "user", name: "default-limited", user_id: reviewer.id, scopes: ["approvals:resolve"] });
+    const { token } = await ownToken({ id: reviewer.id, tenant: w.tenant }, { name: "default-limited", scopes: ["approvals:resolve"] });
     const job = await w.submit({ ...PROD_WRITE, payload: { defaults: true } });
     const bad = () => call("POST", `/api/v1/approvals/${job.job.id}/approve`, { token, body: { reason: "" } });
     for (let i = 0; i < 60; i++) expect((await bad()).status).toBe(400);
@@ -206,9 +201,9 @@ describe("password sign-in", () => {
     const person = await w.person(["oncall"], "guessed");
     const set = await call("PATCH", `/api/v1/admin/users/${person.id}`, { token: ADMIN(), body: { password: "correct-horse-battery-1" } });
     expect(set.status).toBe(200);
-    for (let i = 0; i < 10; i++) expect(await verifySignIn({ email: person.email, password: `guess-${i}-wrong` })).toBeNull();
-    expect(await verifySignIn({ email: person.email, password: "correct-horse-battery-1" })).toBe("throttled");
+    for (let i = 0; i < 10; i++) expect(await verifySignIn({ email: person.email, password: `guess-${i}-wrong` }, `198.51.100.${i}`)).toBeNull();
+    expect(await verifySignIn({ email: person.email, password: "correct-horse-battery-1" }, "198.51.100.10")).toBe("throttled");
     // The same email written differently is the same bucket.
-    expect(await verifySignIn({ email: person.email.toUpperCase(), password: "correct-horse-battery-1" })).toBe("throttled");
+    expect(await verifySignIn({ email: person.email.toUpperCase(), password: "correct-horse-battery-1" }, "198.51.100.11")).toBe("throttled");
   });
 });
