@@ -10,6 +10,7 @@ export default defineConfig({
     // truncation between files cannot pull rows from under another file.
     fileParallelism: false,
     testTimeout: 30_000,
+    server: { deps: { inline: ["next-auth"] } },
     hookTimeout: 60_000,
   },
 });

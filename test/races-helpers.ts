@@ -89,6 +89,23 @@ export function expectProblem(res: CallResult, status: number, code: string | st
 }
 
 /** Round-robin over tokens that hold audit:read / jobs:read, so read-backs do not pile on one token. */
+/**
+ * Read-only tokens (with audit:read) for these people, minted by the tenant admin: an admin may mint
+ * tokens for others that cannot approve, and reviewers' own tokens hold only what their roles give.
+ */
+export async function readTokens(w: World, persons: Person[]): Promise<string[]> {
+  return Promise.all(
+    persons.map(async (p) => {
+      const t = await req("POST", "/api/v1/admin/tokens", {
+        token: w.admin,
+        body: { kind: "user", name: `read-${p.email}`, scopes: ["jobs:read", "approvals:read", "audit:read"], user_id: p.id },
+      });
+      expect(t.status, JSON.stringify(t.body)).toBe(201);
+      return t.body.token as string;
+    }),
+  );
+}
+
 export function reader(tokens: string[]) {
   let i = 0;
   return () => tokens[i++ % tokens.length]!;

@@ -28,6 +28,7 @@ import {
   isRateLimited,
   people,
   reader,
+  readTokens,
   req,
   sleep,
   submit,
@@ -60,7 +61,7 @@ beforeAll(async () => {
   reviewers = await people(w, 50, ["oncall", "finance"], "rev");
   outsiders = await people(w, 4, ["developer"], "dev");
   executor = await agentToken(w, "executor-2");
-  read = reader([w.admin, ...reviewers.slice(0, 10).map((p) => p.token)]);
+  read = reader([w.admin, ...(await readTokens(w, reviewers.slice(0, 10)))]);
 }, 120_000);
 
 /** Every answer of a racing request is a 200, one of the given refusals, or a rate limit; never a 5xx. */
