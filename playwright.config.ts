@@ -27,7 +27,9 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { PORT: String(PORT), COUNTERSIGN_ADMIN_TOKEN: E2E_ADMIN_TOKEN, AUTH_SECRET: E2E_AUTH_SECRET },
+    // Every spec signs people in from 127.0.0.1: the per-source sign-in limit (20 a minute by default,
+    // tested in test/limits.test.ts) would otherwise throttle the suite itself.
+    env: { PORT: String(PORT), COUNTERSIGN_ADMIN_TOKEN: E2E_ADMIN_TOKEN, AUTH_SECRET: E2E_AUTH_SECRET, COUNTERSIGN_SIGNIN_PER_SOURCE_PER_MINUTE: "10000" },
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
   },
 });
