@@ -34,6 +34,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
+    // Every spec signs people in from 127.0.0.1: the per-source sign-in limit (20 a minute by default,
+    // tested in test/limits.test.ts) would otherwise throttle the suite itself.
     env: {
       PORT: String(PORT),
       COUNTERSIGN_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
@@ -41,6 +43,7 @@ export default defineConfig({
       COUNTERSIGN_AUDIT_KEY: E2E_AUDIT_KEY,
       COUNTERSIGN_CHECKPOINT_KEY: E2E_CHECKPOINT_KEY,
       COUNTERSIGN_CHECKPOINT_FILE: E2E_CHECKPOINT_FILE,
+      COUNTERSIGN_SIGNIN_PER_SOURCE_PER_MINUTE: "10000",
     },
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
   },

@@ -46,6 +46,9 @@ const CFG = {
 const PG_BASE = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const LOG_DIR = path.join(root, "bench", ".logs");
 const ADMIN_TOKEN = `cs_admin_bench_${crypto.randomBytes(24).toString("base64url")}`;
+// Reviewers sign in to mint their own approving tokens (nobody else may), so the server needs a session key.
+const AUTH_SECRET = crypto.randomBytes(32).toString("base64url");
+const PASSWORD = "bench-password-123";
 
 const TARGETS = {
   submitRatio: 0.6,
@@ -164,7 +167,17 @@ async function startServer({ name, port, env }) {
   fs.mkdirSync(LOG_DIR, { recursive: true });
   const logFile = path.join(LOG_DIR, `server-${name}.log`);
   const out = fs.openSync(logFile, "w");
-  const childEnv = { ...process.env, ...env, NODE_ENV: "production", COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN, NEXT_MANUAL_SIG_HANDLE: "true" };
+  // A reviewer's own token cannot carry rate limits of its own (only an admin sets those, and no admin may
+  // mint it), so the installation default for resolutions is lifted instead: the limiter still runs.
+  const childEnv = {
+    ...process.env,
+    ...env,
+    NODE_ENV: "production",
+    COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN,
+    AUTH_SECRET,
+    COUNTERSIGN_RATE_RESOLVE_PER_MINUTE: "1000000",
+    NEXT_MANUAL_SIG_HANDLE: "true",
+  };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
   // Own process group, so a Ctrl-C in the terminal reaches only us and we stop the server ourselves.
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
@@ -242,23 +255,51 @@ async function api(base, method, urlPath, token, body, contentType = "applicatio
 // ---------------------------------------------------------------------------------------------------
 // Provisioning through the API (same for both databases)
 
+/** A person's own token: they sign in (next-auth's credentials route) and mint it with that session. */
+async function ownToken(base, who, body) {
+  const jar = new Map();
+  const take = (res) => {
+    for (const line of res.headers.getSetCookie()) {
+      const pair = line.split(";")[0];
+      jar.set(pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  take(csrf);
+  const { csrfToken } = await csrf.json();
+  const form = new URLSearchParams({ csrfToken, email: who.email, password: PASSWORD, callbackUrl: `${base}/queue` });
+  take(await fetch(`${base}/api/auth/callback/credentials`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie(), origin: base }, body: form, redirect: "manual" }));
+  if (!jar.get("authjs.session-token")) throw new Error(`sign-in as ${who.email} failed`);
+  const res = await fetch(`${base}/api/v1/admin/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: cookie(), origin: base },
+    body: JSON.stringify({ kind: "user", user_id: who.id, ...body }),
+  });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`minting ${who.email}'s token → ${res.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text).token;
+}
+
 async function provision(base) {
   const A = ADMIN_TOKEN;
   await api(base, "POST", "/api/v1/admin/tenants", A, { id: "bench", name: "Benchmark" });
-  const user = (email, roles) => api(base, "POST", "/api/v1/admin/users", A, { tenant: "bench", email, roles });
+  const user = (email, roles) => api(base, "POST", "/api/v1/admin/users", A, { tenant: "bench", email, roles, password: PASSWORD });
   // The load comes from one agent and one reviewer: lift their per-minute budgets well above what a run
-  // sends, so the limiter is exercised (one UPSERT per request, as always) but never refuses.
+  // sends, so the limiter is exercised (one UPSERT per request, as always) but never refuses. (A reviewer's
+  // own token takes the installation's resolve default, lifted in startServer.)
   const rate_limits = { submit_per_minute: 1_000_000, resolve_per_minute: 1_000_000 };
   const userToken = async (name, userId, scopes) =>
     (await api(base, "POST", "/api/v1/admin/tokens", A, { tenant: "bench", kind: "user", name, user_id: userId, scopes, rate_limits })).token;
+  const reviewerToken = (name, who, scopes) => ownToken(base, who, { name, scopes });
 
   const rev1 = await user("reviewer1@bench.example", ["service-owner", "oncall", "reviewer", "finance", "security", "eng-manager"]);
   const rev2 = await user("reviewer2@bench.example", ["reviewer", "oncall"]);
   const ops = await user("ops@bench.example", []);
   const reviewScopes = ["approvals:read", "approvals:resolve", "jobs:read"];
   const tokens = {
-    reviewer: await userToken("reviewer1", rev1.id, reviewScopes),
-    reviewer2: await userToken("reviewer2", rev2.id, reviewScopes),
+    reviewer: await reviewerToken("reviewer1", rev1, reviewScopes),
+    reviewer2: await reviewerToken("reviewer2", rev2, reviewScopes),
     ops: await userToken("ops", ops.id, ["policy:read", "policy:write", "metrics:read"]),
     agent: (
       await api(base, "POST", "/api/v1/admin/tokens", A, {

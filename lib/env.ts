@@ -53,6 +53,11 @@ const envSchema = z.object({
   // Requests one credential may hold open at once on one instance: `?wait=` long-polls and event
   // streams together (a console session counts as its person). Past it, 429 `too_many_waits`.
   COUNTERSIGN_WAITS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(10),
+  // Password sign-in attempts one source address may make a minute, across all emails (password spraying).
+  COUNTERSIGN_SIGNIN_PER_SOURCE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  // How many reverse proxies in front of the server append to X-Forwarded-For. 0 (the default): none, the
+  // socket's own address is the source and a client's X-Forwarded-For is ignored (lib/auth/client-address.ts).
+  COUNTERSIGN_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   // `npm run demo`: seed a demo tenant and keep a steady trickle of jobs arriving.
   COUNTERSIGN_DEMO: z.enum(["0", "1"]).default("0"),
 });

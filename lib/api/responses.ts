@@ -27,7 +27,15 @@ export const JobDecisions = z.object({
     }),
   ),
   votes: z.array(
-    z.object({ voter: z.string(), vote: z.enum(["approve", "reject"]), roles: z.array(z.string()), reason: z.string(), note: z.string().nullable(), created_at: ISO }),
+    z.object({
+      voter: z.string(),
+      vote: z.enum(["approve", "reject"]),
+      roles: z.array(z.string()),
+      reason: z.string(),
+      note: z.string().nullable(),
+      credential: z.string().nullable().describe("The credential the vote came through: `token:<id>` or `session:<id>`"),
+      created_at: ISO,
+    }),
   ),
   resolution: JobItem.shape.resolution,
   resolved_by: z.string().nullable(),

@@ -63,6 +63,25 @@ export const tokens = pgTable(
   (t) => [uniqueIndex("tokens_hash_uq").on(t.tokenHash), index("tokens_tenant_idx").on(t.tenantId)],
 );
 
+/**
+ * Console sign-ins, one row each: the session cookie names its row, and every request checks the row is
+ * live, so signing out, disabling a person or changing their roles ends a session at once (the cookie
+ * alone would otherwise be good until it expires). Rows of a person's ended sessions are removed at
+ * their next sign-in.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("sessions_user_idx").on(t.tenantId, t.userId)],
+);
+
 export const policySnapshots = pgTable(
   "policy_snapshots",
   {
@@ -216,6 +235,9 @@ export const votes = pgTable(
     roles: text("roles").array().notNull(),
     reason: text("reason").notNull(),
     note: text("note"),
+    // The credential the vote came through (`token:<id>` or `session:<id>`): one credential acting as
+    // several people shows. Null on votes cast before it was recorded, and on the demo's seeded votes.
+    credential: text("credential"),
     createdAt: ts("created_at").notNull(),
   },
   // One vote per person per job, enforced by the database.
@@ -384,6 +406,7 @@ export const schema = {
   tenants,
   users,
   tokens,
+  sessions,
   policySnapshots,
   policyActivations,
   jobs,
@@ -403,3 +426,4 @@ export type JobRow = typeof jobs.$inferSelect;
 export type VoteRow = typeof votes.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type TokenRow = typeof tokens.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;

@@ -1,4 +1,5 @@
 import v8 from "node:v8";
+import { stampPeerAddress } from "@/lib/auth/client-address";
 import { closeDatabase, getDatabase, type Database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { describeDemoSeed, seedDemo } from "@/lib/services/demo/seed";
@@ -86,6 +87,7 @@ function boundHeapGrowth(): void {
 
 export async function startServer(): Promise<void> {
   boundHeapGrowth();
+  stampPeerAddress();
   const database = await getDatabase();
   console.log(`[countersign] database ready (${database.kind})`);
   await prepareAudit(database);
