@@ -53,6 +53,8 @@ async function runStart(env: Record<string, string>): Promise<{ out: string; arg
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "countersign-start-"));
   fs.mkdirSync(path.join(dir, "scripts"));
   for (const f of ["start.mjs", "listen.mjs", "build-state.mjs"]) fs.copyFileSync(path.join(ROOT, "scripts", f), path.join(dir, "scripts", f));
+  fs.mkdirSync(path.join(dir, "lib"));
+  fs.copyFileSync(path.join(ROOT, "lib/kept-secret.mjs"), path.join(dir, "lib/kept-secret.mjs"));
   fs.mkdirSync(path.join(dir, ".next"));
   fs.writeFileSync(path.join(dir, ".next", "BUILD_ID"), "stub"); // no sources here: never stale
   fs.mkdirSync(path.join(dir, "node_modules/next/dist/bin"), { recursive: true });

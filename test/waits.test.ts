@@ -3,11 +3,10 @@
  * past the cap answers 429 `too_many_waits` with Retry-After instead of holding one more socket, and
  * a slot is free again as soon as a held request ends. The default cap is 10 (COUNTERSIGN_WAITS_PER_TOKEN).
  */
-import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
 import { heldWaits } from "@/lib/services/waits";
-import { ADMIN, makeWorld, type World } from "./fixtures";
+import { ADMIN, makeWorld, sessionCookie, type World } from "./fixtures";
 import { call, dispatch } from "./http";
 
 const PROD_WRITE = { topic: "job.config.update", risk_tags: ["prod", "write"] };
@@ -128,7 +127,7 @@ describe("GET /approvals/stream shares the cap", () => {
 
   it("a console session counts as its person, whatever the cookie", async () => {
     const person = await w.person(["oncall"]);
-    const cookie = async () => `authjs.session-token=${await encode({ token: { sub: person.id, uid: person.id, tenant: w.tenant }, secret: process.env.AUTH_SECRET!, salt: "authjs.session-token" })}`;
+    const cookie = () => sessionCookie(person.id, w.tenant);
     const base = heldWaits();
     // Two sign-ins (two cookies) of the same person share one cap.
     const streams = [];
