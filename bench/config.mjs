@@ -11,13 +11,14 @@ export const ADMIN_TOKEN = `cs_admin_bench_${crypto.randomBytes(24).toString("ba
 const argv = process.argv.slice(2);
 const args = new Set(argv);
 const valueOf = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
-const known = ["--quick", "--no-build", "--keep-db", "--no-1m", "--scale", "--no-bare"];
+const known = ["--quick", "--no-build", "--keep-db", "--profile", "--no-1m", "--scale", "--no-bare"];
 const unknown = argv.filter((a) => !known.includes(a) && !/^--(only|port)=/.test(a));
 if (unknown.length) throw new Error(`unknown flag(s): ${unknown.join(" ")} (see the header of bench/run.mjs)`);
 
 export const QUICK = args.has("--quick");
 export const NO_BUILD = args.has("--no-build");
 export const KEEP_DB = args.has("--keep-db");
+export const PROFILE = args.has("--profile");
 export const SCALE = args.has("--scale");
 export const NO_BARE = args.has("--no-bare");
 export const ONLY = valueOf("only");

@@ -54,7 +54,9 @@ function method(m) {
   runner, before and after each measured run, per request; the server's main thread's time on a core and waiting
   for one (/proc schedstat) as shares of the run. The load generator shares the ${m.cores} cores with the server and
   PostgreSQL.
-- **Memory**: VmRSS of the server process (and any children) sampled every 200 ms during the PostgreSQL phase.`;
+- **Memory**: VmRSS of the server process (and any children) sampled every 200 ms during the PostgreSQL phase.
+- **The submit tail**: \`npm run bench -- --profile\` runs the open-loop submit at 50 % under the CPU profiler and
+  \`--trace-gc\` and says what the server was doing while the slowest requests waited (bench/.logs/profile.md).`;
 }
 
 export function writeDoc({ pgVersion, started, seconds, buildInfo, bareInfo, fatal, loadAtStart }) {
