@@ -123,7 +123,8 @@ async function schedule({ agent, url, rate, seconds, next }) {
 
 export async function openLoop({ base, rate, seconds = CFG.openDuration, warmup = CFG.openWarmup, next, phase = "open loop" }) {
   const url = new URL(base);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 2000, maxFreeSockets: 2000 });
+  // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive closes them under a send.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 2000, maxFreeSockets: 2000, timeout: 4000 });
   setPhase(phase);
   try {
     if (warmup > 0) await schedule({ agent, url, rate, seconds: warmup, next: (i) => next(-1 - i) });

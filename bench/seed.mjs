@@ -256,6 +256,10 @@ export async function seed({ connect, tenant, pending = null, resolved = null, l
       const id = (g) => `'job-R${String(g).padStart(10, "0")}'`;
       const rejected = `from jobs j where j.tenant_id = $1 and j.resolution = 'rejected' and j.id between ${id(resolved[0])} and ${id(resolved[1])}`;
       await main.unsafe(insertSql("votes", voteCols.columns, vMap, rejected), [tenant]);
+      // Closed days are summed once into metric_days (lib/services/metrics/decisions.ts); history
+      // back-dated into them after that is not counted, so the sums go and are made again.
+      const [{ exists }] = await main`select to_regclass('metric_days') is not null as exists`;
+      if (exists) await main`delete from metric_days where tenant_id = ${tenant}`;
     }
     timings.votes_insert_s = (Date.now() - t0) / 1000;
 

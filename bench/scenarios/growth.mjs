@@ -67,7 +67,7 @@ export async function growthRung(ctx, target) {
       latencyRow(name, m, { check: (x) => x.p99 <= TARGETS.growth * ref.p99 && x.errors === 0, target: bound, ratioText });
     });
   }
-  note(`(h) rung ${label}: ${fmt(await pendingCount(ctx.dbUrl))} pending and ${fmt(ctx.seeded.resolved)} resolved when measured; the "ratio" of a later rung is its p99 over the ${short(first)} rung's.`);
+  note(`(h) rung ${label}: ${fmt(await pendingCount(ctx.dbUrl))} pending (and ${fmt(ctx.seeded.resolved)} seeded resolved) when measured; the "ratio" of a later rung is its p99 over the ${short(first)} rung's.`);
 }
 
 /** (e) The 30-day metrics at one connection, judged on p99. */
