@@ -193,13 +193,10 @@ async function estimatedRows(sql, table) {
 }
 
 /** [lo, hi] cut in two: one half per core. */
-const halves = ([lo, hi]) => {
+function halves([lo, hi]) {
   const mid = lo + Math.floor((hi - lo + 1) / 2) - 1;
-  return [
-    [lo, mid],
-    [mid + 1, hi],
-  ].filter(([a, b]) => b >= a);
-};
+  return mid >= lo ? [[lo, mid], [mid + 1, hi]] : [[lo, hi]];
+}
 
 /**
  * Seed APPROVAL jobs numbered `pending` = [from, to] and APPROVED/REJECTED/EXPIRED ones numbered
