@@ -37,7 +37,7 @@ describe("where next start listens", () => {
   });
 
   it("every script that runs next start passes the address", () => {
-    for (const file of ["scripts/start.mjs", "scripts/e2e-server.mjs", "e2e/support/server.ts", "bench/run.mjs"]) {
+    for (const file of ["scripts/start.mjs", "scripts/e2e-server.mjs", "e2e/support/server.ts", "bench/server.mjs", "scripts/with-server.mjs"]) {
       const text = fs.readFileSync(path.join(ROOT, file), "utf8");
       expect(text, file).toContain("...nextStartArgs(");
       expect(text, `${file} starts next without an address`).not.toMatch(/"start",\s*"-p"/);
