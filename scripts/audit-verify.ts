@@ -5,8 +5,11 @@
 // each chain against the signed checkpoints in FILE (public key: a PEM file or the base64 the server
 // prints at start; default, this machine's checkpoint key): a chain cut back or rewritten before its
 // last checkpoint is named. Exit status 1 if anything does not hold.
-import { closeDatabase, getDatabase } from "@/lib/db/client";
-import { checkpointPublicKey, verifyAudit } from "@/lib/services/audit/verify-all";
+import { spawnSync } from "node:child_process";
+
+// The server's modules refuse to load outside React's server condition (`import "server-only"`): this
+// process runs again with it, and loads them only then.
+const SERVER_CONDITION = "--conditions=react-server";
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -14,6 +17,8 @@ function option(name: string): string | undefined {
 }
 
 async function main(): Promise<number> {
+  const { getDatabase } = await import("@/lib/db/client");
+  const { checkpointPublicKey, verifyAudit } = await import("@/lib/services/audit/verify-all");
   const tenant = option("--tenant");
   const file = option("--checkpoints");
   const checkpoints = file ? { file, publicKey: checkpointPublicKey(option("--public-key")) } : undefined;
@@ -36,6 +41,15 @@ async function main(): Promise<number> {
   }
   if (v.results.length === 0) console.log(tenant ? `no tenant ${tenant}` : "no tenants");
   return v.ok ? 0 : 1;
+}
+
+async function closeDatabase(): Promise<void> {
+  await (await import("@/lib/db/client")).closeDatabase();
+}
+
+if (!process.execArgv.includes(SERVER_CONDITION)) {
+  const again = spawnSync(process.execPath, [...process.execArgv, SERVER_CONDITION, ...process.argv.slice(1)], { stdio: "inherit" });
+  process.exit(again.status ?? 2);
 }
 
 main()

@@ -14,7 +14,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
-import { scopesForRoles } from "@/lib/auth/session";
+import { scopesForRoles } from "@/lib/services/context";
 import { getDb } from "@/lib/db/client";
 import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
 import { SCOPES, type Scope } from "@/lib/services/context";

@@ -1,7 +1,8 @@
 import { encode } from "next-auth/jwt";
 import { ulid } from "ulid";
-import { scopesForRoles } from "@/lib/auth/session";
+import { scopesForRoles } from "@/lib/services/context";
 import { getDatabase } from "@/lib/db/client";
+import { contextOf, type Ctx, type Principal } from "@/lib/services/context";
 import { startSession } from "@/lib/services/sessions";
 import { call } from "./http";
 
@@ -9,6 +10,11 @@ export const ADMIN = () => process.env.COUNTERSIGN_ADMIN_TOKEN!;
 /** The console's origin as test requests address it (cookie-riding writes must come from it). */
 export const ORIGIN = "http://localhost:3000";
 const COOKIE = "authjs.session-token";
+
+/** A service's context for `principal` on the test database, at `now`: what a route would hand it. */
+export async function contextFor(principal: Principal, now = new Date()): Promise<Ctx> {
+  return contextOf(await getDatabase(), principal, now);
+}
 
 /** A live console session's claims for this person, as their cookie would carry them. */
 export async function signedIn(uid: string, tenant: string): Promise<{ uid: string; tenant: string; sid: string }> {

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getDatabase, getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { decisionMetrics } from "@/lib/services/metrics/decisions";
 import { call } from "./http";
-import { makeWorld, type World } from "./fixtures";
+import { contextFor, makeWorld, type World } from "./fixtures";
 
 let w: World;
 let manager: string;
@@ -112,13 +112,7 @@ describe("metrics over many days: closed days summed once, percentiles from thei
       from jobs j, generate_series(1, 3000) g,
         lateral (select now() - interval '20 days' + g * interval '560 seconds' as created) c
       where j.id = ${template.job.id}`);
-    const { query } = await getDatabase();
-    const ctx = {
-      db,
-      query,
-      now: new Date(),
-      principal: { kind: "user" as const, tenantId: t.tenant, scopes: new Set(["metrics:read" as const]), tokenId: null, userId: "usr-x", email: "m@x.example", roles: ["manager"] },
-    };
+    const ctx = await contextFor({ kind: "user", tenantId: t.tenant, scopes: new Set(["metrics:read" as const]), tokenId: null, userId: "usr-x", email: "m@x.example", roles: ["manager"] });
     for (const group_by of ["overall", "rule", "approver", "tier"] as const) {
       const input = { window: "30d" as const, group_by };
       const exact = await decisionMetrics({ ctx, input, exactLimit: Number.POSITIVE_INFINITY });

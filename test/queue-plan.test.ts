@@ -1,11 +1,11 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "@/lib/auth/authenticate";
-import { getDatabase, getDb } from "@/lib/db/client";
+import { getDatabase } from "@/lib/db/client";
 import { listQueue, queuePageStatement } from "@/lib/services/approvals/list";
 import { QueueQuery } from "@/lib/services/approvals/schemas";
 import type { Ctx } from "@/lib/services/context";
-import { makeWorld, type World } from "./fixtures";
+import { contextFor, makeWorld, type World } from "./fixtures";
 
 // A queue page is one prepared statement per shape, and it is cheap only while PostgreSQL keeps its
 // generic plan: planning it costs more than running it. The cursor's values must not steer that
@@ -51,7 +51,7 @@ describe("the queue's cursor statement keeps its generic plan", () => {
     const now = new Date();
     const reviewer = await w.person(["oncall"], "reviewer");
     const principal = await authenticate(query, new Request("http://countersign.test/", { headers: { authorization: `Bearer ${reviewer.token}` } }), now);
-    const ctx: Ctx = { db: await getDb(), query, principal, now };
+    const ctx: Ctx = await contextFor(principal, now);
 
     // Walk the queue as a client would, to a cursor 100 jobs before its end (the template job and its
     // copies: JOBS + 1 pending).

@@ -7,7 +7,7 @@ import type { Ctx, Principal } from "@/lib/services/context";
 import { findJob } from "@/lib/services/jobs/find";
 import { renderJob } from "@/lib/services/jobs/render";
 import { call } from "./http";
-import { makeWorld, type World } from "./fixtures";
+import { contextFor, makeWorld, type World } from "./fixtures";
 
 // The queue renders its items half in SQL and half in TypeScript (lib/services/approvals/list.ts), for
 // speed; every other answer renders a job with `renderJob`. This holds the two equal, item for item,
@@ -109,12 +109,11 @@ describe("queue items equal renderJob's rendering", () => {
     for (const include_resolved of [false, true]) {
       it(`${label}, ${include_resolved ? "history" : "pending"}: every viewer sees exactly renderJob's item`, async () => {
         const db = await getDb();
-        const { query } = await getDatabase();
         const now = new Date(t0 + offset);
         let seen = 0;
         for (const [who, token] of Object.entries(viewers)) {
           const principal = await principalOf(token, now);
-          const ctx: Ctx = { db, query, principal, now };
+          const ctx: Ctx = await contextFor(principal, now);
           const input = QueueQuery.parse({ include_resolved: String(include_resolved), limit: "200" });
           const page = await listQueue({ ctx, input });
           for (const item of page.items) {

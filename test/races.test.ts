@@ -8,6 +8,7 @@ import { principalForSession } from "@/lib/auth/session";
 import { getDatabase, getDb } from "@/lib/db/client";
 import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
 import { resolveVote } from "@/lib/services/approvals/resolve";
+import { contextOf } from "@/lib/services/context";
 import { sweep } from "@/lib/services/sla/sweep";
 import type { CallResult } from "./http";
 import { makeWorld, signedIn, type Person, type World } from "./fixtures";
@@ -283,15 +284,14 @@ describe("a vote racing the expiry sweeper", () => {
   });
 
   it(`with time injected: votes at expires_at − 1 ms, the sweeper and a late voter at expires_at (${ROUNDS} rounds)`, async () => {
-    const db = await getDb();
-    const { query } = await getDatabase();
-    const principals = await Promise.all(reviewers.slice(0, 9).map(async (p) => principalForSession(query, await signedIn(p.id, w.tenant), new Date())));
+    const database = await getDatabase();
+    const principals = await Promise.all(reviewers.slice(0, 9).map(async (p) => principalForSession(database.query, await signedIn(p.id, w.tenant), new Date())));
     const outcomes: Record<string, number> = {};
     for (let round = 0; round < ROUNDS; round++) {
       const job = await submit(w, { ...EXPIRING, payload: { race: "sweep-injected", round } });
       const expires = Date.parse(job.sla.expires_at);
       const cast = (i: number, ms: number) =>
-        resolveVote({ ctx: { db, query, principal: principals[i]!, now: new Date(ms) }, id: job.job.id, vote: "approve", input: { reason: "before the deadline" } }).then(
+        resolveVote({ ctx: contextOf(database, principals[i]!, new Date(ms)), id: job.job.id, vote: "approve", input: { reason: "before the deadline" } }).then(
           () => ({ ok: true, status: 200, code: undefined as string | undefined }),
           (err: { status?: number; code?: string }) => ({ ok: false, status: err.status, code: err.code }),
         );
@@ -301,8 +301,8 @@ describe("a vote racing the expiry sweeper", () => {
       const starters: (() => Promise<Answer | "swept">)[] = [
         ...[...Array(8).keys()].map((i) => () => cast(i, expires - 1)),
         () => cast(8, expires).then((a) => ({ ...a, late: true })),
-        () => sweep(db, new Date(expires)).then(() => "swept" as const),
-        () => sweep(db, new Date(expires)).then(() => "swept" as const),
+        () => sweep(database.db, new Date(expires)).then(() => "swept" as const),
+        () => sweep(database.db, new Date(expires)).then(() => "swept" as const),
       ];
       const rotated = starters.map((_, i) => starters[(i * 5 + round) % starters.length]!);
       const settledAnswers = await Promise.all(rotated.map((start) => start()));

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { principalForSession } from "@/lib/auth/session";
 import { getDatabase, getDb } from "@/lib/db/client";
 import { resolveVote } from "@/lib/services/approvals/resolve";
+import { contextOf } from "@/lib/services/context";
 import { sweep } from "@/lib/services/sla/sweep";
 import { call } from "./http";
 import { makeWorld, signedIn, type Person, type World } from "./fixtures";
@@ -95,11 +96,11 @@ describe("the SLA sweeper (time injected)", () => {
   });
 
   it("a vote one millisecond after expires_at is refused; one millisecond before, it counts", async () => {
-    const db = await getDb();
     const { query } = await getDatabase();
     const oncall = await w.person(["oncall"], "edge");
     const principal = await principalForSession(query, await signedIn(oncall.id, w.tenant), new Date());
-    const ctxAt = (ms: number) => ({ db, query, principal, now: new Date(ms) });
+    const database = await getDatabase();
+    const ctxAt = (ms: number) => contextOf(database, principal, new Date(ms));
 
     const late = await w.submit({ topic: "job.esc.edge-late" });
     const expiresAt = Date.parse(late.sla.expires_at);

@@ -1,3 +1,4 @@
+import "server-only";
 import type { z } from "zod";
 import { Invalid, PayloadTooLarge, UnsupportedMediaType } from "@/lib/services/errors";
 import type { FieldError } from "@/lib/services/errors";

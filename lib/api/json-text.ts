@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Checks on the text of a JSON body that JSON.parse has already accepted, for what JSON.parse hides:
  * a key given twice (it keeps the last silently) and a number it rounds (it turns

@@ -1,3 +1,4 @@
+import "server-only";
 import { ZodError } from "zod";
 import { ServiceError, type FieldError } from "@/lib/services/errors";
 

@@ -1,6 +1,7 @@
-import { authenticate, requireScope } from "@/lib/auth/authenticate";
+import "server-only";
+import { authenticate } from "@/lib/auth/authenticate";
 import { getDatabase } from "@/lib/db/client";
-import type { Ctx, Scope } from "@/lib/services/context";
+import { contextOf, requireScope, type Ctx, type Scope } from "@/lib/services/context";
 import { NotFound } from "@/lib/services/errors";
 import { toProblem } from "./problem";
 
@@ -49,16 +50,16 @@ export function apiRoute<P extends Params = Params>(
 ) {
   return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
-      const { db, query } = await getDatabase();
+      const database = await getDatabase();
       const now = new Date();
-      const principal = await authenticate(query, req, now);
+      const principal = await authenticate(database.query, req, now);
       if (scopes.length) requireScope(principal, ...scopes);
       // Routes without dynamic segments get no params object at all.
       const params = ((await context?.params) ?? {}) as P;
       for (const value of Object.values(params)) {
         if (typeof value === "string" && !ID_RE.test(value)) throw new NotFound();
       }
-      const result = await handler({ req, ctx: { db, query, principal, now }, params });
+      const result = await handler({ req, ctx: contextOf(database, principal, now), params });
       return result instanceof Response ? result : json(result);
     } catch (err) {
       return toProblem(err);

@@ -1,15 +1,15 @@
 import { timingSafeEqual } from "node:crypto";
-import type { RawQuery } from "@/lib/db/client";
+import "server-only";
+import { getDatabase, type RawQuery } from "@/lib/db/client";
 import { AUTH_CHANNEL, subscribe } from "@/lib/services/events";
 import { env } from "@/lib/env";
-import { SCOPES, type Principal, type Scope } from "@/lib/services/context";
-import { Forbidden, Unauthenticated } from "@/lib/services/errors";
+import { SCOPES, SYSTEM_TENANT, type Principal, type Scope } from "@/lib/services/context";
+import { Unauthenticated } from "@/lib/services/errors";
 import { AGENT_FORBIDDEN } from "@/lib/services/provisioning/schemas";
 import { sha256Hex } from "@/lib/sha256";
 import { assertSameOrigin, principalForSession, sessionClaims } from "./session";
 
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
-export const SYSTEM_TENANT = "system";
 
 function bearer(req: Request): string | null {
   const header = req.headers.get("authorization");
@@ -46,7 +46,8 @@ interface TokenRow extends Record<string, unknown> {
 }
 
 // Every API request starts here, so what a token resolves to is remembered briefly per instance.
-// Revoking a token or changing a person NOTIFYs every instance to forget (see notifyAuthChanged);
+// Revoking a token or changing a person NOTIFYs every instance to forget (see notifyAuthChanged), and
+// this one at once (announceAuthChanged);
 // the TTL bounds what a missed notification could cost. Expiry and revocation are still checked
 // against the remembered row on every request, and votes re-read the voter's roles under a lock.
 const TOKEN_TTL_MS = 2_000;
@@ -58,7 +59,7 @@ let generation = 0;
 let listening = false;
 let subscribing: Promise<unknown> | null = null;
 
-/** This instance forgets at once (others hear it through NOTIFY when the change commits). */
+/** This instance forgets what it remembers (on every auth change it hears of; see AUTH_CHANNEL). */
 export function forgetCachedTokens(): void {
   generation += 1;
   tokenCache.clear();
@@ -70,7 +71,7 @@ export function forgetCachedTokens(): void {
 const looking = new Map<string, Promise<TokenRow | undefined>>();
 
 async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | undefined> {
-  subscribing ??= subscribe(AUTH_CHANNEL, forgetCachedTokens).then(
+  subscribing ??= getDatabase().then((database) => subscribe(database.listen, AUTH_CHANNEL, forgetCachedTokens)).then(
     () => (listening = true),
     () => (subscribing = null),
   );
@@ -143,9 +144,4 @@ export async function authenticate(query: RawQuery, req: Request, now: Date): Pr
   }
   const tokenExpiresAt = token.expires_at ? new Date(token.expires_at) : null;
   return { ...base, kind: "user", userId: token.user_id, email: token.email, roles: token.roles ?? [], tokenExpiresAt };
-}
-
-export function requireScope(principal: Principal, ...anyOf: Scope[]): void {
-  if (anyOf.some((s) => principal.scopes.has(s))) return;
-  throw new Forbidden("insufficient_scope", `This needs the ${anyOf.join(" or ")} scope.`);
 }

@@ -1,7 +1,8 @@
 import { getToken } from "next-auth/jwt";
+import "server-only";
 import type { RawQuery } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import type { Principal, Scope } from "@/lib/services/context";
+import { scopesForRoles, type Principal } from "@/lib/services/context";
 import { Forbidden, Unauthenticated } from "@/lib/services/errors";
 
 /** What the console's session cookie carries: who, in which tenant, which sign-in. Roles are always re-read. */
@@ -12,21 +13,6 @@ export interface SessionClaims {
   sid: string;
 }
 
-// A person signed in to the console may read and resolve; what they may approve is still decided by
-// their roles on each job. Writing policy, provisioning and reading the audit trail follow the role.
-const BASE_SCOPES: Scope[] = ["jobs:read", "approvals:read", "approvals:resolve", "policy:read", "metrics:read"];
-const ROLE_SCOPES: Record<string, Scope[]> = {
-  admin: ["admin", "policy:write", "audit:read"],
-  manager: ["audit:read"],
-  "eng-manager": ["audit:read"],
-  security: ["audit:read"],
-};
-
-export function scopesForRoles(roles: readonly string[]): Set<Scope> {
-  const scopes = new Set<Scope>(BASE_SCOPES);
-  for (const role of roles) for (const s of ROLE_SCOPES[role] ?? []) scopes.add(s);
-  return scopes;
-}
 
 interface UserRow extends Record<string, unknown> {
   id: string;

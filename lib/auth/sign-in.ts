@@ -1,7 +1,8 @@
+import "server-only";
 import { getDatabase } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { takeToken } from "@/lib/services/limits";
-import { verifyPassword } from "./secrets";
+import { verifyPassword } from "@/lib/secrets";
 
 export interface SignInUser {
   id: string;

@@ -1,8 +1,9 @@
+import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/auth";
 import { getDatabase } from "@/lib/db/client";
-import type { Ctx, Principal } from "@/lib/services/context";
+import { contextOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Unauthenticated } from "@/lib/services/errors";
 import { endSession } from "@/lib/services/sessions";
 import { principalForSession } from "./session";
@@ -45,8 +46,7 @@ export async function endCurrentSession(): Promise<void> {
 export async function requireCtx(): Promise<Ctx & { principal: ViewerPrincipal }> {
   const principal = await currentPrincipal();
   if (!principal) redirect("/signin");
-  const { db, query } = await getDatabase();
-  return { db, query, principal, now: new Date() };
+  return { ...contextOf(await getDatabase(), principal, new Date()), principal };
 }
 
 export function toViewer(p: ViewerPrincipal): Viewer {

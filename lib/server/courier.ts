@@ -1,4 +1,5 @@
-import type { Db } from "@/lib/db/client";
+import "server-only";
+import type { DbHandle } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { onJobChange } from "@/lib/services/events";
 import { deliverDue } from "@/lib/services/outbox/deliver";
@@ -10,7 +11,8 @@ const BATCH = 20;
  * Every instance delivers due webhooks once a second, and soon after any job change it hears of (most
  * deliveries are born with one); instances share the work through SKIP LOCKED.
  */
-export function startCourier(db: Db): () => Promise<void> {
+export function startCourier(database: DbHandle): () => Promise<void> {
+  const { db } = database;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -45,7 +47,7 @@ export function startCourier(db: Db): () => Promise<void> {
   // The change that queued a delivery commits before its NOTIFY arrives, so the row is visible by then.
   // Bursts of changes (a load of submissions) coalesce into one look every 50 ms at most.
   let soon: ReturnType<typeof setTimeout> | null = null;
-  const unsubscribe = onJobChange(() => {
+  const unsubscribe = onJobChange(database.listen, () => {
     soon ??= setTimeout(() => {
       soon = null;
       kick();

@@ -1,9 +1,11 @@
+import "server-only";
 import v8 from "node:v8";
 import { stampPeerAddress } from "@/lib/auth/client-address";
 import { closeDatabase, getDatabase, type Database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { describeDemoSeed, seedDemo } from "@/lib/services/demo/seed";
 import { startDemoTicker } from "@/lib/services/demo/ticker";
+import { bootstrap } from "@/lib/services/provisioning/bootstrap";
 import { needsFirstAdmin, setupCode } from "@/lib/services/provisioning/first-admin";
 import { auditKeyMismatch } from "@/lib/services/audit/key-check";
 import { auditKey, checkpointSigner } from "@/lib/services/audit/keys";
@@ -50,10 +52,10 @@ async function announceFirstRun(database: Database): Promise<void> {
 }
 
 async function startDemo(database: Database): Promise<void> {
-  const seed = await seedDemo(database.db, new Date(), { query: database.query });
+  const seed = await seedDemo(database, new Date());
   for (const line of describeDemoSeed(seed)) console.log(`[countersign demo] ${line}`);
   console.log(`[countersign demo] sign in at ${publicOrigin()}/signin with any of those emails`);
-  stoppers.push(startDemoTicker(database.db));
+  stoppers.push(startDemoTicker(database));
 }
 
 /**
@@ -89,10 +91,12 @@ export async function startServer(): Promise<void> {
   boundHeapGrowth();
   stampPeerAddress();
   const database = await getDatabase();
+  // Tenant `system` with the default policy, before the first request (Next awaits this start).
+  await bootstrap(database.db);
   console.log(`[countersign] database ready (${database.kind})`);
   await prepareAudit(database);
   // Stopped in reverse: the sealer before the checkpointer, whose last round signs what it sealed.
-  stoppers.push(startCheckpointer(database.db), startSealer(database.db), startSweeper(database.db), startCourier(database.db));
+  stoppers.push(startCheckpointer(database.db), startSealer(database.db), startSweeper(database.db), startCourier(database));
   // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us. A repeated signal (a second Ctrl-C, a
   // supervisor that signals twice) must not fall through to the default action and kill the process
   // mid-close: PGlite would then replay crash recovery at its next start. SIGKILL still stops it.

@@ -1,4 +1,10 @@
-import type { Db, RawQuery } from "@/lib/db/client";
+import "server-only";
+import type { Db, DbHandle } from "@/lib/db/client";
+import { txQuery } from "@/lib/db/raw-sql";
+import { Forbidden } from "./errors";
+
+/** The tenant the installation itself lives in: the installation admin token and the first admin act here. */
+export const SYSTEM_TENANT = "system";
 
 export const SCOPES = [
   "jobs:submit",
@@ -13,6 +19,28 @@ export const SCOPES = [
   "admin",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
+
+export function requireScope(principal: Principal, ...anyOf: Scope[]): void {
+  if (anyOf.some((s) => principal.scopes.has(s))) return;
+  throw new Forbidden("insufficient_scope", `This needs the ${anyOf.join(" or ")} scope.`);
+}
+
+// A person signed in to the console may read and resolve; what they may approve is still decided by
+// their roles on each job. Writing policy, provisioning and reading the audit trail follow the role.
+const BASE_SCOPES: Scope[] = ["jobs:read", "approvals:read", "approvals:resolve", "policy:read", "metrics:read"];
+const ROLE_SCOPES: Record<string, Scope[]> = {
+  admin: ["admin", "policy:write", "audit:read"],
+  manager: ["audit:read"],
+  "eng-manager": ["audit:read"],
+  security: ["audit:read"],
+};
+
+/** The scopes a person's roles give them in the console (and the most their own tokens may carry). */
+export function scopesForRoles(roles: readonly string[]): Set<Scope> {
+  const scopes = new Set<Scope>(BASE_SCOPES);
+  for (const role of roles) for (const s of ROLE_SCOPES[role] ?? []) scopes.add(s);
+  return scopes;
+}
 
 /** A token's own rate limits in requests per minute (null: the installation's default). */
 export interface TokenLimits {
@@ -37,12 +65,48 @@ export type Principal =
   | (PrincipalBase & { kind: "agent"; name: string; ownerEmail: string | null })
   | (PrincipalBase & { kind: "admin" });
 
-export interface Ctx {
-  db: Db;
-  /** Hot-path statements in plain SQL (see RawQuery); everything else goes through `db`. */
-  query: RawQuery;
+/**
+ * What a service verb works with: the database (`db` for the query builder, `query` for hot-path
+ * statements in plain SQL, `transaction` for one that pipelines, `listen` for NOTIFY), who calls, and
+ * the time (injected, never read inside a verb). Inside `withTransaction`, `db` and `query` are the
+ * transaction's and `inTransaction` is set.
+ */
+export interface Ctx extends DbHandle {
   principal: Principal;
   now: Date;
+  inTransaction?: boolean;
+}
+
+/** A request's context on `database` (the edges build it: routes, pages, lib/server, tests). */
+export function contextOf(database: DbHandle, principal: Principal, now: Date): Ctx {
+  const { db, query, queryBytes, transaction, listen } = database;
+  return { db, query, queryBytes, transaction, listen, principal, now };
+}
+
+/**
+ * Run `fn` in one transaction with a context whose `db` and `query` are that transaction's; inside a
+ * caller's transaction it joins it instead of opening another (a verb composed into a larger write).
+ */
+export function withTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
+  if (ctx.inTransaction) return fn(ctx);
+  return ctx.db.transaction((tx) => fn(inTransaction(ctx, tx as unknown as Db)));
+}
+
+/** `ctx` with `tx` for its database: what runs inside a transaction it did not open. */
+export function inTransaction(ctx: Ctx, tx: Db): Ctx {
+  return {
+    ...ctx,
+    db: tx,
+    query: txQuery(tx),
+    queryBytes: () => Promise.reject(new Error("queryBytes does not run inside a transaction")),
+    // The caller's transaction is already open: `fn` runs in it, and its last write goes right behind.
+    transaction: async (fn) => {
+      const { result, last } = await fn(tx);
+      if (last) await tx.execute(last);
+      return result;
+    },
+    inTransaction: true,
+  };
 }
 
 /** Exactly who submitted: token id for agents (two tokens may share a name), user id for people. */

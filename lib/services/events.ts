@@ -1,6 +1,6 @@
+import "server-only";
 import { sql } from "drizzle-orm";
-import type { Db } from "@/lib/db/client";
-import { getDatabase } from "@/lib/db/client";
+import type { Db, Listen } from "@/lib/db/client";
 
 export const JOB_CHANNEL = "countersign_jobs";
 
@@ -26,8 +26,11 @@ const holder = globalThis as unknown as {
   __countersignListening?: Map<string, Promise<void>>;
 };
 
-/** One LISTEN per channel per process, fanned out to in-process subscribers. */
-export async function subscribe(channel: string, listener: Listener): Promise<() => void> {
+/**
+ * One LISTEN per channel per process (through `listen`, the first subscriber's database), fanned out to
+ * in-process subscribers.
+ */
+export async function subscribe(listen: Listen, channel: string, listener: Listener): Promise<() => void> {
   const all = (holder.__countersignListeners ??= new Map());
   const listening = (holder.__countersignListening ??= new Map());
   let set = all.get(channel);
@@ -35,11 +38,7 @@ export async function subscribe(channel: string, listener: Listener): Promise<()
   let ready = listening.get(channel);
   if (!ready) {
     ready = (async () => {
-      const database = await getDatabase();
-      const fanOut = (payload: string | null) => {
-        for (const l of holder.__countersignListeners?.get(channel) ?? []) l(payload);
-      };
-      await database.listen(channel, fanOut, () => fanOut(null));
+      await listen(channel, (payload) => fanOut(channel, payload), () => fanOut(channel, null));
     })();
     listening.set(channel, ready);
     ready.catch(() => listening.delete(channel));
@@ -49,9 +48,13 @@ export async function subscribe(channel: string, listener: Listener): Promise<()
   return () => set.delete(listener);
 }
 
+function fanOut(channel: string, payload: string | null): void {
+  for (const l of holder.__countersignListeners?.get(channel) ?? []) l(payload);
+}
+
 /** Commits that change a job (long-polls and the queue stream wake on these). */
-export function onJobChange(listener: (change: JobChange) => void): Promise<() => void> {
-  return subscribe(JOB_CHANNEL, (payload) => {
+export function onJobChange(listen: Listen, listener: (change: JobChange) => void): Promise<() => void> {
+  return subscribe(listen, JOB_CHANNEL, (payload) => {
     if (payload === null) return;
     let change: JobChange;
     try {
@@ -66,6 +69,15 @@ export function onJobChange(listener: (change: JobChange) => void): Promise<() =
 /** Tokens revoked, people changed: every instance drops what it remembers of who may do what. */
 export const AUTH_CHANNEL = "countersign_auth";
 
+/** Inside the writer's transaction: every instance hears it when the change commits. */
 export async function notifyAuthChanged(tx: Db): Promise<void> {
   await tx.execute(sql`select pg_notify(${AUTH_CHANNEL}, 'flush')`);
+}
+
+/**
+ * After the change committed: this instance's subscribers hear it at once, without waiting for the
+ * NOTIFY to come back (a request right behind the change must not be answered from what it changed).
+ */
+export function announceAuthChanged(): void {
+  fanOut(AUTH_CHANNEL, "flush");
 }

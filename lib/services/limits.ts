@@ -1,3 +1,4 @@
+import "server-only";
 import type { RawQuery } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { principalKey, type Ctx } from "./context";

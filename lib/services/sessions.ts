@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { sessions } from "@/lib/db/schema";

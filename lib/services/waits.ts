@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/lib/env";
 import { principalKey, type Principal } from "./context";
 import { TooManyRequests } from "./errors";

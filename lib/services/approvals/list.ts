@@ -1,6 +1,6 @@
+import "server-only";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { getDatabase } from "@/lib/db/client";
 import { sqlToQuery } from "@/lib/db/raw-sql";
 import { jobs } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
@@ -153,7 +153,7 @@ function statementFor(shape: Shape): { sql: string; params: unknown[] } {
  */
 export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuery }): Promise<Uint8Array<ArrayBuffer>> {
   const statement = queuePageStatement({ ctx, input });
-  const [[page] = []] = await (await getDatabase()).queryBytes(statement.sql, statement.params);
+  const [[page] = []] = await ctx.queryBytes(statement.sql, statement.params);
   if (!page) throw new Error("The queue page's statement answered no page.");
   return page as Uint8Array<ArrayBuffer>;
 }

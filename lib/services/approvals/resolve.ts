@@ -1,9 +1,9 @@
+import "server-only";
 import { sql } from "drizzle-orm";
-import { requireScope } from "@/lib/auth/authenticate";
 import type { Db } from "@/lib/db/client";
 import { jobRowColumns, runSql, txRows } from "@/lib/db/raw-sql";
 import type { JobRow } from "@/lib/db/schema";
-import { actorOf, credentialOf, type Ctx, type Principal } from "@/lib/services/context";
+import { actorOf, credentialOf, requireScope, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, NotFound, Unauthenticated } from "@/lib/services/errors";
 import { FinalWrite, withLockedJob } from "@/lib/services/jobs/locked";
 import { renderJob, type VoteTally } from "@/lib/services/jobs/render";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Ctx } from "@/lib/services/context";
 import { AUTH_CHANNEL, onJobChange, subscribe } from "@/lib/services/events";
 import { takeWaitSlot } from "@/lib/services/waits";
@@ -42,13 +43,13 @@ export async function queueStream({
       let unsubscribe = () => {};
       let unsubscribeAuth = () => {};
       try {
-        unsubscribe = await onJobChange((c) => {
+        unsubscribe = await onJobChange(ctx.listen, (c) => {
           if (c.tenant !== tenant) return;
           const line = `event: queue\ndata: ${JSON.stringify({ job_id: c.job, state: c.state })}\n\n`;
           void allowed.then((ok) => ok && send(line));
         });
         // Revocation and changes to people are announced on AUTH_CHANNEL; expiry is caught by the heartbeat.
-        unsubscribeAuth = await subscribe(AUTH_CHANNEL, recheck);
+        unsubscribeAuth = await subscribe(ctx.listen, AUTH_CHANNEL, recheck);
       } catch (err) {
         // The stream never opened: give back what it took.
         unsubscribe();

@@ -1,3 +1,4 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { JobRow } from "@/lib/db/schema";
 import { stampEvent } from "@/lib/services/audit/mac";

@@ -1,3 +1,4 @@
+import "server-only";
 import { canonicalJson } from "@/lib/policy/snapshot";
 import { sha256Hex } from "@/lib/sha256";
 import type { Db } from "@/lib/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import crypto, { type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import readline from "node:readline";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, isNotNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import crypto, { type KeyObject } from "node:crypto";
 import { env } from "@/lib/env";
 import { keptSecret, readKeptSecret } from "@/lib/kept-secret.mjs";

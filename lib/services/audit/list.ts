@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, gt, gte, isNull, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents } from "@/lib/db/schema";

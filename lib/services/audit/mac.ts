@@ -1,3 +1,4 @@
+import "server-only";
 import crypto from "node:crypto";
 import { ulid } from "@/lib/ids";
 import { canonicalJson } from "@/lib/policy/snapshot";

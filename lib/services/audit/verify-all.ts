@@ -1,3 +1,4 @@
+import "server-only";
 import fs from "node:fs";
 import type { KeyObject } from "node:crypto";
 import type { Db } from "@/lib/db/client";

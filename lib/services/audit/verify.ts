@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, count, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/services/context";

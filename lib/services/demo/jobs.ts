@@ -1,3 +1,4 @@
+import "server-only";
 import type { SubmitJobBody } from "@/lib/services/jobs/schemas";
 
 /**

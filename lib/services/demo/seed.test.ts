@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDatabase, type Database } from "@/lib/db/client";
 import { jobs, tokens, users } from "@/lib/db/schema";
 import { verifyChain } from "@/lib/services/audit/verify";
+import { contextOf } from "@/lib/services/context";
 import { DECISION_NAMES } from "@/lib/services/jobs/render";
 import { DEMO_PASSWORD, describeDemoSeed, seedDemo, type DemoSeed } from "./seed";
 import { startDemoTicker, tickOnce } from "./ticker";
@@ -21,7 +22,7 @@ describe("the demo seeder", () => {
   let first: DemoSeed;
   beforeAll(async () => {
     database = await getDatabase();
-    first = await seedDemo(database.db, new Date(), { tenant });
+    first = await seedDemo(database, new Date(), { tenant });
   });
 
   it("creates a person for every role, two for finance and security, and an agent token once", async () => {
@@ -62,14 +63,14 @@ describe("the demo seeder", () => {
 
   it("the back-dated history leaves an intact audit chain", async () => {
     const principal = { kind: "admin" as const, tenantId: tenant, scopes: new Set<never>(), tokenId: null };
-    const result = await verifyChain({ ctx: { db: database.db, query: database.query, principal, now: new Date() } });
+    const result = await verifyChain({ ctx: contextOf(database, principal, new Date()) });
     expect(result).toMatchObject({ ok: true, first_broken: null });
     expect(result.checked).toBeGreaterThan(50);
   });
 
   it("is idempotent: a second run adds no people, tokens or jobs and shows no secret", async () => {
     const before = await jobCount(database);
-    const again = await seedDemo(database.db, new Date(), { tenant });
+    const again = await seedDemo(database, new Date(), { tenant });
     expect(again.created).toBe(false);
     expect(again.agentToken).toBeNull();
     expect(again.users).toEqual(first.users);
@@ -82,17 +83,17 @@ describe("the demo seeder", () => {
 
   it("a tick submits exactly one job as the demo agent, and none when the queue is full", async () => {
     const before = await jobCount(database);
-    const item = await tickOnce(database.db, new Date(), { tenant });
+    const item = await tickOnce(database, new Date(), { tenant });
     expect(item?.job.requested_by).toBe("agent:demo-agent");
     expect(await jobCount(database)).toBe(before + 1);
 
-    expect(await tickOnce(database.db, new Date(), { tenant, maxPending: 1 })).toBeNull();
+    expect(await tickOnce(database, new Date(), { tenant, maxPending: 1 })).toBeNull();
     expect(await jobCount(database)).toBe(before + 1);
   });
 
   it("the ticker keeps submitting until stopped", async () => {
     const before = await jobCount(database);
-    const stop = startDemoTicker(database.db, { tenant, everyMs: 20 });
+    const stop = startDemoTicker(database, { tenant, everyMs: 20 });
     const deadline = Date.now() + 10_000;
     while ((await jobCount(database)) < before + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await stop();

@@ -1,9 +1,9 @@
+import "server-only";
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { getDatabase, type Db, type RawQuery } from "@/lib/db/client";
+import type { Db, DbHandle } from "@/lib/db/client";
 import { tokens, users } from "@/lib/db/schema";
-import { scopesForRoles } from "@/lib/auth/session";
 import { resolveVote, type VoteKind } from "@/lib/services/approvals/resolve";
-import { SCOPES, type Ctx, type Principal, type Scope } from "@/lib/services/context";
+import { SCOPES, SYSTEM_TENANT, contextOf, scopesForRoles, type Ctx, type Principal, type Scope } from "@/lib/services/context";
 import { claimJob, completeJob } from "@/lib/services/jobs/lifecycle";
 import { SubmitJobBody, type JobItem } from "@/lib/services/jobs/schemas";
 import { submitJob } from "@/lib/services/jobs/submit";
@@ -48,26 +48,20 @@ export interface DemoSeed {
   created: boolean;
 }
 
-export interface DemoOptions {
-  tenant?: string;
-  /** The raw-SQL runner the services need beside `db`; defaults to the app's own database. */
-  query?: RawQuery;
-}
-
-const ADMIN: Principal = { kind: "admin", tenantId: "system", scopes: new Set(SCOPES), tokenId: null };
+const ADMIN: Principal = { kind: "admin", tenantId: SYSTEM_TENANT, scopes: new Set(SCOPES), tokenId: null };
 
 /**
  * Fill a demo tenant: people for every role, an agent token, and a few hours of realistic history.
  * Safe to run at every start: an existing tenant only gets missing people or a missing agent token,
  * never a second history.
  */
-export async function seedDemo(db: Db, now: Date, opts: DemoOptions = {}): Promise<DemoSeed> {
+export async function seedDemo(database: DbHandle, now: Date, opts: { tenant?: string } = {}): Promise<DemoSeed> {
   const tenant = opts.tenant ?? DEMO_TENANT;
-  const query = opts.query ?? (await getDatabase()).query;
+  const { db } = database;
   // A new tenant's history starts six hours back, so people and token predate the first job.
   const createdAt = new Date(now.getTime() - 6 * 60 * MIN);
   const created = await db.transaction((tx) => insertTenant(tx, { id: tenant, name: "Demo Co", actor: "admin:installation", now: createdAt }));
-  const admin: Ctx = { db, query, principal: ADMIN, now: created ? createdAt : now };
+  const admin = contextOf(database, ADMIN, created ? createdAt : now);
 
   const people = await ensurePeople(admin, tenant);
   let token = await findAgentToken(db, tenant);
@@ -80,7 +74,7 @@ export async function seedDemo(db: Db, now: Date, opts: DemoOptions = {}): Promi
     agentToken = minted.token;
     token = await findAgentToken(db, tenant);
   }
-  if (created && token) await seedHistory({ db, query, agent: agentPrincipal(token), people }, now);
+  if (created && token) await seedHistory({ database, agent: agentPrincipal(token), people }, now);
 
   return {
     tenant,
@@ -251,8 +245,7 @@ const HISTORY: Scripted[] = [
 ];
 
 interface HistoryEnv {
-  db: Db;
-  query: RawQuery;
+  database: DbHandle;
   agent: Principal;
   people: Map<Person, UserInfo>;
 }
@@ -293,7 +286,7 @@ async function seedHistory(env: HistoryEnv, now: Date): Promise<void> {
   steps.sort((a, b) => a.at - b.at);
   for (const step of steps) {
     const at = new Date(Math.min(step.at, now.getTime()));
-    await step.run((principal) => ({ db: env.db, query: env.query, principal, now: at }));
+    await step.run((principal) => contextOf(env.database, principal, at));
   }
 }
 

@@ -1,5 +1,7 @@
+import "server-only";
 import { and, count, eq } from "drizzle-orm";
-import { getDatabase, type Db, type RawQuery } from "@/lib/db/client";
+import type { DbHandle } from "@/lib/db/client";
+import { contextOf } from "@/lib/services/context";
 import { jobs } from "@/lib/db/schema";
 import { SubmitJobBody, type JobItem } from "@/lib/services/jobs/schemas";
 import { submitJob } from "@/lib/services/jobs/submit";
@@ -13,7 +15,6 @@ export interface TickOptions {
   tenant?: string;
   /** Submit nothing while this many jobs already wait for people (the queue stays workable). */
   maxPending?: number;
-  query?: RawQuery;
   rng?: Rng;
 }
 
@@ -21,8 +22,9 @@ export interface TickOptions {
  * Submit one random job as the demo agent, through the real submit service. Returns the job, or null
  * when the queue is full or the tenant has no live demo-agent token (not seeded, or revoked).
  */
-export async function tickOnce(db: Db, now: Date, opts: TickOptions = {}): Promise<JobItem | null> {
+export async function tickOnce(database: DbHandle, now: Date, opts: TickOptions = {}): Promise<JobItem | null> {
   const tenant = opts.tenant ?? DEMO_TENANT;
+  const { db } = database;
   const [pending] = await db
     .select({ n: count() })
     .from(jobs)
@@ -32,9 +34,8 @@ export async function tickOnce(db: Db, now: Date, opts: TickOptions = {}): Promi
   // Read the token on every tick, so revoking it in the console stops the trickle.
   const token = await findAgentToken(db, tenant);
   if (!token) return null;
-  const query = opts.query ?? (await getDatabase()).query;
   const input = SubmitJobBody.parse(randomJob(opts.rng));
-  const { item } = await submitJob({ ctx: { db, query, principal: agentPrincipal(token), now }, input, idempotencyKey: null });
+  const { item } = await submitJob({ ctx: contextOf(database, agentPrincipal(token), now), input, idempotencyKey: null });
   return item;
 }
 
@@ -42,11 +43,11 @@ export async function tickOnce(db: Db, now: Date, opts: TickOptions = {}): Promi
  * Keep jobs arriving in the demo tenant, one every `everyMs`. A failed tick is logged and the next one
  * tries again. The returned function stops the timer and waits for a tick in flight.
  */
-export function startDemoTicker(db: Db, opts: { everyMs?: number; maxPending?: number; tenant?: string } = {}): () => Promise<void> {
+export function startDemoTicker(database: DbHandle, opts: { everyMs?: number; maxPending?: number; tenant?: string } = {}): () => Promise<void> {
   let running: Promise<void> | null = null;
   const tick = async () => {
     try {
-      await tickOnce(db, new Date(), { tenant: opts.tenant, maxPending: opts.maxPending });
+      await tickOnce(database, new Date(), { tenant: opts.tenant, maxPending: opts.maxPending });
     } catch (err) {
       console.error("[countersign] demo ticker: submitting a job failed; will retry", err);
     }

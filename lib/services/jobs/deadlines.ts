@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
 import { SLA_ACTOR, currentView, eligibleRoles } from "./state";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { decisions } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";

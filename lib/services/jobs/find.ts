@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { jobRowColumns, txRows } from "@/lib/db/raw-sql";
 import type { Db } from "@/lib/db/client";

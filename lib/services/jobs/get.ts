@@ -1,3 +1,4 @@
+import "server-only";
 import type { Ctx } from "@/lib/services/context";
 import { onJobChange } from "@/lib/services/events";
 import { takeWaitSlot } from "@/lib/services/waits";
@@ -28,7 +29,7 @@ export async function getJob({ ctx, id, waitSec, signal }: { ctx: Ctx; id: strin
   let unsubscribe = () => {};
   const onAbort = () => wake();
   try {
-    unsubscribe = await onJobChange((c) => {
+    unsubscribe = await onJobChange(ctx.listen, (c) => {
       if (c.tenant === tenantId && c.job === id) wake();
     });
     signal?.addEventListener("abort", onAbort);

@@ -1,3 +1,4 @@
+import "server-only";
 import type { RawQuery } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
 import type { Evaluation } from "@/lib/policy/types";

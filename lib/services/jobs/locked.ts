@@ -1,5 +1,6 @@
+import "server-only";
 import type { SQL } from "drizzle-orm";
-import { getDatabase, plainTransaction, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
@@ -8,7 +9,7 @@ import type { VoteTally } from "./render";
 import { escalateDue, expireLapsed } from "./deadlines";
 import { isLapsed, isEscalationDue } from "./state";
 
-/** What `fn` returns when its last statement can travel with the COMMIT (see pipelinedTransaction). */
+/** What `fn` returns when its last statement can travel with the COMMIT (see Transact in lib/db/client.ts). */
 export class FinalWrite<T> {
   constructor(
     readonly result: T,
@@ -42,11 +43,8 @@ export async function withLockedJob<T, P = undefined>(
   fn: (tx: Db, job: JobRow, votes: VoteTally[], extra: P | undefined) => Promise<T | FinalWrite<T> | RefuseAfterCommit>,
   alongside?: (tx: Db) => Promise<P>,
 ): Promise<T> {
-  const database = await getDatabase();
-  // The request's own database (always, outside tests that build a context by hand) pipelines.
-  type Body = (tx: Db) => Promise<{ result: T | RefuseAfterCommit; last?: SQL }>;
-  const transaction = database.db === ctx.db ? (f: Body) => database.pipelinedTransaction(f) : (f: Body) => plainTransaction(ctx.db, f);
-  const outcome = await transaction(async (tx) => {
+  // The context's transaction: pipelined on PostgreSQL, or the caller's own when it is inside one.
+  const outcome = await ctx.transaction<T | RefuseAfterCommit>(async (tx) => {
     const locked = await lockJob(tx, ctx.principal.tenantId, id, alongside);
     let job = locked.job;
     if (isLapsed(job, ctx.now)) {

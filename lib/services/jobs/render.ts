@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { votes as votesTable, type JobRow, type VoteRow } from "@/lib/db/schema";

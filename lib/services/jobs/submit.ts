@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import { ulid } from "@/lib/ids";
 import { jobs, type JobRow } from "@/lib/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 // Time-to-decision as a log-bucket histogram (the DDSketch construction): bucket i holds the values in
 // (γ^(i-1), γ^i], and answering with 2γ^i/(γ+1) is within ±1% of every value in it. Histograms of
 // different days merge by adding counts, which exact percentiles cannot do.

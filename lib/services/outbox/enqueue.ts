@@ -1,3 +1,4 @@
+import "server-only";
 import { ulid } from "@/lib/ids";
 import type { Db } from "@/lib/db/client";
 import { deliveries, type JobRow } from "@/lib/db/schema";

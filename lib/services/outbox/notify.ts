@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { deliveries, notificationTargets, type JobRow } from "@/lib/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import crypto from "node:crypto";
 import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
 import { ulid } from "@/lib/ids";

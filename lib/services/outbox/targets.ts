@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { ulid } from "@/lib/ids";
 import { z } from "zod";

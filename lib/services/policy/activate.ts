@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { policyActivations, policySnapshots, tenants } from "@/lib/db/schema";
@@ -5,7 +6,7 @@ import { parsePolicy } from "@/lib/policy/parse";
 import { policySnapshotId } from "@/lib/policy/snapshot";
 import type { Policy } from "@/lib/policy/types";
 import { appendAudit } from "@/lib/services/audit/chain";
-import { actorOf, type Ctx } from "@/lib/services/context";
+import { actorOf, withTransaction, type Ctx } from "@/lib/services/context";
 import { Invalid, NotFound } from "@/lib/services/errors";
 import { redecideTenant } from "./redecide";
 
@@ -62,7 +63,7 @@ export function parseOrThrow(yaml: string): Policy {
 
 export async function putPolicy({ ctx, yaml }: { ctx: Ctx; yaml: string }): Promise<ActivationResult> {
   const policy = parseOrThrow(yaml);
-  return ctx.db.transaction((tx) =>
+  return withTransaction(ctx, ({ db: tx }) =>
     activatePolicy(tx, { tenantId: ctx.principal.tenantId, yaml, policy, actor: actorOf(ctx.principal), now: ctx.now }),
   );
 }

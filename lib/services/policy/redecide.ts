@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, getTableColumns, gt, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditEvents, decisions, jobs, type JobRow } from "@/lib/db/schema";

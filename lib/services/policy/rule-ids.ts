@@ -1,3 +1,4 @@
+import "server-only";
 import type { Ctx } from "@/lib/services/context";
 import { activePolicy } from "./active";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, gte } from "drizzle-orm";
 import { z } from "zod";
 import { jobs } from "@/lib/db/schema";

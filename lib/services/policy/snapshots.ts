@@ -1,3 +1,4 @@
+import "server-only";
 import { desc, eq, sql } from "drizzle-orm";
 import { policyActivations, policySnapshots, tenants } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";

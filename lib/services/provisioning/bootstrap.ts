@@ -1,5 +1,6 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
-import { SYSTEM_TENANT } from "@/lib/auth/authenticate";
+import { SYSTEM_TENANT } from "@/lib/services/context";
 import { insertTenant } from "./tenants";
 
 /** Out of the box: tenant `system` with the product's default policy. Safe to run on every start. */

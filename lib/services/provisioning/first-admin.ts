@@ -1,12 +1,13 @@
+import "server-only";
 import crypto from "node:crypto";
 import { and, count, eq } from "drizzle-orm";
 import { ulid } from "@/lib/ids";
-import { hashPassword, secretEquals } from "@/lib/auth/secrets";
+import { hashPassword, secretEquals } from "@/lib/secrets";
 import type { Db } from "@/lib/db/client";
 import { tenants, users } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
+import { SYSTEM_TENANT } from "@/lib/services/context";
 import { Conflict, Forbidden } from "@/lib/services/errors";
-import { SYSTEM_TENANT } from "@/lib/auth/authenticate";
 
 /**
  * The one-time setup code for the first admin, derived from AUTH_SECRET so every instance prints and

@@ -1,9 +1,10 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditHeads, tenants } from "@/lib/db/schema";
 import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
 import { GENESIS_HASH, appendAudit } from "@/lib/services/audit/chain";
-import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
+import { actorOf, withTransaction, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, NotFound } from "@/lib/services/errors";
 import { activatePolicy, parseOrThrow } from "@/lib/services/policy/activate";
 import { z } from "zod";
@@ -33,7 +34,7 @@ export async function createTenant({ ctx, input }: { ctx: Ctx; input: CreateTena
   if (ctx.principal.kind !== "admin") {
     throw new Forbidden("installation_admin_required", "Only the installation admin token may create tenants.");
   }
-  const created = await ctx.db.transaction((tx) =>
+  const created = await withTransaction(ctx, ({ db: tx }) =>
     insertTenant(tx, { id: input.id, name: input.name ?? input.id, actor: actorOf(ctx.principal), now: ctx.now }),
   );
   if (!created) throw new Conflict("already_exists", `Tenant ${input.id} already exists.`);

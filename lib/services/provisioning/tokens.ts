@@ -1,13 +1,13 @@
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import { ulid } from "@/lib/ids";
-import { forgetCachedTokens } from "@/lib/auth/authenticate";
-import { newTokenSecret } from "@/lib/auth/secrets";
+import { newTokenSecret } from "@/lib/secrets";
 import { sha256Hex } from "@/lib/sha256";
 import { tokens, users } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
-import { actorOf, credentialOf, type Ctx, type Principal } from "@/lib/services/context";
+import { actorOf, credentialOf, withTransaction, type Ctx, type Principal } from "@/lib/services/context";
 import { Forbidden, Invalid, NotFound } from "@/lib/services/errors";
-import { notifyAuthChanged } from "@/lib/services/events";
+import { announceAuthChanged, notifyAuthChanged } from "@/lib/services/events";
 import type { CreateTokenBody } from "./schemas";
 import { targetTenant } from "./tenants";
 
@@ -55,7 +55,7 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: CreateToken
   const expiresAt = checkMint(ctx.principal, input, tenantId, asked);
   const secret = newTokenSecret();
   const scopes = [...new Set(input.scopes)].sort();
-  const row = await ctx.db.transaction(async (tx) => {
+  const row = await withTransaction(ctx, async ({ db: tx }) => {
     if (input.user_id) {
       const [user] = await tx
         .select({ id: users.id })
@@ -114,7 +114,7 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: CreateToken
 
 export async function revokeToken({ ctx, id }: { ctx: Ctx; id: string }) {
   const scope = ctx.principal.kind === "admin" ? eq(tokens.id, id) : and(eq(tokens.id, id), eq(tokens.tenantId, ctx.principal.tenantId));
-  const row = await ctx.db.transaction(async (tx) => {
+  const row = await withTransaction(ctx, async ({ db: tx }) => {
     const [current] = await tx.select().from(tokens).where(scope).for("update");
     if (!current) return null;
     if (current.revokedAt) return current;
@@ -130,6 +130,6 @@ export async function revokeToken({ ctx, id }: { ctx: Ctx; id: string }) {
     return updated!;
   });
   if (!row) throw new NotFound("token");
-  forgetCachedTokens();
+  announceAuthChanged();
   return { id: row.id, revoked_at: row.revokedAt!.toISOString() };
 }

@@ -1,12 +1,12 @@
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import { ulid } from "@/lib/ids";
-import { forgetCachedTokens } from "@/lib/auth/authenticate";
-import { hashPassword } from "@/lib/auth/secrets";
+import { hashPassword } from "@/lib/secrets";
 import { users, type UserRow } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
-import { actorOf, type Ctx } from "@/lib/services/context";
+import { actorOf, withTransaction, type Ctx } from "@/lib/services/context";
 import { Conflict, NotFound } from "@/lib/services/errors";
-import { notifyAuthChanged } from "@/lib/services/events";
+import { announceAuthChanged, notifyAuthChanged } from "@/lib/services/events";
 import { endSessionsOf } from "@/lib/services/sessions";
 import type { CreateUserBody, UpdateUserBody } from "./schemas";
 import { targetTenant } from "./tenants";
@@ -25,7 +25,7 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserBo
   // Hash outside the transaction: scrypt is deliberately slow and must not hold locks.
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const roles = [...new Set(input.roles)].sort();
-  const user = await ctx.db.transaction(async (tx) => {
+  const user = await withTransaction(ctx, async ({ db: tx }) => {
     const [row] = await tx
       .insert(users)
       .values({ id: `usr-${ulid()}`, tenantId, email: input.email, name: input.name ?? null, roles, passwordHash, createdAt: ctx.now, updatedAt: ctx.now })
@@ -48,7 +48,7 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserBo
 export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateUserBody }) {
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   const scope = ctx.principal.kind === "admin" ? eq(users.id, id) : and(eq(users.id, id), eq(users.tenantId, ctx.principal.tenantId));
-  const user = await ctx.db.transaction(async (tx) => {
+  const user = await withTransaction(ctx, async ({ db: tx }) => {
     // Row lock: a vote re-reads this row FOR SHARE, so a role removal and a vote are ordered.
     const [current] = await tx.select().from(users).where(scope).for("update");
     if (!current) return null;
@@ -86,6 +86,6 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
     return row!;
   });
   if (!user) throw new NotFound("user");
-  forgetCachedTokens();
+  announceAuthChanged();
   return render(user);
 }

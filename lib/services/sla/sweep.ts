@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";

@@ -1,6 +1,7 @@
 import { methodNotAllowed } from "@/lib/api/problem";
 import { apiRoute } from "@/lib/api/route";
-import { authenticate, requireScope } from "@/lib/auth/authenticate";
+import { authenticate } from "@/lib/auth/authenticate";
+import { requireScope } from "@/lib/services/context";
 import { queueStream } from "@/lib/services/approvals/stream";
 
 export const dynamic = "force-dynamic";

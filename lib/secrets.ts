@@ -1,3 +1,4 @@
+import "server-only";
 import crypto from "node:crypto";
 import { promisify } from "node:util";
 import { sha256Hex } from "@/lib/sha256";
