@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { voteOutcome } from "@/lib/services/approvals/rules";
 import { api } from "./api";
 import { approvalKeys, jobKeys } from "./keys";
 import { QUEUE_LISTS, updateQueued } from "./queue-cache";
@@ -14,10 +15,9 @@ export interface ResolveInput {
   policy_snapshot: string;
 }
 
-/** Would this vote end the job? A reject always does; an approve when it completes every requirement. */
+/** Would this vote end the job? The server's own rule (rules.ts), on the requirements as the item shows them. */
 function wouldResolve(item: JobItem, vote: ResolveInput["vote"], roles: string[]): boolean {
-  if (vote === "reject") return true;
-  return item.requirements.every((r) => r.approvals + (r.roles.some((x) => roles.includes(x)) ? 1 : 0) >= r.count);
+  return voteOutcome(item.requirements, roles, vote).decides !== null;
 }
 
 /**

@@ -1,11 +1,17 @@
 import "server-only";
-import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import { getTableColumns, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { RawQuery } from "./client";
 import { jobs, type JobRow } from "./schema";
 
 const dialect = new PgDialect();
+
+/**
+ * A time as a SQL value. Raw fragments get no column type from Drizzle, so it travels as typed ISO
+ * text; a placeholder stands for ISO text filled in later (a statement built once, run many times).
+ */
+export const timestamptz = (d: Date | Placeholder): SQL => sql`${d instanceof Date ? d.toISOString() : d}::timestamptz`;
 
 /** The text and parameters of a query composed with Drizzle's `sql` fragments. */
 export function sqlToQuery(fragment: SQL): { sql: string; params: unknown[] } {

@@ -195,13 +195,19 @@ export const jobs = pgTable(
     // The SLA sweeper, across tenants: pending jobs whose due time has come (a deadline is never earlier).
     index("jobs_due_idx").on(t.dueAt).where(sql`${t.state} = 'APPROVAL'`),
     index("jobs_tenant_topic_idx").on(t.tenantId, t.topic, t.createdAt),
-    // Pending jobs by their deadline: a covering index written by hand (drizzle/0007, 0008) because it
-    // INCLUDEs what the queue depth, the expired count and the per-rule depth read: none touches the heap.
+    // Pending jobs by their deadline: a covering index written by hand (drizzle/*_deadline_twin.sql) on
+    // countersign_deadline, because it INCLUDEs what the queue depth, the expired count and the per-rule
+    // depth read: none touches the heap.
     // Time-to-decision over a window: a covering index written by hand (drizzle/0002_metrics_index.sql)
     // because it INCLUDEs the columns the metrics read.
     uniqueIndex("jobs_idempotency_uq").on(t.tenantId, t.principalKey, t.idempotencyKey),
   ],
 );
+
+/** jobs.tally (see above): the votes on a job in the order cast, as `{ userId, vote, roles }`. */
+export const jobsTally = sql.raw(`"jobs"."tally"`);
+/** jobs.view (see above): the job's queue item as JSON text after its opening brace. */
+export const jobsView = sql.raw(`"jobs"."view"`);
 
 export const decisions = pgTable(
   "decisions",

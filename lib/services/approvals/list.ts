@@ -1,12 +1,14 @@
 import "server-only";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { sqlToQuery } from "@/lib/db/raw-sql";
-import { jobs } from "@/lib/db/schema";
+import { sqlToQuery, timestamptz } from "@/lib/db/raw-sql";
+import { jobs, jobsView } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { CursorId, CursorInstant, decodeCursor } from "@/lib/services/cursor";
 import type { JobItem } from "@/lib/services/jobs/schemas";
-import { at, escalationDueSql, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
+import { isEscalationDueSql, isLapsedSql, isStillPendingSql } from "@/lib/services/jobs/state-sql";
+import { mayVoteAtAll } from "./rules";
+import { refusalForIsNullSql, type AskerSql } from "./rules-sql";
 import type { QueueQuery } from "./schemas";
 
 // Written by the page's statement (json_build_object below): the last item's place in its ordering.
@@ -32,31 +34,9 @@ const P = {
   limit: sql.placeholder("limit"),
 };
 
-// Written by PostgreSQL and kept out of the Drizzle schema (drizzle/0009_job_view.sql): each gated
-// job's queue item as of its last write (JSON text after its opening brace), and the votes on it.
-const VIEW = sql.raw(`"jobs"."view"`);
-const TALLY = sql.raw(`"jobs"."tally"`);
-
-/** Whether the caller is someone who could vote on anything (else `can_act` is false throughout). */
-function mayVote(p: Ctx["principal"]): p is Extract<Ctx["principal"], { kind: "user" }> {
-  return p.kind === "user" && p.scopes.has("approvals:resolve") && p.roles.length > 0;
-}
-
-/**
- * Whether the caller may vote on the row right now: the SQL twin of `refusalFor` answering null (the
- * job pending and not lapsed, not the caller's own request, not voted on by them, one of their roles
- * eligible at this escalation). It marks each item's `can_act` and serves `actionable`.
- */
-function canActSql(voter: boolean): SQL {
-  if (!voter) return sql`false`;
-  const roles = sql`${P.roles}::text[]`;
-  return sql`(${stillPendingSql(P.now)}
-    and lower(coalesce(${jobs.onBehalfOf}, '')) <> ${P.email} and lower(coalesce(${jobs.submitterEmail}, '')) <> ${P.email}
-    and not ${TALLY} @> ${P.voted}::jsonb
-    and (${jobs.eligibleRoles} && ${roles}
-      or (${escalationDueSql(P.now)} and exists (
-        select 1 from jsonb_array_elements(${jobs.requirements}) as r(req)
-        where countersign_requirement_roles(r.req, true) ?| ${roles}))))`;
+/** The asker as the statement's values: null when they could vote on nothing (can_act false throughout). */
+function askerOf(voter: boolean): AskerSql | null {
+  return voter ? { now: P.now, email: P.email, voted: P.voted, roles: P.roles } : null;
 }
 
 /**
@@ -65,9 +45,9 @@ function canActSql(voter: boolean): SQL {
  * is rendered afresh at `now` by the same SQL. `can_act` is the caller's own, written first.
  */
 function itemSql(voter: boolean): SQL {
-  return sql`case when ${canActSql(voter)} then '{"can_act" : true, ' else '{"can_act" : false, ' end
-    || case when ${lapsedSql(P.now)} or ${escalationDueSql(P.now)} or ${VIEW} is null
-         then substr(countersign_job_view(${jobs}, ${at(P.now)}), 2) else ${VIEW} end`;
+  return sql`case when ${refusalForIsNullSql(askerOf(voter))} then '{"can_act" : true, ' else '{"can_act" : false, ' end
+    || case when ${isLapsedSql(P.now)} or ${isEscalationDueSql(P.now)} or ${jobsView} is null
+         then substr(countersign_job_view(${jobs}, ${timestamptz(P.now)}), 2) else ${jobsView} end`;
 }
 
 /**
@@ -99,14 +79,14 @@ function pageStatement(shape: Shape): { sql: string; params: unknown[] } {
   if (shape.ruleId) where.push(sql`${jobs.policyRuleId} = ${P.ruleId}`);
   if (shape.pending) {
     // Most urgent first: due_at, then created_at, then id as the tie-breaker the cursor needs.
-    where.push(stillPendingSql(P.now));
-    if (shape.cursor) where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${opaque(at(P.cursorDue))}, ${opaque(at(P.cursorCreated))}, ${opaque(sql`${P.cursorId}::text`)})`);
+    where.push(isStillPendingSql(P.now));
+    if (shape.cursor) where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${opaque(timestamptz(P.cursorDue))}, ${opaque(timestamptz(P.cursorCreated))}, ${opaque(sql`${P.cursorId}::text`)})`);
   } else {
     // History and pending together: every job that needed people, newest first.
     where.push(sql`${jobs.gated}`);
-    if (shape.cursor) where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${opaque(at(P.cursorCreated))}, ${opaque(sql`${P.cursorId}::text`)})`);
+    if (shape.cursor) where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${opaque(timestamptz(P.cursorCreated))}, ${opaque(sql`${P.cursorId}::text`)})`);
   }
-  if (shape.actionable) where.push(canActSql(shape.voter));
+  if (shape.actionable) where.push(refusalForIsNullSql(askerOf(shape.voter)));
   const order = shape.pending
     ? sql`${jobs.dueAt} asc, ${jobs.createdAt} asc, ${jobs.id} asc`
     : sql`${jobs.createdAt} desc, ${jobs.id} desc`;
@@ -163,7 +143,7 @@ export function queuePageStatement({ ctx, input }: { ctx: Ctx; input: QueueQuery
   const { principal, now } = ctx;
   const pending = !input.include_resolved;
   const cursor: Cursor | null = input.cursor ? decodeCursor(input.cursor, pending ? PendingCursor : HistoryCursor) : null;
-  const voter = mayVote(principal);
+  const voter = principal.kind === "user" && mayVoteAtAll(principal);
   const statement = statementFor({
     fetch: fetchBound(input.limit),
     pending,

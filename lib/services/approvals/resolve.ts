@@ -3,23 +3,22 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobRowColumns, runSql, txRows } from "@/lib/db/raw-sql";
 import type { JobRow } from "@/lib/db/schema";
-import { actorOf, credentialOf, requireScope, type Ctx, type Principal } from "@/lib/services/context";
+import { actorOf, credentialOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, NotFound, Unauthenticated } from "@/lib/services/errors";
 import { FinalWrite, withLockedJob } from "@/lib/services/jobs/locked";
-import { renderJob, type VoteTally } from "@/lib/services/jobs/render";
-import { countApprovals, eligibleRoles, isEscalated, isEscalationDue, isLapsed, isSelf } from "@/lib/services/jobs/state";
+import { renderJob, renderRequirements, type VoteTally } from "@/lib/services/jobs/render";
+import { isEscalated, isEscalationDue, isLapsed } from "@/lib/services/jobs/state";
+import { pendingRefusal, standingRefusal, voteOutcome, voterRefusal, type Refusal, type VoteKind } from "./rules";
 import type { ResolveBody } from "./schemas";
 import { voteStatement, type VoteGuard, type VoteWrite } from "./write-vote";
 
-export type VoteKind = "approve" | "reject";
+export type { VoteKind } from "./rules";
 
 type Voter = { id: string; email: string; roles: string[]; disabled: boolean };
 
-function notPending(job: JobRow): Conflict {
-  if (job.state === "EXPIRED") return new Conflict("expired", "The job expired before this vote.");
-  const by = job.resolvedBy ? ` by ${job.resolvedBy}` : "";
-  const when = job.resolvedAt ? ` at ${job.resolvedAt.toISOString()}` : "";
-  return new Conflict("already_resolved", `The job is already ${job.state}${by}${when}.`);
+/** A refusal of the voting rules (rules.ts), as the error the API answers with. */
+function refused(r: Refusal): Error {
+  return r.status === 403 ? new Forbidden(r.code, r.message) : new Conflict(r.code, r.message);
 }
 
 /**
@@ -28,10 +27,8 @@ function notPending(job: JobRow): Conflict {
  * told `insufficient_scope`.
  */
 export function assertMayResolve(principal: Principal): asserts principal is Extract<Principal, { kind: "user" }> {
-  if (principal.kind !== "user") {
-    throw new Forbidden("agent_cannot_resolve", "Only a person can approve or reject; agents and service tokens cannot.");
-  }
-  requireScope(principal, "approvals:resolve");
+  const refusal = standingRefusal(principal);
+  if (refusal) throw refused(refusal);
 }
 
 interface VoteRequest {
@@ -47,7 +44,10 @@ interface VoteRequest {
  */
 function planVote({ ctx, vote, input }: VoteRequest, job: JobRow, prior: VoteTally[], voter: Voter | undefined) {
   const { principal, now } = ctx;
-  if (job.state !== "APPROVAL") throw notPending(job);
+  const escalated = isEscalated(job, now);
+  const facts = { ...job, escalated };
+  const pending = pendingRefusal(facts);
+  if (pending) throw refused(pending);
   if (input.job_hash !== undefined && input.job_hash !== job.jobHash) {
     throw new Conflict("stale_request", "The request changed since you saw it (job hash differs).");
   }
@@ -55,27 +55,16 @@ function planVote({ ctx, vote, input }: VoteRequest, job: JobRow, prior: VoteTal
     throw new Conflict("stale_snapshot", "The policy changed since you saw this job; review it again.");
   }
   if (!voter || voter.disabled) throw new Unauthenticated("Your account is disabled.");
-
-  if (isSelf(job, voter.email)) {
-    throw new Forbidden("self_approval", "You cannot resolve a request made by you or on your behalf.");
-  }
-  const escalated = isEscalated(job, now);
-  const allowed = eligibleRoles(job.requirements, escalated);
-  if (!voter.roles.some((r) => allowed.includes(r))) {
-    throw new Forbidden("role_required", `This job needs one of these roles: ${allowed.join(", ") || "(none)"}.`);
-  }
-  if (prior.some((v) => v.userId === voter.id)) {
-    throw new Conflict("already_voted", "You have already voted on this job.");
-  }
+  const refusal = voterRefusal(facts, prior, voter);
+  if (refusal) throw refused(refusal);
 
   const all = [...prior, { userId: voter.id, vote, roles: voter.roles }];
-  const approvals = countApprovals(job.requirements, all, escalated);
-  const met = job.requirements.every((r, i) => (approvals[i] ?? 0) >= r.count);
+  const { approvals, decides } = voteOutcome(renderRequirements(job.requirements, prior, escalated), voter.roles, vote);
   const comment = input.note ? `${input.reason}\n${input.note}` : input.reason;
   const resolution: Partial<JobRow> | null =
-    vote === "reject"
+    decides === "REJECTED"
       ? { state: "REJECTED", resolution: "rejected", resolvedBy: voter.email, resolvedComment: comment, resolvedReason: input.reason, resolvedAt: now }
-      : met
+      : decides === "APPROVED"
         ? {
             state: "APPROVED",
             resolution: "approved",

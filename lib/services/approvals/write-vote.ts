@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { JobRow } from "@/lib/db/schema";
 import { stampEvent } from "@/lib/services/audit/mac";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
-import { at } from "@/lib/services/jobs/sql";
+import { timestamptz } from "@/lib/db/raw-sql";
 import type { VoteTally } from "@/lib/services/jobs/render";
 import { callbackRow } from "@/lib/services/outbox/enqueue";
 import type { ResolveBody } from "./schemas";
@@ -66,7 +66,7 @@ export function voteStatement(w: VoteWrite): SQL {
     if (cb) {
       callback = sql`, called_back as (
       insert into deliveries (id, tenant_id, job_id, kind, event_type, url, body, next_attempt_at, created_at)
-      select ${cb.id}, ${cb.tenantId}, ${cb.jobId}, ${cb.kind}, ${cb.eventType}, ${cb.url}, ${cb.body}, ${at(now)}, ${at(now)}
+      select ${cb.id}, ${cb.tenantId}, ${cb.jobId}, ${cb.kind}, ${cb.eventType}, ${cb.url}, ${cb.body}, ${timestamptz(now)}, ${timestamptz(now)}
       from go
     )`;
     }
@@ -76,8 +76,8 @@ export function voteStatement(w: VoteWrite): SQL {
         : event("job.rejected", { reason: input.reason }),
     );
     resolve = sql`, state = ${r.state}, resolution = ${r.resolution}, resolved_by = ${r.resolvedBy},
-        resolved_comment = ${r.resolvedComment}, resolved_reason = ${r.resolvedReason ?? null}, resolved_at = ${at(now)},
-        approved_snapshot = ${r.approvedSnapshot ?? null}, updated_at = ${at(now)}`;
+        resolved_comment = ${r.resolvedComment}, resolved_reason = ${r.resolvedReason ?? null}, resolved_at = ${timestamptz(now)},
+        approved_snapshot = ${r.approvedSnapshot ?? null}, updated_at = ${timestamptz(now)}`;
   }
   // Every counted vote is news to the other reviewers watching the queue ("finance 1/2").
   const change: JobChange = { tenant: job.tenantId, job: job.id, state: r?.state ?? job.state };
@@ -101,7 +101,7 @@ export function voteStatement(w: VoteWrite): SQL {
     with ${go}, cast_vote as (
       insert into votes (tenant_id, job_id, user_id, user_email, vote, roles, reason, note, credential, created_at)
       select ${job.tenantId}, ${job.id}, ${voter.id}, ${voter.email}, ${vote}, ${sql.param(voter.roles)}::text[],
-             ${input.reason}, ${input.note ?? null}, ${w.credential}, ${at(now)}
+             ${input.reason}, ${input.note ?? null}, ${w.credential}, ${timestamptz(now)}
       from go
     ), audited as (
       insert into audit_events (tenant_id, type, actor, job_id, data, created_at, key_id, nonce, mac)

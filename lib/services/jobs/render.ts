@@ -3,9 +3,10 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { votes as votesTable, type JobRow, type VoteRow } from "@/lib/db/schema";
 import type { PolicyDecision, Requirement } from "@/lib/policy/types";
+import { refusalFor, type Refusal } from "@/lib/services/approvals/rules";
 import type { Principal } from "@/lib/services/context";
 import type { JobItem } from "./schemas";
-import { countApprovals, currentView, eligibleRoles, isEscalated, isSelf, requirementRoles } from "./state";
+import { countApprovals, currentView, isEscalated, requirementRoles } from "./state";
 
 export const DECISION_NAMES: Record<PolicyDecision, JobItem["decision"]> = {
   allow: "ALLOW",
@@ -38,45 +39,8 @@ export const votesColumn = sql<VoteTally[]>`coalesce((
   select json_agg(json_build_object('userId', v.user_id, 'vote', v.vote, 'roles', v.roles) order by v.id)
   from votes v where v.tenant_id = "jobs"."tenant_id" and v.job_id = "jobs"."id"), '[]'::json)`;
 
-/** What the voting rules look at once the clock has been applied (see `currentView`, `isEscalated`). */
-export interface VoteFacts {
-  state: JobRow["state"];
-  resolvedBy: string | null;
-  onBehalfOf: string | null;
-  submitterEmail: string | null;
-  requirements: Requirement[];
-  escalated: boolean;
-}
-
-/** Why this caller may not vote, given the facts at `now`: the codes `resolve` would answer; null when they may. */
-export function refusalFor(facts: VoteFacts, votes: VoteTally[], principal: Principal): { code: string; message: string } | null {
-  if (principal.kind !== "user") return { code: "agent_cannot_resolve", message: "Only a person can approve or reject." };
-  if (!principal.scopes.has("approvals:resolve")) return { code: "insufficient_scope", message: "Your access does not include resolving approvals." };
-  if (facts.state === "EXPIRED") return { code: "expired", message: "This request expired before anyone decided it." };
-  if (facts.state !== "APPROVAL") {
-    const by = facts.resolvedBy ? ` by ${facts.resolvedBy}` : "";
-    return { code: "already_resolved", message: `This request is already ${facts.state.toLowerCase()}${by}.` };
-  }
-  if (isSelf(facts, principal.email)) {
-    return { code: "self_approval", message: "You cannot decide this request: it was made by you, on your behalf, or by an agent you answer for." };
-  }
-  const mine = votes.find((v) => v.userId === principal.userId);
-  if (mine) return { code: "already_voted", message: `You already voted to ${mine.vote} this request; it now needs someone else.` };
-  const roles = eligibleRoles(facts.requirements, facts.escalated);
-  if (!principal.roles.some((r) => roles.includes(r))) {
-    const have = principal.roles.length ? principal.roles.join(", ") : "none";
-    return { code: "role_required", message: `This needs one of these roles: ${roles.join(", ")}. Yours: ${have}.` };
-  }
-  return null;
-}
-
-/** Why this caller may not vote on the job, in the codes `resolve` would answer; null when they may. */
-export function cannotAct(
-  job: RenderableJob,
-  votes: VoteTally[],
-  principal: Principal,
-  now: Date,
-): { code: string; message: string } | null {
+/** Why this caller may not vote on the job at `now` (rules.ts); null when they may. */
+export function cannotAct(job: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): Refusal | null {
   return refusalFor({ ...currentView(job, now), escalated: isEscalated(job, now) }, votes, principal);
 }
 

@@ -19,6 +19,11 @@ export function isLapsed(job: Timed, now: Date): boolean {
   return deadline !== null && deadline.getTime() <= now.getTime();
 }
 
+/** Pending and still approvable at `now`: the queue holds these. */
+export function isStillPending(job: Timed, now: Date): boolean {
+  return job.state === "APPROVAL" && !isLapsed(job, now);
+}
+
 /** Past due_at with `on_timeout: escalate`, still pending, not yet marked: a write will mark it. */
 export function isEscalationDue(job: Timed & Pick<JobRow, "escalated">, now: Date): boolean {
   return (

@@ -1,10 +1,9 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { runSql } from "@/lib/db/raw-sql";
+import { runSql, timestamptz } from "@/lib/db/raw-sql";
 import { jobs } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
-import { at } from "@/lib/services/jobs/sql";
 
 export const DailyQuery = z.object({ window: z.enum(["24h", "7d", "30d"]).default("7d") }).strict();
 export type DailyQuery = z.infer<typeof DailyQuery>;
@@ -24,7 +23,7 @@ function dailySql(tenantId: string, since: Date): SQL {
       percentile_cont(array[0.5, 0.9, 0.99]) within group (order by date_part('epoch', ${jobs.resolvedAt} - ${jobs.createdAt})) as pct
     from ${jobs}
     where ${jobs.tenantId} = ${tenantId} and ${jobs.gated} and ${jobs.resolution} in ('approved', 'rejected')
-      and ${jobs.resolvedAt} >= ${at(since)}
+      and ${jobs.resolvedAt} >= ${timestamptz(since)}
     group by 1) per_day
   order by 1`;
 }

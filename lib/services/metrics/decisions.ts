@@ -1,10 +1,10 @@
 import "server-only";
 import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { runSql } from "@/lib/db/raw-sql";
+import { runSql, timestamptz } from "@/lib/db/raw-sql";
 import { jobs, metricDays } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
-import { at, deadlineSql, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
+import { deadlineOfSql, isLapsedSql, isStillPendingSql } from "@/lib/services/jobs/state-sql";
 import { bucketSql, mergeInto, quantiles, type Histogram } from "./sketch";
 
 export const MetricsQuery = z
@@ -35,18 +35,18 @@ const TTD_SECONDS = "date_part('epoch', resolved_at - created_at)";
  * pending ones past a deadline that fell inside the range (EXPIRED for every reader, swept or not).
  */
 function decidedSql(key: SQL, tenantId: string, since: Date, now: Date, until?: Date): SQL {
-  const resolvedBefore = until ? sql`and ${jobs.resolvedAt} < ${at(until)}` : sql``;
-  const lapsedBefore = until ? sql`and ${deadlineSql} < ${at(until)}` : sql``;
+  const resolvedBefore = until ? sql`and ${jobs.resolvedAt} < ${timestamptz(until)}` : sql``;
+  const lapsedBefore = until ? sql`and ${deadlineOfSql} < ${timestamptz(until)}` : sql``;
   return sql`
   select ${key} as key, ${jobs.resolution} as resolution, ${jobs.createdAt} as created_at,
          ${jobs.resolvedAt} as resolved_at, ${jobs.dueAt} as due_at, ${jobs.resolvedReason} as reason
   from ${jobs}
   where ${jobs.tenantId} = ${tenantId} and ${jobs.gated} and ${jobs.resolution} in ('approved', 'rejected', 'expired')
-    and ${jobs.resolvedAt} >= ${at(since)} ${resolvedBefore}
+    and ${jobs.resolvedAt} >= ${timestamptz(since)} ${resolvedBefore}
   union all
-  select ${key}, 'expired', ${jobs.createdAt}, ${deadlineSql}, ${jobs.dueAt}, null
+  select ${key}, 'expired', ${jobs.createdAt}, ${deadlineOfSql}, ${jobs.dueAt}, null
   from ${jobs}
-  where ${jobs.tenantId} = ${tenantId} and ${lapsedSql(now)} and ${deadlineSql} >= ${at(since)} ${lapsedBefore}`;
+  where ${jobs.tenantId} = ${tenantId} and ${isLapsedSql(now)} and ${deadlineOfSql} >= ${timestamptz(since)} ${lapsedBefore}`;
 }
 
 function groupsSql(key: SQL, tenantId: string, since: Date, now: Date): SQL {
@@ -69,7 +69,7 @@ function reasonsSql(key: SQL, tenantId: string, since: Date): SQL {
   select ${key} as key, ${jobs.resolvedReason} as reason, count(*)::int as count
   from ${jobs}
   where ${jobs.tenantId} = ${tenantId} and ${jobs.gated} and ${jobs.resolution} = 'rejected'
-    and ${jobs.resolvedAt} >= ${at(since)} and ${jobs.resolvedReason} is not null
+    and ${jobs.resolvedAt} >= ${timestamptz(since)} and ${jobs.resolvedReason} is not null
   group by 1, 2 order by 3 desc, 2`;
 }
 
@@ -94,7 +94,7 @@ function bucketedSql(key: SQL, tenantId: string, since: Date, until: Date, now: 
 function queueSql(tenantId: string, now: Date): SQL {
   return sql`
   select count(*)::int as depth, min(${jobs.createdAt}) as oldest
-  from ${jobs} where ${jobs.tenantId} = ${tenantId} and ${stillPendingSql(now)}`;
+  from ${jobs} where ${jobs.tenantId} = ${tenantId} and ${isStillPendingSql(now)}`;
 }
 
 const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);

@@ -1,10 +1,10 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { Counter, Gauge, Registry } from "prom-client";
-import { runSql } from "@/lib/db/raw-sql";
+import { runSql, timestamptz } from "@/lib/db/raw-sql";
 import { deliveries, deliveryAttempts, jobs, votes } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
-import { at, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
+import { isLapsedSql, isStillPendingSql } from "@/lib/services/jobs/state-sql";
 
 /**
  * Prometheus metrics for the caller's tenant, read from the database at scrape time: every app
@@ -25,7 +25,7 @@ const DELIVERY_KINDS = ["callback", "notification"] as const;
 function queueSql(tenantId: string, now: Date): SQL {
   return sql`
   select ${jobs.policyRuleId} as rule, count(*)::int as depth
-  from ${jobs} where ${jobs.tenantId} = ${tenantId} and ${stillPendingSql(now)}
+  from ${jobs} where ${jobs.tenantId} = ${tenantId} and ${isStillPendingSql(now)}
   group by 1`;
 }
 
@@ -40,12 +40,12 @@ function outcomesSql(tenantId: string, now: Date): SQL {
   select
     case
       when ${jobs.resolution} is not null then ${jobs.resolution}
-      when ${lapsedSql(now)} then 'expired'
+      when ${isLapsedSql(now)} then 'expired'
       when ${jobs.state} = 'APPROVAL' then null
       else ${jobs.decision}
     end as outcome,
     count(*)::int as jobs,
-    count(*) filter (where ${jobs.escalated} or (${jobs.onTimeout} = 'escalate' and ${jobs.dueAt} <= ${at(now)}
+    count(*) filter (where ${jobs.escalated} or (${jobs.onTimeout} = 'escalate' and ${jobs.dueAt} <= ${timestamptz(now)}
       and ${jobs.state} in ('APPROVAL', 'EXPIRED')))::int as escalated
   from ${jobs} where ${jobs.tenantId} = ${tenantId}
   group by 1`;

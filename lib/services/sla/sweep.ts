@@ -3,7 +3,8 @@ import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
 import { escalateDue, expireLapsed } from "@/lib/services/jobs/deadlines";
-import { at, deadlineSql } from "@/lib/services/jobs/sql";
+import { timestamptz } from "@/lib/db/raw-sql";
+import { deadlineOfSql } from "@/lib/services/jobs/state-sql";
 import { isEscalationDue, isLapsed } from "@/lib/services/jobs/state";
 
 export interface SweepResult {
@@ -34,9 +35,9 @@ export async function sweep(db: Db, now: Date): Promise<SweepResult> {
           and(
             eq(jobs.state, "APPROVAL"),
             // due_at ≤ deadline always, so this bound (served by jobs_due_idx) loses nothing.
-            sql`${jobs.dueAt} <= ${at(now)}`,
+            sql`${jobs.dueAt} <= ${timestamptz(now)}`,
             or(
-              sql`${deadlineSql} <= ${at(now)}`,
+              sql`${deadlineOfSql} <= ${timestamptz(now)}`,
               and(eq(jobs.onTimeout, "escalate"), eq(jobs.escalated, false)),
             ),
           ),
