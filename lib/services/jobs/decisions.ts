@@ -1,9 +1,19 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
-import { decisions } from "@/lib/db/schema";
+import type { Db } from "@/lib/db/client";
+import { decisions, votes as votesTable } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { findJob } from "./find";
-import { DECISION_NAMES, cannotAct, renderJob, votesByJob } from "./render";
+import { DECISION_NAMES, cannotAct, renderJob } from "./render";
+
+/** The approval log: every vote on the job with its reason and note, in the order cast. */
+function voteLog(db: Db, tenantId: string, jobId: string) {
+  return db
+    .select()
+    .from(votesTable)
+    .where(and(eq(votesTable.tenantId, tenantId), eq(votesTable.jobId, jobId)))
+    .orderBy(asc(votesTable.id));
+}
 
 /** Why the policy gated (decision log) and who decided (approval log), side by side. */
 export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
@@ -15,7 +25,7 @@ export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
       .from(decisions)
       .where(and(eq(decisions.tenantId, principal.tenantId), eq(decisions.jobId, id)))
       .orderBy(asc(decisions.id)),
-    votesByJob(db, principal.tenantId, [id]).then((m) => m.get(id) ?? []),
+    voteLog(db, principal.tenantId, id),
   ]);
   const item = renderJob(job, tally, principal, now);
   const refusal = cannotAct(job, tally, principal, now);

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { jobRowColumns, txRows } from "@/lib/db/raw-sql";
 import type { Db } from "@/lib/db/client";
-import { jobs, type JobRow } from "@/lib/db/schema";
+import { jobs, jobsTally, type JobRow } from "@/lib/db/schema";
 import { NotFound } from "@/lib/services/errors";
 import { votesColumn, type VoteTally } from "./render";
 
@@ -16,15 +16,20 @@ export async function findJob(db: Db, tenantId: string, id: string): Promise<{ j
   return row;
 }
 
+/** A job's votes as its tally holds them, inside the caller's transaction (see votesColumn). */
+export async function tallyOf(tx: Db, tenantId: string, id: string): Promise<VoteTally[]> {
+  const [row] = await txRows<{ tally: VoteTally[] }>(tx, sql`select ${jobsTally} as tally from ${jobs} where ${jobs.tenantId} = ${tenantId} and ${jobs.id} = ${id}`);
+  return row?.tally ?? [];
+}
+
 /**
  * The job row-locked until the caller's transaction ends, after the tenant row (key share), with its
  * votes: every state change starts here.
  *
- * The three statements are sent together (pipelined: one round trip) but PostgreSQL runs them one
- * after another, so the lock order holds. The votes are a statement of their own on purpose: a
- * statement that waited for a lock keeps the snapshot it started with, so votes read in the locking
- * statement could miss the vote that was just cast; the next statement starts after the lock is held.
- * `alongside` joins the same pipeline, after the votes (a vote reads its voter's row there).
+ * The statements are sent together (pipelined: one round trip) but PostgreSQL runs them one after
+ * another, so the lock order holds. The votes are the locked row's own tally: a row lock that waited
+ * for another transaction returns the row as that one left it, so a vote just cast is in it.
+ * `alongside` joins the same pipeline, after the lock (a vote reads its voter's row there).
  */
 export async function lockJob<P>(
   tx: Db,
@@ -34,12 +39,11 @@ export async function lockJob<P>(
 ): Promise<{ job: JobRow; votes: VoteTally[]; extra: P | undefined }> {
   // Plain statements (prepared once per connection), not the query builder: this runs on every vote,
   // claim, completion and cancel.
-  const [, [row], votes, extra] = await Promise.all([
+  const [, [row], extra] = await Promise.all([
     txRows(tx, sql`select id from tenants where id = ${tenantId} for key share`),
-    txRows(tx, sql`select ${sql.raw(jobRowColumns.sql)} from jobs where tenant_id = ${tenantId} and id = ${id} for update`),
-    txRows<VoteTally>(tx, sql`select user_id as "userId", vote, roles from votes where tenant_id = ${tenantId} and job_id = ${id} order by id`),
+    txRows(tx, sql`select ${sql.raw(jobRowColumns.sql)}, ${jobsTally} as tally from jobs where tenant_id = ${tenantId} and id = ${id} for update`),
     alongside?.(tx),
   ]);
   if (!row) throw new NotFound("job");
-  return { job: jobRowColumns.fromRow(row), votes, extra };
+  return { job: jobRowColumns.fromRow(row), votes: row.tally as VoteTally[], extra };
 }

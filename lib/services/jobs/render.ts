@@ -1,7 +1,6 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "@/lib/db/client";
-import { votes as votesTable, type JobRow, type VoteRow } from "@/lib/db/schema";
+import { sql } from "drizzle-orm";
+import { jobsTally, type JobRow, type VoteRow } from "@/lib/db/schema";
 import type { PolicyDecision, Requirement } from "@/lib/policy/types";
 import { refusalFor, type Refusal } from "@/lib/services/approvals/rules";
 import type { Principal } from "@/lib/services/context";
@@ -29,15 +28,12 @@ export type RenderableJob = Pick<JobRow, RenderField>;
 /** What rendering needs of each vote: who, which way, with which roles. */
 export type VoteTally = Pick<VoteRow, "userId" | "vote" | "roles">;
 
-// Spelled out: Drizzle leaves columns unqualified in a one-table select, which the subquery would
-// resolve against `votes` instead of the outer `jobs`.
 /**
- * A job's votes as a column of the job query itself (one round trip for a job or a page of them),
- * in the order they were cast.
+ * A job's votes as a column of the job query itself: the job's own tally (jobs.tally, appended by each
+ * vote under the job's row lock), in the order cast. The one way votes are read for counting; the
+ * approval log (jobs/decisions.ts) reads the `votes` rows for their reasons.
  */
-export const votesColumn = sql<VoteTally[]>`coalesce((
-  select json_agg(json_build_object('userId', v.user_id, 'vote', v.vote, 'roles', v.roles) order by v.id)
-  from votes v where v.tenant_id = "jobs"."tenant_id" and v.job_id = "jobs"."id"), '[]'::json)`;
+export const votesColumn = sql<VoteTally[]>`${jobsTally}`;
 
 /** Why this caller may not vote on the job at `now` (rules.ts); null when they may. */
 export function cannotAct(job: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): Refusal | null {
@@ -91,21 +87,4 @@ export function renderJob(stored: RenderableJob, votes: VoteTally[], principal: 
     constraints: job.constraints ?? null,
     matched_rules: job.matchedRules,
   };
-}
-
-/** Votes for a page of jobs in one query, grouped by job. */
-export async function votesByJob(db: Db, tenantId: string, jobIds: string[]): Promise<Map<string, VoteRow[]>> {
-  const map = new Map<string, VoteRow[]>();
-  if (jobIds.length === 0) return map;
-  const rows = await db
-    .select()
-    .from(votesTable)
-    .where(and(eq(votesTable.tenantId, tenantId), inArray(votesTable.jobId, jobIds)))
-    .orderBy(votesTable.id);
-  for (const row of rows) {
-    const list = map.get(row.jobId);
-    if (list) list.push(row);
-    else map.set(row.jobId, [row]);
-  }
-  return map;
 }

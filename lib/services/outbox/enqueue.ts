@@ -3,7 +3,8 @@ import { ulid } from "@/lib/ids";
 import type { Db } from "@/lib/db/client";
 import { deliveries, type JobRow } from "@/lib/db/schema";
 import type { Principal } from "@/lib/services/context";
-import { renderJob, votesByJob, type RenderableJob, type VoteTally } from "@/lib/services/jobs/render";
+import { tallyOf } from "@/lib/services/jobs/find";
+import { renderJob, type RenderableJob, type VoteTally } from "@/lib/services/jobs/render";
 
 // Callbacks render the job as the queue shows it, to nobody in particular (can_act is false).
 const NOBODY = (tenantId: string): Principal => ({ kind: "admin", tenantId, scopes: new Set(), tokenId: null });
@@ -37,7 +38,7 @@ export function callbackRow(job: JobRow, votes: VoteTally[], type: string, now: 
 /** Queue the callback for a change, inside the change's own transaction (so it exists iff the change does). */
 export async function enqueueCallback(tx: Db, job: JobRow, type: string, now: Date): Promise<void> {
   if (!job.callbackUrl) return;
-  const tally = (await votesByJob(tx, job.tenantId, [job.id])).get(job.id) ?? [];
+  const tally = await tallyOf(tx, job.tenantId, job.id);
   const row = callbackRow(job, tally, type, now);
   if (row) await tx.insert(deliveries).values(row);
 }

@@ -8,7 +8,7 @@ import { evaluate, type CompiledPolicy } from "@/lib/policy/evaluate";
 import { stricterConstraints } from "@/lib/policy/outcome";
 import type { Evaluation, Policy, Requirement } from "@/lib/policy/types";
 import { expireLapsed } from "@/lib/services/jobs/deadlines";
-import { votesByJob, type VoteTally } from "@/lib/services/jobs/render";
+import { votesColumn, type VoteTally } from "@/lib/services/jobs/render";
 import { countApprovals, eligibleRoles, isLapsed } from "@/lib/services/jobs/state";
 import { announceTransition } from "@/lib/services/jobs/transition";
 import { enqueueNotifications } from "@/lib/services/outbox/notify";
@@ -193,13 +193,12 @@ export async function redecideTenant(
   const isOpen = and(eq(jobs.tenantId, tenantId), inArray(jobs.state, [...REDECIDED_STATES]), ne(jobs.policySnapshot, snapshotId));
   let redecided = 0;
   for (let after = ""; ; ) {
-    const chunk = await tx.select().from(jobs).where(and(isOpen, gt(jobs.id, after))).orderBy(asc(jobs.id)).limit(CHUNK).for("update");
+    // With their tallies: as locked, no vote can be added to them until this transaction ends.
+    const chunk = await tx.select({ job: jobs, votes: votesColumn }).from(jobs).where(and(isOpen, gt(jobs.id, after))).orderBy(asc(jobs.id)).limit(CHUNK).for("update");
     if (chunk.length === 0) return redecided;
-    // Read once the jobs are locked: no vote can be added to them until this transaction ends.
-    const votes = await votesByJob(tx, tenantId, chunk.map((j) => j.id));
-    const plans = chunk.map((job) => planFor(job, votes.get(job.id) ?? [], r));
+    const plans = chunk.map(({ job, votes }) => planFor(job, votes, r));
     await applyPlans(tx, tenantId, plans, now);
     redecided += plans.filter((p) => p.ev !== null).length;
-    after = chunk.at(-1)!.id;
+    after = chunk.at(-1)!.job.id;
   }
 }
