@@ -827,7 +827,7 @@ function buildSpecs(): Record<string, Spec> {
         expect(row.tenant_id).toBe(F.w.tenant);
         expect(row.state).toBe("CANCELLED");
         expect(row.resolution).toBe("cancelled");
-        expect(row.resolved_comment).toBe(sent.reason ?? null);
+        expect(row.resolved_reason).toBe(sent.reason ?? null);
       },
     },
     "GET v1/approvals": {

@@ -8,6 +8,7 @@ import type { Requirement } from "@/lib/policy/types";
 import { mayVoteAtAll, refusalFor, type CountedVote } from "@/lib/services/approvals/rules";
 import { refusalForIsNullSql } from "@/lib/services/approvals/rules-sql";
 import { deadlineOfSql, isEscalationDueSql, isLapsedSql, isStillPendingSql } from "@/lib/services/jobs/state-sql";
+import { resolvedComment } from "@/lib/services/jobs/render";
 import { currentView, deadlineOf, eligibleRoles, isEscalated, isEscalationDue, isLapsed, isStillPending } from "@/lib/services/jobs/state";
 
 // Each job rule that also runs in SQL (state-sql.ts, rules-sql.ts, the functions of drizzle/) against its
@@ -101,6 +102,17 @@ describe("the job rules equal their SQL twins on generated cases", () => {
         expect({ can_act: row.can_act, case: { job: j, asker: a, now } }).toEqual({ can_act: expected, case: { job: j, asker: a, now } });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("resolvedComment, and countersign_resolved_comment (the stored queue item's resolved_comment)", async () => {
+    const text = fc.option(fc.string({ maxLength: 8 }), { nil: null });
+    await fc.assert(
+      fc.asyncProperty(text, text, async (reason, note) => {
+        const [row] = await (await getDatabase()).query<{ comment: string | null }>("select countersign_resolved_comment($1, $2) as comment", [reason, note]);
+        expect(row!.comment).toBe(resolvedComment(reason, note));
+      }),
+      { numRuns: 100 },
     );
   });
 });

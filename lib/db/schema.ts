@@ -165,9 +165,11 @@ export const jobs = pgTable(
     escalated: boolean("escalated").notNull().default(false),
     resolution: text("resolution").$type<Resolution>(),
     resolvedBy: text("resolved_by"),
-    resolvedComment: text("resolved_comment"),
-    // The deciding vote's reason on its own (resolved_comment adds the note): rejection reasons by count.
+    // Why it was decided: the deciding vote's reason (or the cancellation's), and that vote's note. The
+    // API's resolved_comment is derived from the two (resolvedComment, jobs/render.ts); the metrics count
+    // rejection reasons by resolved_reason.
     resolvedReason: text("resolved_reason"),
+    resolvedNote: text("resolved_note"),
     resolvedAt: ts("resolved_at"),
     // The snapshot under which the job was last approved (policy-allowed, by people, or kept approved by a
     // re-decision). While APPROVED it equals policy_snapshot, and a claim needs both to be the active one;

@@ -60,17 +60,16 @@ function planVote({ ctx, vote, input }: VoteRequest, job: JobRow, prior: VoteTal
 
   const all = [...prior, { userId: voter.id, vote, roles: voter.roles }];
   const { approvals, decides } = voteOutcome(renderRequirements(job.requirements, prior, escalated), voter.roles, vote);
-  const comment = input.note ? `${input.reason}\n${input.note}` : input.reason;
   const resolution: Partial<JobRow> | null =
     decides === "REJECTED"
-      ? { state: "REJECTED", resolution: "rejected", resolvedBy: voter.email, resolvedComment: comment, resolvedReason: input.reason, resolvedAt: now }
+      ? { state: "REJECTED", resolution: "rejected", resolvedBy: voter.email, resolvedReason: input.reason, resolvedNote: input.note || null, resolvedAt: now }
       : decides === "APPROVED"
         ? {
             state: "APPROVED",
             resolution: "approved",
             resolvedBy: voter.email,
-            resolvedComment: comment,
             resolvedReason: input.reason,
+            resolvedNote: input.note || null,
             resolvedAt: now,
             approvedSnapshot: job.policySnapshot,
           }

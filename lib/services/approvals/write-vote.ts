@@ -76,7 +76,7 @@ export function voteStatement(w: VoteWrite): SQL {
         : event("job.rejected", { reason: input.reason }),
     );
     resolve = sql`, state = ${r.state}, resolution = ${r.resolution}, resolved_by = ${r.resolvedBy},
-        resolved_comment = ${r.resolvedComment}, resolved_reason = ${r.resolvedReason ?? null}, resolved_at = ${timestamptz(now)},
+        resolved_reason = ${r.resolvedReason ?? null}, resolved_note = ${r.resolvedNote ?? null}, resolved_at = ${timestamptz(now)},
         approved_snapshot = ${r.approvedSnapshot ?? null}, updated_at = ${timestamptz(now)}`;
   }
   // Every counted vote is news to the other reviewers watching the queue ("finance 1/2").

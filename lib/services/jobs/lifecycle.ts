@@ -124,7 +124,6 @@ export async function cancelJob({ ctx, id, reason }: { ctx: Ctx; id: string; rea
         state: "CANCELLED",
         resolution: "cancelled",
         resolvedBy: actor,
-        resolvedComment: reason ?? null,
         resolvedReason: reason ?? null,
         resolvedAt: ctx.now,
       },

@@ -21,7 +21,7 @@ type RenderField =
   | "id" | "state" | "topic" | "riskTags" | "title" | "description" | "labels" | "payload" | "createdAt"
   | "updatedAt" | "requestedBy" | "onBehalfOf" | "submitterEmail" | "callbackUrl" | "decision"
   | "policySnapshot" | "policyRuleId" | "policyReason" | "jobHash" | "summary" | "requirements" | "dueAt"
-  | "expiresAt" | "escalated" | "onTimeout" | "resolution" | "resolvedBy" | "resolvedComment" | "resolvedAt"
+  | "expiresAt" | "escalated" | "onTimeout" | "resolution" | "resolvedBy" | "resolvedReason" | "resolvedNote" | "resolvedAt"
   | "constraints" | "matchedRules";
 export type RenderableJob = Pick<JobRow, RenderField>;
 
@@ -34,6 +34,14 @@ export type VoteTally = Pick<VoteRow, "userId" | "vote" | "roles">;
  * approval log (jobs/decisions.ts) reads the `votes` rows for their reasons.
  */
 export const votesColumn = sql<VoteTally[]>`${jobsTally}`;
+
+/**
+ * The API's resolved_comment: the decision's reason, and the deciding vote's note on a line of its own.
+ * Stored apart (resolved_reason, resolved_note); its SQL twin is countersign_resolved_comment.
+ */
+export function resolvedComment(reason: string | null, note: string | null): string | null {
+  return reason === null || note === null ? reason : `${reason}\n${note}`;
+}
 
 /** Why this caller may not vote on the job at `now` (rules.ts); null when they may. */
 export function cannotAct(job: RenderableJob, votes: VoteTally[], principal: Principal, now: Date): Refusal | null {
@@ -82,7 +90,7 @@ export function renderJob(stored: RenderableJob, votes: VoteTally[], principal: 
     can_act: refusalFor({ ...job, escalated }, votes, principal) === null,
     resolution: job.resolution,
     resolved_by: job.resolvedBy,
-    resolved_comment: job.resolvedComment,
+    resolved_comment: resolvedComment(job.resolvedReason, job.resolvedNote),
     resolved_at: iso(job.resolvedAt),
     constraints: job.constraints ?? null,
     matched_rules: job.matchedRules,

@@ -38,7 +38,7 @@ function unionRequirements(a: Requirement[], b: Requirement[]): Requirement[] {
   return [...seen.values()];
 }
 
-const UNRESOLVED = { resolution: null, resolvedBy: null, resolvedComment: null, resolvedReason: null, resolvedAt: null } as const;
+const UNRESOLVED = { resolution: null, resolvedBy: null, resolvedReason: null, resolvedNote: null, resolvedAt: null } as const;
 
 /**
  * The stricter of the job's old outcome and `ev` (DESIGN §2), as a change to its row. Deny beats all.
@@ -107,7 +107,7 @@ function planFor(job: JobRow, votes: VoteTally[], r: Redecision): Plan {
 const WRITTEN = [
   "state", "decision", "policyRuleId", "policyReason", "matchedRules", "summary", "policySnapshot", "constraints",
   "approvedSnapshot", "gated", "requirements", "eligibleRoles", "escalateTo", "dueAt", "expiresAt", "onTimeout",
-  "resolution", "resolvedBy", "resolvedComment", "resolvedReason", "resolvedAt", "updatedAt",
+  "resolution", "resolvedBy", "resolvedReason", "resolvedNote", "resolvedAt", "updatedAt",
 ] as const satisfies readonly (keyof JobRow)[];
 const COLUMNS = WRITTEN.map((field) => [field, getTableColumns(jobs)[field]] as const);
 const SET = sql.raw(COLUMNS.map(([, c]) => `"${c.name}" = c."${c.name}"`).join(", "));
