@@ -13,7 +13,7 @@ const envSchema = z.object({
   // submission cost PostgreSQL ~25 % less CPU (fewer backends waking for one statement each).
   COUNTERSIGN_DB_POOL: z.coerce.number().int().min(1).max(200).default(4),
   // After a full collection V8 grows the heap to (1 + this/100) × what is live; 0 leaves it to V8's own
-  // heuristics (up to ~4×). See lib/server/lifecycle.ts.
+  // heuristics (up to ~4×). See lib/server/start.ts.
   COUNTERSIGN_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(150),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Signs the console's session cookies (next-auth). `npm start` generates one into .data/ if unset.

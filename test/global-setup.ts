@@ -10,7 +10,7 @@ export default async function setup() {
   // The audit keys live outside the database; tests must not generate them into the checkout's .data/.
   process.env.COUNTERSIGN_AUDIT_KEY ??= "test-audit-key-test-audit-key-0123456789";
   process.env.COUNTERSIGN_CHECKPOINT_KEY ??= crypto.generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-  // What the server does at start (lib/server/lifecycle.ts): tenant `system` with the default policy.
+  // What the server does at start (lib/server/start.ts): tenant `system` with the default policy.
   const { closeDatabase, getDatabase } = await import("@/lib/db/client");
   const { bootstrap } = await import("@/lib/services/provisioning/bootstrap");
   await bootstrap((await getDatabase()).db);

@@ -3,7 +3,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAddress, stampPeerAddress } from "@/lib/auth/client-address";
 import { verifySignIn } from "@/lib/auth/sign-in";
-import { takeToken } from "@/lib/services/limits";
+import { drawOneFromBucket } from "@/lib/services/limits";
 import { ADMIN, makeWorld, ownToken, type World } from "./fixtures";
 import { Browser } from "./auth-flow";
 import { call } from "./http";
@@ -165,7 +165,7 @@ describe("one budget across instances", () => {
         const waits = await Promise.all(
           Array.from({ length: 60 }, (_, i) => {
             const pool = pools[i % 2]!;
-            return takeToken((text, params) => pool.unsafe(text, params as never[]) as never, bucket, 25);
+            return drawOneFromBucket((text, params) => pool.unsafe(text, params as never[]) as never, bucket, 25);
           }),
         );
         expect(waits.filter((s) => s === 0)).toHaveLength(25);

@@ -27,7 +27,7 @@ const STAMPED = Symbol.for("countersign.peerAddress");
  * With no trusted proxy, overwrite X-Forwarded-For on every incoming request with the socket's address,
  * before Next sees it: otherwise a client could name a fresh source on each sign-in attempt. Patches
  * `http.Server.prototype.emit`, since `next start` owns the server object. Installed when the server
- * starts (lib/server/lifecycle.ts), which Next does at the first request: requests that arrive before
+ * starts (lib/server/start.ts), which Next does at the first request: requests that arrive before
  * that has finished keep what the client sent (still throttled per email).
  */
 export function stampPeerAddress(): void {

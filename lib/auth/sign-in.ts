@@ -1,7 +1,7 @@
 import "server-only";
 import { getDatabase } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { takeToken } from "@/lib/services/limits";
+import { drawOneFromBucket } from "@/lib/services/limits";
 import { verifyPassword } from "@/lib/secrets";
 
 export interface SignInUser {
@@ -50,8 +50,8 @@ export async function verifySignIn(
   // nothing, whether or not the email exists. The source is taken first: a sprayer spends no email's budget.
   const { query } = await getDatabase();
   const perSource = env().COUNTERSIGN_SIGNIN_PER_SOURCE_PER_MINUTE;
-  if (await takeToken(query, { tenant: "(sign-in)", subject: source, action: "password-source" }, perSource)) return "throttled_source";
-  const wait = await takeToken(query, { tenant: "(sign-in)", subject: form.email.toLowerCase(), action: "password" }, SIGN_IN_PER_MINUTE);
+  if (await drawOneFromBucket(query, { tenant: "(sign-in)", subject: source, action: "password-source" }, perSource)) return "throttled_source";
+  const wait = await drawOneFromBucket(query, { tenant: "(sign-in)", subject: form.email.toLowerCase(), action: "password" }, SIGN_IN_PER_MINUTE);
   if (wait) return "throttled";
   const rows = await usersByEmail(form.email, form.workspace);
   if (rows.length === 0) {

@@ -30,7 +30,7 @@ const WAIT_SQL = `
  * `perMinute` and holds at most one minute's worth. Returns how many were granted, or 0 and the whole
  * seconds until one is available.
  */
-export async function takeTokens(
+export async function drawFromBucket(
   query: RawQuery,
   bucket: { tenant: string; subject: string; action: string },
   perMinute: number,
@@ -44,8 +44,8 @@ export async function takeTokens(
 }
 
 /** One token: 0 when taken, else the whole seconds until one is available. */
-export async function takeToken(query: RawQuery, bucket: { tenant: string; subject: string; action: string }, perMinute: number): Promise<number> {
-  return (await takeTokens(query, bucket, perMinute, 1)).wait;
+export async function drawOneFromBucket(query: RawQuery, bucket: { tenant: string; subject: string; action: string }, perMinute: number): Promise<number> {
+  return (await drawFromBucket(query, bucket, perMinute, 1)).wait;
 }
 
 /**
@@ -98,7 +98,7 @@ export async function takeRateLimit(ctx: Ctx, action: LimitedAction): Promise<vo
     if (fromLease()) return;
   }
   const bucket = { tenant: ctx.principal.tenantId, subject: principalKey(ctx.principal), action };
-  const take = takeTokens(ctx.query, bucket, limit, want);
+  const take = drawFromBucket(ctx.query, bucket, limit, want);
   if (want > 1 && !taking.has(key)) {
     taking.set(key, take);
     const done = () => {

@@ -19,7 +19,7 @@ type Cursor = { d?: string; c: string; i: string };
 // A page's statement is built once per shape (which filters, which ordering, whether the caller can
 // vote at all) with placeholders, and only filled in per request: composing and compiling it with
 // Drizzle was ~6 % of the server's time per page.
-const P = {
+const slot = {
   tenant: sql.placeholder("tenant"),
   now: sql.placeholder("now"),
   topic: sql.placeholder("topic"),
@@ -36,7 +36,7 @@ const P = {
 
 /** The asker as the statement's values: null when they could vote on nothing (can_act false throughout). */
 function askerOf(voter: boolean): AskerSql | null {
-  return voter ? { now: P.now, email: P.email, voted: P.voted, roles: P.roles } : null;
+  return voter ? { now: slot.now, email: slot.email, voted: slot.voted, roles: slot.roles } : null;
 }
 
 /**
@@ -46,8 +46,8 @@ function askerOf(voter: boolean): AskerSql | null {
  */
 function itemSql(voter: boolean): SQL {
   return sql`case when ${refusalForIsNullSql(askerOf(voter))} then '{"can_act" : true, ' else '{"can_act" : false, ' end
-    || case when ${isLapsedSql(P.now)} or ${isEscalationDueSql(P.now)} or ${jobsView} is null
-         then substr(countersign_job_view(${jobs}, ${timestamptz(P.now)}), 2) else ${jobsView} end`;
+    || case when ${isLapsedSql(slot.now)} or ${isEscalationDueSql(slot.now)} or ${jobsView} is null
+         then substr(countersign_job_view(${jobs}, ${timestamptz(slot.now)}), 2) else ${jobsView} end`;
 }
 
 /**
@@ -71,33 +71,33 @@ interface Shape {
   voter: boolean;
 }
 
-/** The page's statement for one shape, with placeholders (see P). */
+/** The page's statement for one shape, with placeholders (see slot). */
 function pageStatement(shape: Shape): { sql: string; params: unknown[] } {
-  const where: SQL[] = [sql`${jobs.tenantId} = ${P.tenant}`];
-  if (shape.topic) where.push(sql`${jobs.topic} = ${P.topic}`);
-  if (shape.riskTag) where.push(sql`${jobs.riskTags} @> ${P.riskTags}::text[]`);
-  if (shape.ruleId) where.push(sql`${jobs.policyRuleId} = ${P.ruleId}`);
+  const where: SQL[] = [sql`${jobs.tenantId} = ${slot.tenant}`];
+  if (shape.topic) where.push(sql`${jobs.topic} = ${slot.topic}`);
+  if (shape.riskTag) where.push(sql`${jobs.riskTags} @> ${slot.riskTags}::text[]`);
+  if (shape.ruleId) where.push(sql`${jobs.policyRuleId} = ${slot.ruleId}`);
   if (shape.pending) {
     // Most urgent first: due_at, then created_at, then id as the tie-breaker the cursor needs.
-    where.push(isStillPendingSql(P.now));
-    if (shape.cursor) where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${opaque(timestamptz(P.cursorDue))}, ${opaque(timestamptz(P.cursorCreated))}, ${opaque(sql`${P.cursorId}::text`)})`);
+    where.push(isStillPendingSql(slot.now));
+    if (shape.cursor) where.push(sql`(${jobs.dueAt}, ${jobs.createdAt}, ${jobs.id}) > (${opaque(timestamptz(slot.cursorDue))}, ${opaque(timestamptz(slot.cursorCreated))}, ${opaque(sql`${slot.cursorId}::text`)})`);
   } else {
     // History and pending together: every job that needed people, newest first.
     where.push(sql`${jobs.gated}`);
-    if (shape.cursor) where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${opaque(timestamptz(P.cursorCreated))}, ${opaque(sql`${P.cursorId}::text`)})`);
+    if (shape.cursor) where.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${opaque(timestamptz(slot.cursorCreated))}, ${opaque(sql`${slot.cursorId}::text`)})`);
   }
   if (shape.actionable) where.push(refusalForIsNullSql(askerOf(shape.voter)));
   const order = shape.pending
     ? sql`${jobs.dueAt} asc, ${jobs.createdAt} asc, ${jobs.id} asc`
     : sql`${jobs.createdAt} desc, ${jobs.id} desc`;
   // The cursor of the page's last item, when there is a next page (the statement reads one row more).
-  const last = (col: SQL) => sql`max(${col}) filter (where p.ord = ${P.limit})`;
+  const last = (col: SQL) => sql`max(${col}) filter (where p.ord = ${slot.limit})`;
   const cursor = shape.pending
     ? sql`json_build_object('k', 'p', 'd', ${last(sql`countersign_iso(p.due_at)`)}, 'c', ${last(sql`countersign_iso(p.created_at)`)}, 'i', ${last(sql`p.id`)})`
     : sql`json_build_object('k', 'h', 'c', ${last(sql`countersign_iso(p.created_at)`)}, 'i', ${last(sql`p.id`)})`;
   return sqlToQuery(sql`
-    select '{"items":[' || coalesce(string_agg(p.item, ',' order by p.ord) filter (where p.ord <= ${P.limit}), '')
-           || '],"next_cursor":' || case when count(*) > ${P.limit} then '"' || countersign_base64url(${cursor}::text) || '"' else 'null' end || '}' as page
+    select '{"items":[' || coalesce(string_agg(p.item, ',' order by p.ord) filter (where p.ord <= ${slot.limit}), '')
+           || '],"next_cursor":' || case when count(*) > ${slot.limit} then '"' || countersign_base64url(${cursor}::text) || '"' else 'null' end || '}' as page
     from (
       select row_number() over (order by ${order}) as ord, ${jobs.id} as id, ${jobs.dueAt} as due_at,
              ${jobs.createdAt} as created_at, ${itemSql(shape.voter)} as item

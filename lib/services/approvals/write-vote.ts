@@ -67,7 +67,7 @@ export function voteStatement(w: VoteWrite): SQL {
       callback = sql`, called_back as (
       insert into deliveries (id, tenant_id, job_id, kind, event_type, url, body, next_attempt_at, created_at)
       select ${cb.id}, ${cb.tenantId}, ${cb.jobId}, ${cb.kind}, ${cb.eventType}, ${cb.url}, ${cb.body}, ${timestamptz(now)}, ${timestamptz(now)}
-      from go
+      from cleared
     )`;
     }
     events.push(
@@ -81,8 +81,9 @@ export function voteStatement(w: VoteWrite): SQL {
   }
   // Every counted vote is news to the other reviewers watching the queue ("finance 1/2").
   const change: JobChange = { tenant: job.tenantId, job: job.id, state: r?.state ?? job.state };
-  // Every row below is written only if `go` has its one row.
-  const go = w.guard
+  // Every row below is written only if `cleared` has its one row: the locks are held (or were taken
+  // by the caller) and nothing moved since the vote was decided.
+  const cleared = w.guard
     ? sql`tenant_locked as materialized (
       select 1 from tenants where id = ${job.tenantId} for key share
     ), job_locked as materialized (
@@ -95,23 +96,23 @@ export function voteStatement(w: VoteWrite): SQL {
       where tenant_id = ${job.tenantId} and id = ${voter.id} and xmin::text = ${w.guard.voterVersion}
         and (select count(*) from job_locked) = 1
       for share
-    ), go as materialized (select 1 from voter_locked)`
-    : sql`go as materialized (select 1)`;
+    ), cleared as materialized (select 1 from voter_locked)`
+    : sql`cleared as materialized (select 1)`;
   return sql`
-    with ${go}, cast_vote as (
+    with ${cleared}, cast_vote as (
       insert into votes (tenant_id, job_id, user_id, user_email, vote, roles, reason, note, credential, created_at)
       select ${job.tenantId}, ${job.id}, ${voter.id}, ${voter.email}, ${vote}, ${sql.param(voter.roles)}::text[],
              ${input.reason}, ${input.note ?? null}, ${w.credential}, ${timestamptz(now)}
-      from go
+      from cleared
     ), audited as (
       insert into audit_events (tenant_id, type, actor, job_id, data, created_at, key_id, nonce, mac)
-      select e.* from go, (values ${sql.join(events, sql`, `)}) as e
+      select e.* from cleared, (values ${sql.join(events, sql`, `)}) as e
     ), updated as (
       update jobs set tally = tally || ${tallied}::jsonb${resolve}
-      where tenant_id = ${job.tenantId} and id = ${job.id} and exists (select 1 from go)
+      where tenant_id = ${job.tenantId} and id = ${job.id} and exists (select 1 from cleared)
       returning id
     )${callback}, notified as (
       select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)}) from updated
     )
-    select (select count(*) from go) as applied, (select count(*) from notified) as notified`;
+    select (select count(*) from cleared) as applied, (select count(*) from notified) as notified`;
 }

@@ -5,7 +5,7 @@ import { runSql, timestamptz } from "@/lib/db/raw-sql";
 import { jobs, metricDays } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { deadlineOfSql, isLapsedSql, isStillPendingSql } from "@/lib/services/jobs/state-sql";
-import { bucketSql, mergeInto, quantiles, type Histogram } from "./sketch";
+import { bucketSql, mergeInto, quantiles, type Histogram } from "./histogram";
 
 export const MetricsQuery = z
   .object({

@@ -1,7 +1,7 @@
 import { methodNotAllowed } from "@/lib/api/problem";
 import { readJson } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/route";
-import { cancelJob } from "@/lib/services/jobs/lifecycle";
+import { cancelJob } from "@/lib/services/jobs/cancel";
 import { CancelBody } from "@/lib/services/jobs/schemas";
 
 export const POST = apiRoute<{ id: string }>(["jobs:submit"], async ({ req, ctx, params }) => {

@@ -1,7 +1,7 @@
 import { methodNotAllowed } from "@/lib/api/problem";
 import { readJson } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/route";
-import { completeJob } from "@/lib/services/jobs/lifecycle";
+import { completeJob } from "@/lib/services/jobs/complete";
 import { CompleteBody } from "@/lib/services/jobs/schemas";
 
 export const POST = apiRoute<{ id: string }>(["jobs:execute"], async ({ req, ctx, params }) =>

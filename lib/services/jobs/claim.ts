@@ -3,13 +3,12 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { txRows } from "@/lib/db/raw-sql";
 import type { JobRow } from "@/lib/db/schema";
-import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
-import { Conflict, Forbidden } from "@/lib/services/errors";
+import { actorOf, type Ctx } from "@/lib/services/context";
+import { Conflict } from "@/lib/services/errors";
 import { compiledSnapshot } from "@/lib/services/policy/active";
 import { isRedecidable, redecideJob } from "@/lib/services/policy/redecide";
-import { renderJob } from "./render";
 import { RefuseAfterCommit, withLockedJob } from "./locked";
-import type { ClaimBody, CompleteBody } from "./schemas";
+import type { ClaimBody } from "./schemas";
 import { transitionJob } from "./transition";
 
 const staleSnapshot = (message: string) => new Conflict("stale_snapshot", message);
@@ -84,52 +83,4 @@ export async function claimJob({ ctx, id, input }: { ctx: Ctx; id: string; input
     },
     activeNow,
   );
-}
-
-export async function completeJob({ ctx, id, input }: { ctx: Ctx; id: string; input: CompleteBody }) {
-  const { row, votes } = await withLockedJob(ctx, id, async (tx, job, votes) => {
-    if (job.state !== "RUNNING") {
-      throw new Conflict("not_running", `Only a RUNNING job can be completed; this one is ${job.state}.`);
-    }
-    const actor = actorOf(ctx.principal);
-    const updated = await transitionJob(
-      tx,
-      job,
-      {
-        state: input.outcome === "succeeded" ? "SUCCEEDED" : "FAILED",
-        completedAt: ctx.now,
-        outcomeDetail: input.detail ?? null,
-      },
-      { type: "job.completed", actor, data: { outcome: input.outcome, detail: input.detail ?? null }, at: ctx.now },
-    );
-    return { row: updated, votes };
-  });
-  return renderJob(row, votes, ctx.principal, ctx.now);
-}
-
-/** The submitting agent withdraws a job that is still waiting for people. */
-export async function cancelJob({ ctx, id, reason }: { ctx: Ctx; id: string; reason?: string }) {
-  const actor = actorOf(ctx.principal);
-  const { row, votes } = await withLockedJob(ctx, id, async (tx, job, votes) => {
-    if (job.principalKey !== principalKey(ctx.principal) && ctx.principal.kind !== "admin") {
-      throw new Forbidden("not_submitter", "Only the principal that submitted the job may cancel it.");
-    }
-    if (job.state !== "APPROVAL") {
-      throw new Conflict("already_resolved", `The job is no longer pending (state ${job.state}).`);
-    }
-    const updated = await transitionJob(
-      tx,
-      job,
-      {
-        state: "CANCELLED",
-        resolution: "cancelled",
-        resolvedBy: actor,
-        resolvedReason: reason ?? null,
-        resolvedAt: ctx.now,
-      },
-      { type: "job.cancelled", actor, data: { reason: reason ?? null }, at: ctx.now },
-    );
-    return { row: updated, votes };
-  });
-  return renderJob(row, votes, ctx.principal, ctx.now);
 }
