@@ -1,6 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
 import "server-only";
+import { sql } from "drizzle-orm";
 import { getDatabase, type RawQuery } from "@/lib/db/client";
+import { statement } from "@/lib/db/raw-sql";
+import { tokens, users } from "@/lib/db/schema";
 import { AUTH_CHANNEL, subscribe } from "@/lib/services/events";
 import { env } from "@/lib/env";
 import { SCOPES, SYSTEM_TENANT, type Principal, type Scope } from "@/lib/services/context";
@@ -20,13 +23,15 @@ function bearer(req: Request): string | null {
 }
 
 // Token and the person behind it in one round trip: this runs before every API request.
-const TOKEN_SQL = `
-  select t.id, t.tenant_id, t.kind, t.name, t.scopes, t.owner_email, t.expires_at, t.revoked_at,
-         t.submit_per_minute, t.resolve_per_minute,
-         u.id as user_id, u.email, u.roles, u.disabled
-  from tokens t
-  left join users u on u.id = t.user_id and u.tenant_id = t.tenant_id
-  where t.token_hash = $1`;
+const TOKEN = statement<"hash">(
+  (slot) => sql`
+  select ${tokens.id}, ${tokens.tenantId}, ${tokens.kind}, ${tokens.name}, ${tokens.scopes}, ${tokens.ownerEmail}, ${tokens.expiresAt},
+         ${tokens.revokedAt}, ${tokens.submitPerMinute}, ${tokens.resolvePerMinute},
+         ${users.id} as user_id, ${users.email}, ${users.roles}, ${users.disabled}
+  from ${tokens}
+  left join ${users} on ${users.id} = ${tokens.userId} and ${users.tenantId} = ${tokens.tenantId}
+  where ${tokens.tokenHash} = ${slot("hash")}`,
+);
 
 interface TokenRow extends Record<string, unknown> {
   id: string;
@@ -81,7 +86,7 @@ async function lookupToken(query: RawQuery, hash: string): Promise<TokenRow | un
   const flight = `${seen}:${hash}`;
   const pending = looking.get(flight);
   if (pending) return pending;
-  const lookup = query<TokenRow>(TOKEN_SQL, [hash]).then(([row]) => {
+  const lookup = query<TokenRow>(TOKEN.sql, TOKEN.params({ hash })).then(([row]) => {
     if (row && listening && seen === generation) {
       if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
       tokenCache.set(hash, { row, until: Date.now() + TOKEN_TTL_MS });

@@ -1,6 +1,9 @@
 import { getToken } from "next-auth/jwt";
 import "server-only";
+import { sql } from "drizzle-orm";
 import type { RawQuery } from "@/lib/db/client";
+import { statement } from "@/lib/db/raw-sql";
+import { sessions, users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { scopesForRoles, type Principal } from "@/lib/services/context";
 import { Forbidden, Unauthenticated } from "@/lib/services/errors";
@@ -25,9 +28,12 @@ interface UserRow extends Record<string, unknown> {
 
 // The session row and its person in one round trip (both primary-key lookups): this runs before every
 // console request, so nothing is cached and an ended session is refused from the next request on.
-const USER_SQL = `select u.id, u.tenant_id, u.email, u.name, u.roles, u.disabled
-  from sessions s join users u on u.id = s.user_id and u.tenant_id = s.tenant_id
-  where s.id = $3 and s.user_id = $1 and s.tenant_id = $2 and s.revoked_at is null and s.expires_at > $4::timestamptz`;
+const SESSION_USER = statement<"uid" | "tenant" | "sid" | "now">(
+  (slot) => sql`select ${users.id}, ${users.tenantId}, ${users.email}, ${users.name}, ${users.roles}, ${users.disabled}
+  from ${sessions} join ${users} on ${users.id} = ${sessions.userId} and ${users.tenantId} = ${sessions.tenantId}
+  where ${sessions.id} = ${slot("sid")} and ${sessions.userId} = ${slot("uid")} and ${sessions.tenantId} = ${slot("tenant")}
+    and ${sessions.revokedAt} is null and ${sessions.expiresAt} > ${slot("now")}::timestamptz`,
+);
 
 /**
  * The person behind a session, read fresh: a signed-out session, a disabled user or a changed role
@@ -38,7 +44,7 @@ export async function principalForSession(
   claims: SessionClaims,
   now: Date,
 ): Promise<(Principal & { kind: "user" }) & { name: string | null }> {
-  const [user] = await query<UserRow>(USER_SQL, [claims.uid, claims.tenant, claims.sid, now.toISOString()]);
+  const [user] = await query<UserRow>(SESSION_USER.sql, SESSION_USER.params({ ...claims, now: now.toISOString() }));
   if (!user || user.disabled) throw new Unauthenticated("Your session has ended; sign in again.");
   return {
     kind: "user",

@@ -1,5 +1,8 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import { getDatabase } from "@/lib/db/client";
+import { statement } from "@/lib/db/raw-sql";
+import { users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { drawOneFromBucket } from "@/lib/services/limits";
 import { verifyPassword } from "@/lib/secrets";
@@ -15,8 +18,11 @@ interface Row extends SignInUser, Record<string, unknown> {
   passwordHash: string | null;
 }
 
-const BY_EMAIL = `select id, tenant_id as "tenantId", email, name, password_hash as "passwordHash"
-  from users where email = $1 and not disabled and ($2::text is null or tenant_id = $2) limit 20`;
+const BY_EMAIL = statement<"email" | "tenant">(
+  (slot) => sql`select ${users.id}, ${users.tenantId} as "tenantId", ${users.email}, ${users.name}, ${users.passwordHash} as "passwordHash"
+  from ${users} where ${users.email} = ${slot("email")} and not ${users.disabled}
+    and (${slot("tenant")}::text is null or ${users.tenantId} = ${slot("tenant")}) limit 20`,
+);
 
 const SIGN_IN_PER_MINUTE = 10;
 
@@ -25,7 +31,7 @@ const DECOY = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAA
 
 async function usersByEmail(email: string, tenant?: string): Promise<Row[]> {
   const { query } = await getDatabase();
-  return query<Row>(BY_EMAIL, [email, tenant ?? null]);
+  return query<Row>(BY_EMAIL.sql, BY_EMAIL.params({ email, tenant: tenant ?? null }));
 }
 
 /** The one enabled person with this email (in this tenant, when named). */

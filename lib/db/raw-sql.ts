@@ -1,5 +1,5 @@
 import "server-only";
-import { getTableColumns, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { getTableColumns, Placeholder, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { RawQuery } from "./client";
@@ -12,6 +12,30 @@ const dialect = new PgDialect();
  * text; a placeholder stands for ISO text filled in later (a statement built once, run many times).
  */
 export const timestamptz = (d: Date | Placeholder): SQL => sql`${d instanceof Date ? d.toISOString() : d}::timestamptz`;
+
+/** A statement's text and its parameters, as the driver takes them. */
+export interface Compiled {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * A hand-written statement for a hot path: a Drizzle template with column references (a column rename
+ * reaches it) and named placeholders (`slot`), compiled to text once, when the module loads; `params`
+ * lines up each call's values by name. Run it with `ctx.query(s.sql, s.params(values))`.
+ */
+export function statement<K extends string>(build: (slot: (name: K) => Placeholder) => SQL): { sql: string; params(values: Record<K, unknown>): unknown[] } {
+  const compiled = dialect.sqlToQuery(build((name) => sql.placeholder(name)));
+  const names = compiled.params.map((p) => (p instanceof Placeholder ? (p.name as K) : null));
+  const constants = compiled.params;
+  return {
+    sql: compiled.sql,
+    params: (values) => names.map((name, i) => (name === null ? constants[i] : values[name])),
+  };
+}
+
+/** A column's bare name, where PostgreSQL refuses a qualified one (INSERT column lists, UPDATE SET). */
+export const bare = (column: AnyColumn): SQL => sql`${sql.identifier(column.name)}`;
 
 /** The text and parameters of a query composed with Drizzle's `sql` fragments. */
 export function sqlToQuery(fragment: SQL): { sql: string; params: unknown[] } {

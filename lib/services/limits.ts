@@ -1,5 +1,8 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import type { RawQuery } from "@/lib/db/client";
+import { bare, statement } from "@/lib/db/raw-sql";
+import { rateLimits as r } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { principalKey, type Ctx } from "./context";
 import { TooManyRequests } from "./errors";
@@ -9,21 +12,27 @@ export type LimitedAction = "submit" | "resolve";
 // One statement takes from the caller's bucket, shared by every instance through the database: refill
 // for the time elapsed (capped at one minute's worth), then take what is asked for, or what there is
 // if at least one. A bucket that stays empty returns no row. The clock is the database's.
-const AVAILABLE = `least($4::float8, r.tokens + extract(epoch from clock_timestamp() - r.updated_at) * $4::float8 / 60)`;
-const TAKE_SQL = `
-  insert into rate_limits as r (tenant_id, subject, action, tokens, granted, updated_at)
-  values ($1, $2, $3, $4::float8 - $5::int, $5::int, clock_timestamp())
-  on conflict (tenant_id, subject, action) do update
-    set granted = least($5::int, floor(${AVAILABLE})::int),
-        tokens = ${AVAILABLE} - least($5::int, floor(${AVAILABLE})::int),
-        updated_at = clock_timestamp()
-    where ${AVAILABLE} >= 1
-  returning r.granted`;
+type Slot = "tenant" | "subject" | "action" | "perMinute" | "want";
+const available = (slot: (name: Slot) => unknown) =>
+  sql`least(${slot("perMinute")}::float8, ${r.tokens} + extract(epoch from clock_timestamp() - ${r.updatedAt}) * ${slot("perMinute")}::float8 / 60)`;
+const TAKE = statement<Slot>(
+  (slot) => sql`
+  insert into ${r} (${bare(r.tenantId)}, ${bare(r.subject)}, ${bare(r.action)}, ${bare(r.tokens)}, ${bare(r.granted)}, ${bare(r.updatedAt)})
+  values (${slot("tenant")}, ${slot("subject")}, ${slot("action")}, ${slot("perMinute")}::float8 - ${slot("want")}::int, ${slot("want")}::int, clock_timestamp())
+  on conflict (${bare(r.tenantId)}, ${bare(r.subject)}, ${bare(r.action)}) do update
+    set ${bare(r.granted)} = least(${slot("want")}::int, floor(${available(slot)})::int),
+        ${bare(r.tokens)} = ${available(slot)} - least(${slot("want")}::int, floor(${available(slot)})::int),
+        ${bare(r.updatedAt)} = clock_timestamp()
+    where ${available(slot)} >= 1
+  returning ${r.granted}`,
+);
 
 // Seconds until the bucket holds one token again.
-const WAIT_SQL = `
-  select greatest(0, (1 - least($4::float8, tokens + extract(epoch from clock_timestamp() - updated_at) * $4::float8 / 60)) * 60 / $4::float8) as wait
-  from rate_limits where tenant_id = $1 and subject = $2 and action = $3`;
+const WAIT = statement<Exclude<Slot, "want">>(
+  (slot) => sql`
+  select greatest(0, (1 - ${available(slot as (name: Slot) => unknown)}) * 60 / ${slot("perMinute")}::float8) as wait
+  from ${r} where ${r.tenantId} = ${slot("tenant")} and ${r.subject} = ${slot("subject")} and ${r.action} = ${slot("action")}`,
+);
 
 /**
  * Take up to `want` tokens (at least one) from the bucket (tenant, subject, action) that refills at
@@ -36,10 +45,10 @@ export async function drawFromBucket(
   perMinute: number,
   want = 1,
 ): Promise<{ granted: number; wait: number }> {
-  const params = [bucket.tenant, bucket.subject, bucket.action, perMinute, Math.max(1, Math.min(want, perMinute))];
-  const [taken] = await query<{ granted: number }>(TAKE_SQL, params);
+  const values = { ...bucket, perMinute, want: Math.max(1, Math.min(want, perMinute)) };
+  const [taken] = await query<{ granted: number }>(TAKE.sql, TAKE.params(values));
   if (taken) return { granted: taken.granted, wait: 0 };
-  const [row] = await query<{ wait: number }>(WAIT_SQL, params.slice(0, 4));
+  const [row] = await query<{ wait: number }>(WAIT.sql, WAIT.params(values));
   return { granted: 0, wait: Math.max(1, Math.ceil(Number(row?.wait ?? 1))) };
 }
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { jobRowColumns, runSql, txRows } from "@/lib/db/raw-sql";
-import type { JobRow } from "@/lib/db/schema";
+import { jobRowColumns, runSql, statement, txRows } from "@/lib/db/raw-sql";
+import { jobs, jobsTally, users, type JobRow } from "@/lib/db/schema";
 import { actorOf, credentialOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, NotFound, Unauthenticated } from "@/lib/services/errors";
 import { FinalWrite, withLockedJob } from "@/lib/services/jobs/locked";
@@ -79,12 +79,14 @@ function planVote({ ctx, vote, input }: VoteRequest, job: JobRow, prior: VoteTal
 }
 
 // The job with its tally and row version, and the voter's row with its version, in one read.
-const READ_SQL = `
-  select ${jobRowColumns.sql}, "jobs"."tally", "jobs"."xmin"::text as "row_version",
-         u.id as voter_id, u.email as voter_email, u.roles as voter_roles, u.disabled as voter_disabled,
-         u.xmin::text as voter_version
-  from jobs left join users u on u.tenant_id = jobs.tenant_id and u.id = $3
-  where jobs.tenant_id = $1 and jobs.id = $2`;
+const READ = statement<"tenant" | "job" | "voter">(
+  (slot) => sql`
+  select ${sql.raw(jobRowColumns.sql)}, ${jobsTally} as tally, ${jobs}.xmin::text as row_version,
+         ${users.id} as voter_id, ${users.email} as voter_email, ${users.roles} as voter_roles,
+         ${users.disabled} as voter_disabled, ${users}.xmin::text as voter_version
+  from ${jobs} left join ${users} on ${users.tenantId} = ${jobs.tenantId} and ${users.id} = ${slot("voter")}
+  where ${jobs.tenantId} = ${slot("tenant")} and ${jobs.id} = ${slot("job")}`,
+);
 
 /**
  * The common case in two statements and no transaction: read the job and the voter, decide, then write
@@ -97,7 +99,7 @@ const READ_SQL = `
  */
 async function castUnlocked(req: VoteRequest, id: string, voterId: string) {
   const { ctx } = req;
-  const [row] = await ctx.query<Record<string, unknown>>(READ_SQL, [ctx.principal.tenantId, id, voterId]);
+  const [row] = await ctx.query<Record<string, unknown>>(READ.sql, READ.params({ tenant: ctx.principal.tenantId, job: id, voter: voterId }));
   if (!row) throw new NotFound("job");
   const job = jobRowColumns.fromRow(row);
   if (isLapsed(job, ctx.now) || isEscalationDue(job, ctx.now)) return null;
@@ -124,7 +126,11 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
   // Re-read the voter under a share lock, in the same pipeline as the job lock: a role change commits
   // before us or waits for us.
   const readVoter = (tx: Db) =>
-    txRows<Voter>(tx, sql`select id, email, roles, disabled from users where tenant_id = ${principal.tenantId} and id = ${principal.userId} for share`);
+    txRows<Voter>(
+      tx,
+      sql`select ${users.id}, ${users.email}, ${users.roles}, ${users.disabled} from ${users}
+          where ${users.tenantId} = ${principal.tenantId} and ${users.id} = ${principal.userId} for share`,
+    );
 
   const result =
     (await castUnlocked(req, id, principal.userId)) ??

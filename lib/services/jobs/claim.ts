@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { txRows } from "@/lib/db/raw-sql";
-import type { JobRow } from "@/lib/db/schema";
+import { tenants, type JobRow } from "@/lib/db/schema";
 import { actorOf, type Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
 import { compiledSnapshot } from "@/lib/services/policy/active";
@@ -51,7 +51,7 @@ function claimRefusal(job: JobRow, input: ClaimBody, active: string | null): Con
  */
 export async function claimJob({ ctx, id, input }: { ctx: Ctx; id: string; input: ClaimBody }) {
   const tenantId = ctx.principal.tenantId;
-  const activeNow = (tx: Db) => txRows<{ active_snapshot_id: string | null }>(tx, sql`select active_snapshot_id from tenants where id = ${tenantId}`);
+  const activeNow = (tx: Db) => txRows<{ active_snapshot_id: string | null }>(tx, sql`select ${tenants.activeSnapshotId} from ${tenants} where ${tenants.id} = ${tenantId}`);
   return withLockedJob(
     ctx,
     id,

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { jobRowColumns, txRows } from "@/lib/db/raw-sql";
 import type { Db } from "@/lib/db/client";
-import { jobs, jobsTally, type JobRow } from "@/lib/db/schema";
+import { jobs, jobsTally, tenants, type JobRow } from "@/lib/db/schema";
 import { NotFound } from "@/lib/services/errors";
 import { votesColumn, type VoteTally } from "./render";
 
@@ -40,8 +40,8 @@ export async function lockJob<P>(
   // Plain statements (prepared once per connection), not the query builder: this runs on every vote,
   // claim, completion and cancel.
   const [, [row], extra] = await Promise.all([
-    txRows(tx, sql`select id from tenants where id = ${tenantId} for key share`),
-    txRows(tx, sql`select ${sql.raw(jobRowColumns.sql)}, ${jobsTally} as tally from jobs where tenant_id = ${tenantId} and id = ${id} for update`),
+    txRows(tx, sql`select ${tenants.id} from ${tenants} where ${tenants.id} = ${tenantId} for key share`),
+    txRows(tx, sql`select ${sql.raw(jobRowColumns.sql)}, ${jobsTally} as tally from ${jobs} where ${jobs.tenantId} = ${tenantId} and ${jobs.id} = ${id} for update`),
     alongside?.(tx),
   ]);
   if (!row) throw new NotFound("job");

@@ -1,10 +1,26 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import type { RawQuery } from "@/lib/db/client";
-import type { JobRow } from "@/lib/db/schema";
+import { bare, statement } from "@/lib/db/raw-sql";
+import { auditEvents, decisions, deliveries, jobs, notificationTargets, tenants, type JobRow } from "@/lib/db/schema";
 import type { Evaluation } from "@/lib/policy/types";
 import { stampEvent } from "@/lib/services/audit/mac";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
 import { notificationBody } from "@/lib/services/outbox/notify";
+
+// The job's columns as the statement inserts them: each from the slot of its own name, with its cast.
+const JOB_COLUMNS = [
+  [jobs.id, ""], [jobs.tenantId, ""], [jobs.state, ""], [jobs.topic, ""], [jobs.riskTags, "text[]"], [jobs.payload, "jsonb"],
+  [jobs.title, ""], [jobs.description, ""], [jobs.labels, "jsonb"], [jobs.callbackUrl, ""], [jobs.onBehalfOf, ""],
+  [jobs.requestedBy, ""], [jobs.submitterEmail, ""], [jobs.tokenId, ""], [jobs.principalKey, ""], [jobs.jobHash, ""],
+  [jobs.policySnapshot, ""], [jobs.decision, ""], [jobs.gated, ""], [jobs.policyRuleId, ""], [jobs.policyReason, ""],
+  [jobs.matchedRules, "jsonb"], [jobs.requirements, "jsonb"], [jobs.eligibleRoles, "text[]"], [jobs.constraints, "jsonb"],
+  [jobs.summary, "jsonb"], [jobs.dueAt, "timestamptz"], [jobs.expiresAt, "timestamptz"], [jobs.onTimeout, ""],
+  [jobs.escalateTo, "text[]"], [jobs.approvedSnapshot, ""], [jobs.idempotencyKey, ""], [jobs.requestHash, ""],
+  [jobs.createdAt, "timestamptz"], [jobs.updatedAt, "timestamptz"],
+] as const;
+type JobSlot = (typeof JOB_COLUMNS)[number][0]["name"];
+type Slot = JobSlot | "event" | "eventCreatedAt" | "keyId" | "nonce" | "mac" | "channel" | "change" | "pageBody";
 
 /**
  * Submission in one statement (one round trip, its own transaction): lock the tenant row FOR KEY SHARE
@@ -15,47 +31,50 @@ import { notificationBody } from "@/lib/services/outbox/notify";
  * activation re-decides it) or it sees the new snapshot and inserts nothing, so the caller evaluates
  * again. The unique (tenant, submitter, Idempotency-Key) index settles racing retries the same way.
  */
-const SUBMIT_SQL = `
+const SUBMIT = statement<Slot>((slot) => {
+  const value = ([column, cast]: (typeof JOB_COLUMNS)[number]) => (cast ? sql`${slot(column.name)}::${sql.raw(cast)}` : sql`${slot(column.name)}`);
+  const d = decisions;
+  const a = auditEvents;
+  const n = deliveries;
+  const t = notificationTargets;
+  const tenant = slot("tenant_id");
+  const createdAt = sql`${slot("created_at")}::timestamptz`;
+  return sql`
 with tenant as (
-  select active_snapshot_id from tenants where id = $1 for key share
+  select ${tenants.activeSnapshotId} from ${tenants} where ${tenants.id} = ${tenant} for key share
 ), job as (
-  insert into jobs (
-    id, tenant_id, state, topic, risk_tags, payload, title, description, labels, callback_url, on_behalf_of,
-    requested_by, submitter_email, token_id, principal_key, job_hash, policy_snapshot, decision, gated,
-    policy_rule_id, policy_reason, matched_rules, requirements, eligible_roles, constraints, summary,
-    due_at, expires_at, on_timeout, escalate_to, escalated, approved_snapshot, idempotency_key, request_hash,
-    created_at, updated_at)
-  select
-    $2, $1, $3, $4, $5::text[], $6::jsonb, $7, $8, $9::jsonb, $10, $11,
-    $12, $13, $14, $15, $16, $17, $18, $19,
-    $20, $21, $22::jsonb, $23::jsonb, $24::text[], $25::jsonb, $26::jsonb,
-    $27::timestamptz, $28::timestamptz, $29, $30::text[], false, $31, $32, $33,
-    $34::timestamptz, $34::timestamptz
-  from tenant where tenant.active_snapshot_id = $17
-  on conflict (tenant_id, principal_key, idempotency_key) do nothing
-  returning id, state
+  insert into ${jobs} (${sql.join(JOB_COLUMNS.map(([c]) => bare(c)), sql`, `)}, ${bare(jobs.escalated)})
+  select ${sql.join(JOB_COLUMNS.map(value), sql`, `)}, false
+  from tenant where tenant.active_snapshot_id = ${slot("policy_snapshot")}
+  on conflict (${bare(jobs.tenantId)}, ${bare(jobs.principalKey)}, ${bare(jobs.idempotencyKey)}) do nothing
+  returning ${bare(jobs.id)}, ${bare(jobs.state)}
 ), logged as (
-  insert into decisions (tenant_id, job_id, cause, policy_snapshot, decision, rule_id, reason, matched_rules,
-                         requirements, constraints, created_at)
-  select $1, job.id, 'submit', $17, $18, $20, $21, $22::jsonb, $23::jsonb, $25::jsonb, $34::timestamptz from job
+  insert into ${d} (${bare(d.tenantId)}, ${bare(d.jobId)}, ${bare(d.cause)}, ${bare(d.policySnapshot)}, ${bare(d.decision)}, ${bare(d.ruleId)},
+                    ${bare(d.reason)}, ${bare(d.matchedRules)}, ${bare(d.requirements)}, ${bare(d.constraints)}, ${bare(d.createdAt)})
+  select ${tenant}, job.id, 'submit', ${slot("policy_snapshot")}, ${slot("decision")}, ${slot("policy_rule_id")}, ${slot("policy_reason")},
+         ${slot("matched_rules")}::jsonb, ${slot("requirements")}::jsonb, ${slot("constraints")}::jsonb, ${createdAt} from job
 ), audited as (
-  insert into audit_events (tenant_id, type, actor, job_id, data, created_at, key_id, nonce, mac)
-  select $1, 'job.submitted', $12, job.id, $35::jsonb, $36, $40, $41, $42 from job
+  insert into ${a} (${bare(a.tenantId)}, ${bare(a.type)}, ${bare(a.actor)}, ${bare(a.jobId)}, ${bare(a.data)}, ${bare(a.createdAt)},
+                    ${bare(a.keyId)}, ${bare(a.nonce)}, ${bare(a.mac)})
+  select ${tenant}, 'job.submitted', ${slot("requested_by")}, job.id, ${slot("event")}::jsonb, ${slot("eventCreatedAt")},
+         ${slot("keyId")}, ${slot("nonce")}, ${slot("mac")} from job
 ), notified as (
-  select pg_notify($37, $38) from job where job.state = 'APPROVAL'
+  select pg_notify(${slot("channel")}, ${slot("change")}) from job where job.state = 'APPROVAL'
 ), paged as (
   -- Reviewer notifications for new pending work, to the tenant's targets for these roles (see outbox/notify.ts,
   -- whose notificationId this id expression matches).
-  insert into deliveries (id, tenant_id, job_id, kind, event_type, url, body, next_attempt_at, created_at)
-  select 'dlv-n-' || countersign_base64url(job.id || ':' || t.id || ':job.pending'),
-         $1, job.id, 'notification', 'job.pending', t.url, $39, $34::timestamptz, $34::timestamptz
-  from job join notification_targets t
-    on t.tenant_id = $1 and 'job.pending' = any(t.events) and (cardinality(t.roles) = 0 or t.roles && $24::text[])
+  insert into ${n} (${bare(n.id)}, ${bare(n.tenantId)}, ${bare(n.jobId)}, ${bare(n.kind)}, ${bare(n.eventType)}, ${bare(n.url)}, ${bare(n.body)},
+                    ${bare(n.nextAttemptAt)}, ${bare(n.createdAt)})
+  select 'dlv-n-' || countersign_base64url(job.id || ':' || ${t.id} || ':job.pending'),
+         ${tenant}, job.id, 'notification', 'job.pending', ${t.url}, ${slot("pageBody")}, ${createdAt}, ${createdAt}
+  from job join ${t}
+    on ${t.tenantId} = ${tenant} and 'job.pending' = any(${t.events}) and (cardinality(${t.roles}) = 0 or ${t.roles} && ${slot("eligible_roles")}::text[])
   where job.state = 'APPROVAL'
 )
 select (select active_snapshot_id from tenant) as active_snapshot_id,
        (select id from job) as job_id,
        (select count(*) from notified) as notified`;
+});
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -74,50 +93,57 @@ export async function insertSubmitted(query: RawQuery, row: JobRow, evaluation: 
     state: row.state,
   };
   const stamp = stampEvent({ tenantId: row.tenantId, type: "job.submitted", actor: row.requestedBy, jobId: row.id, data: audit, createdAt: row.createdAt.toISOString() });
-  const [result] = await query<{ active_snapshot_id: string | null; job_id: string | null }>(SUBMIT_SQL, [
-    row.tenantId, // $1
-    row.id,
-    row.state,
-    row.topic,
-    row.riskTags, // $5
-    json(row.payload),
-    row.title,
-    row.description,
-    json(row.labels),
-    row.callbackUrl, // $10
-    row.onBehalfOf,
-    row.requestedBy,
-    row.submitterEmail,
-    row.tokenId,
-    row.principalKey, // $15
-    row.jobHash,
-    row.policySnapshot,
-    row.decision,
-    row.gated,
-    row.policyRuleId, // $20
-    row.policyReason,
-    json(row.matchedRules),
-    json(row.requirements),
-    row.eligibleRoles,
-    json(evaluation.constraints), // $25
-    json(row.summary),
-    iso(row.dueAt),
-    iso(row.expiresAt),
-    row.onTimeout,
-    row.escalateTo, // $30
-    row.approvedSnapshot,
-    row.idempotencyKey,
-    row.requestHash,
-    iso(row.createdAt),
-    stamp.dataJson, // $35
-    row.createdAt.toISOString(),
-    JOB_CHANNEL,
-    JSON.stringify(change),
-    row.state === "APPROVAL" ? notificationBody("job.pending", row) : null, // $39
-    stamp.keyId, // $40
-    stamp.nonce,
-    stamp.mac,
-  ]);
+  const values: Record<JobSlot, unknown> = {
+    id: row.id,
+    tenant_id: row.tenantId,
+    state: row.state,
+    topic: row.topic,
+    risk_tags: row.riskTags,
+    payload: json(row.payload),
+    title: row.title,
+    description: row.description,
+    labels: json(row.labels),
+    callback_url: row.callbackUrl,
+    on_behalf_of: row.onBehalfOf,
+    requested_by: row.requestedBy,
+    submitter_email: row.submitterEmail,
+    token_id: row.tokenId,
+    principal_key: row.principalKey,
+    job_hash: row.jobHash,
+    policy_snapshot: row.policySnapshot,
+    decision: row.decision,
+    gated: row.gated,
+    policy_rule_id: row.policyRuleId,
+    policy_reason: row.policyReason,
+    matched_rules: json(row.matchedRules),
+    requirements: json(row.requirements),
+    eligible_roles: row.eligibleRoles,
+    constraints: json(evaluation.constraints),
+    summary: json(row.summary),
+    due_at: iso(row.dueAt),
+    expires_at: iso(row.expiresAt),
+    on_timeout: row.onTimeout,
+    escalate_to: row.escalateTo,
+    approved_snapshot: row.approvedSnapshot,
+    idempotency_key: row.idempotencyKey,
+    request_hash: row.requestHash,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.createdAt),
+  };
+  const [result] = await query<{ active_snapshot_id: string | null; job_id: string | null }>(
+    SUBMIT.sql,
+    SUBMIT.params({
+      ...values,
+      event: stamp.dataJson,
+      eventCreatedAt: row.createdAt.toISOString(),
+      keyId: stamp.keyId,
+      nonce: stamp.nonce,
+      mac: stamp.mac,
+      channel: JOB_CHANNEL,
+      change: JSON.stringify(change),
+      pageBody: row.state === "APPROVAL" ? notificationBody("job.pending", row) : null,
+    }),
+  );
   if (result?.job_id) return "inserted";
   return result?.active_snapshot_id === row.policySnapshot ? "duplicate_key" : "stale_policy";
 }
