@@ -3,6 +3,7 @@ import path from "node:path";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
+import { executeIn, type Compiled } from "./raw-sql";
 import type { schema } from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -34,7 +35,7 @@ export type Listen = (channel: string, handler: NotifyHandler, onListen?: () => 
  * (if it fails, PostgreSQL turns that COMMIT into a rollback and the write's error is thrown). Nothing
  * is awaited in between that could let another statement in: it is one connection, in order.
  */
-export type Transact = <T>(fn: (tx: Db) => Promise<{ result: T; last?: SQL }>) => Promise<T>;
+export type Transact = <T>(fn: (tx: Db) => Promise<{ result: T; last?: SQL | Compiled }>) => Promise<T>;
 
 /** What work reaches the database through: a request's context carries these (tests build their own). */
 export interface DbHandle {
@@ -51,10 +52,10 @@ export interface Database extends DbHandle {
 }
 
 /** What `transaction` does, as an ordinary Drizzle transaction. */
-export function plainTransaction<T>(db: Db, fn: (tx: Db) => Promise<{ result: T; last?: SQL }>): Promise<T> {
+export function plainTransaction<T>(db: Db, fn: (tx: Db) => Promise<{ result: T; last?: SQL | Compiled }>): Promise<T> {
   return db.transaction(async (tx) => {
     const { result, last } = await fn(tx as unknown as Db);
-    if (last) await tx.execute(last);
+    if (last) await executeIn(tx as unknown as Db, last);
     return result;
   });
 }

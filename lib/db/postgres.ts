@@ -1,7 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { MIGRATIONS, MIGRATION_LOCK, type Database, type Db } from "./client";
-import { sqlToQuery } from "./raw-sql";
+import { compiled } from "./raw-sql";
 import { schema } from "./schema";
 
 /**
@@ -69,7 +69,7 @@ export async function openPostgres(url: string): Promise<Database> {
         const { result, last } = await fn(drizzle(Object.assign(conn, { options: client.options })) as unknown as Db);
         await begin;
         if (last) {
-          const { sql: text, params } = sqlToQuery(last);
+          const { sql: text, params } = compiled(last);
           const write = conn.unsafe(text, params as never[], { prepare: true }).execute();
           const commit = conn.unsafe("commit").execute();
           await Promise.all([write, commit]);

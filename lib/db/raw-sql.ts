@@ -1,5 +1,5 @@
 import "server-only";
-import { getTableColumns, Placeholder, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { getTableColumns, Placeholder, SQL, sql, type AnyColumn } from "drizzle-orm";
 import type { Db } from "./client";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { RawQuery } from "./client";
@@ -46,9 +46,20 @@ export function sqlToQuery(fragment: SQL): { sql: string; params: unknown[] } {
  * Run a query composed with Drizzle's `sql` fragments (typed columns, safe parameters) through the
  * raw path: a named prepared statement and no per-field result mapping, for hot reads.
  */
-export function runSql<T extends Record<string, unknown>>(query: RawQuery, fragment: SQL): Promise<T[]> {
-  const { sql, params } = sqlToQuery(fragment);
+export function runSql<T extends Record<string, unknown>>(query: RawQuery, fragment: SQL | Compiled): Promise<T[]> {
+  const { sql, params } = compiled(fragment);
   return query<T>(sql, params);
+}
+
+/** A statement as text and parameters, compiling it if it is a template. */
+export function compiled(q: SQL | Compiled): Compiled {
+  return q instanceof SQL ? sqlToQuery(q) : q;
+}
+
+/** Run a statement (a template, or one compiled once) inside the caller's transaction. */
+export async function executeIn(tx: Db, q: SQL | Compiled): Promise<void> {
+  if (q instanceof SQL) await tx.execute(q);
+  else await txQuery(tx)(q.sql, q.params);
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db, DbHandle } from "@/lib/db/client";
-import { txQuery } from "@/lib/db/raw-sql";
+import { executeIn, txQuery } from "@/lib/db/raw-sql";
 import { Forbidden } from "./errors";
 
 /** The tenant the installation itself lives in: the installation admin token and the first admin act here. */
@@ -102,7 +102,7 @@ export function inTransaction(ctx: Ctx, tx: Db): Ctx {
     // The caller's transaction is already open: `fn` runs in it, and its last write goes right behind.
     transaction: async (fn) => {
       const { result, last } = await fn(tx);
-      if (last) await tx.execute(last);
+      if (last) await executeIn(tx, last);
       return result;
     },
     inTransaction: true,

@@ -1,11 +1,11 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
-import type { JobRow } from "@/lib/db/schema";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
+import { bare, statement, type Compiled } from "@/lib/db/raw-sql";
+import { auditEvents, deliveries, jobs, jobsTally, tenants, users, votes, type JobRow } from "@/lib/db/schema";
 import { stampEvent } from "@/lib/services/audit/mac";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
-import { timestamptz } from "@/lib/db/raw-sql";
 import type { VoteTally } from "@/lib/services/jobs/render";
-import { callbackRow } from "@/lib/services/outbox/enqueue";
+import { callbackRow, type CallbackRow } from "@/lib/services/outbox/enqueue";
 import type { ResolveBody } from "./schemas";
 
 /** The row versions (`xmin`) a vote was decided on, when it was decided without holding the locks. */
@@ -32,7 +32,90 @@ export interface VoteWrite {
   guard?: VoteGuard;
 }
 
-// Arrays go in as one parameter (sql.param): a bare array in a Drizzle template becomes a list.
+type Slot =
+  | "tenant" | "job" | "actor" | "voter" | "voterEmail" | "vote" | "roles" | "reason" | "note" | "credential" | "now" | "tallied" | "change"
+  | "jobVersion" | "voterVersion"
+  | "state" | "resolution" | "resolvedBy" | "resolvedReason" | "resolvedNote" | "approvedSnapshot"
+  | "callbackId" | "callbackType" | "callbackUrl" | "callbackBody"
+  | `event${0 | 1}${"Type" | "Data" | "Created" | "Key" | "Nonce" | "Mac"}`;
+
+/** Which parts a vote's statement has: one statement text per shape, compiled once (see statementFor). */
+interface Shape {
+  guard: boolean;
+  resolves: boolean;
+  callback: boolean;
+}
+
+function voteSql({ guard, resolves, callback }: Shape, slot: (name: Slot) => Placeholder): SQL {
+  const now = sql`${slot("now")}::timestamptz`;
+  const a = auditEvents;
+  const event = (i: 0 | 1) =>
+    sql`(${slot("tenant")}, ${slot(`event${i}Type`)}, ${slot("actor")}, ${slot("job")}, ${slot(`event${i}Data`)}::jsonb,
+        ${slot(`event${i}Created`)}, ${slot(`event${i}Key`)}, ${slot(`event${i}Nonce`)}, ${slot(`event${i}Mac`)})`;
+  // Every row below is written only if `cleared` has its one row: the locks are held (or were taken by
+  // the caller) and nothing moved since the vote was decided.
+  const cleared = guard
+    ? sql`tenant_locked as materialized (
+      select 1 from ${tenants} where ${tenants.id} = ${slot("tenant")} for key share
+    ), job_locked as materialized (
+      select 1 from ${jobs}
+      where ${jobs.tenantId} = ${slot("tenant")} and ${jobs.id} = ${slot("job")} and ${jobs}.xmin::text = ${slot("jobVersion")}
+        and (select count(*) from tenant_locked) = 1
+      for update
+    ), voter_locked as materialized (
+      select 1 from ${users}
+      where ${users.tenantId} = ${slot("tenant")} and ${users.id} = ${slot("voter")} and ${users}.xmin::text = ${slot("voterVersion")}
+        and (select count(*) from job_locked) = 1
+      for share
+    ), cleared as materialized (select 1 from voter_locked)`
+    : sql`cleared as materialized (select 1)`;
+  const v = votes;
+  const d = deliveries;
+  const resolve = resolves
+    ? sql`, ${bare(jobs.state)} = ${slot("state")}, ${bare(jobs.resolution)} = ${slot("resolution")}, ${bare(jobs.resolvedBy)} = ${slot("resolvedBy")},
+        ${bare(jobs.resolvedReason)} = ${slot("resolvedReason")}, ${bare(jobs.resolvedNote)} = ${slot("resolvedNote")}, ${bare(jobs.resolvedAt)} = ${now},
+        ${bare(jobs.approvedSnapshot)} = ${slot("approvedSnapshot")}, ${bare(jobs.updatedAt)} = ${now}`
+    : sql``;
+  // The agent hears about the decision through its callback, queued in this same statement.
+  const calledBack = callback
+    ? sql`, called_back as (
+      insert into ${d} (${bare(d.id)}, ${bare(d.tenantId)}, ${bare(d.jobId)}, ${bare(d.kind)}, ${bare(d.eventType)}, ${bare(d.url)}, ${bare(d.body)},
+                        ${bare(d.nextAttemptAt)}, ${bare(d.createdAt)})
+      select ${slot("callbackId")}, ${slot("tenant")}, ${slot("job")}, 'callback', ${slot("callbackType")}, ${slot("callbackUrl")}, ${slot("callbackBody")},
+             ${now}, ${now}
+      from cleared
+    )`
+    : sql``;
+  return sql`
+    with ${cleared}, cast_vote as (
+      insert into ${v} (${bare(v.tenantId)}, ${bare(v.jobId)}, ${bare(v.userId)}, ${bare(v.userEmail)}, ${bare(v.vote)}, ${bare(v.roles)},
+                        ${bare(v.reason)}, ${bare(v.note)}, ${bare(v.credential)}, ${bare(v.createdAt)})
+      select ${slot("tenant")}, ${slot("job")}, ${slot("voter")}, ${slot("voterEmail")}, ${slot("vote")}, ${slot("roles")}::text[],
+             ${slot("reason")}, ${slot("note")}, ${slot("credential")}, ${now}
+      from cleared
+    ), audited as (
+      insert into ${a} (${bare(a.tenantId)}, ${bare(a.type)}, ${bare(a.actor)}, ${bare(a.jobId)}, ${bare(a.data)}, ${bare(a.createdAt)},
+                        ${bare(a.keyId)}, ${bare(a.nonce)}, ${bare(a.mac)})
+      select e.* from cleared, (values ${resolves ? sql`${event(0)}, ${event(1)}` : event(0)}) as e
+    ), updated as (
+      update ${jobs} set ${sql.identifier("tally")} = ${jobsTally} || ${slot("tallied")}::jsonb${resolve}
+      where ${jobs.tenantId} = ${slot("tenant")} and ${jobs.id} = ${slot("job")} and exists (select 1 from cleared)
+      returning ${jobs.id}
+    )${calledBack}, notified as (
+      select pg_notify(${JOB_CHANNEL}, ${slot("change")}) from updated
+    )
+    select (select count(*) from cleared) as applied, (select count(*) from notified) as notified`;
+}
+
+const statements = new Map<string, ReturnType<typeof statement<Slot>>>();
+
+function statementFor(shape: Shape) {
+  const key = `${+shape.guard}${+shape.resolves}${+shape.callback}`;
+  let compiled = statements.get(key);
+  if (!compiled) statements.set(key, (compiled = statement<Slot>((slot) => voteSql(shape, slot))));
+  return compiled;
+}
+
 /**
  * Everything a counted vote writes, as one statement: the vote, its audit event, the vote on the job's
  * own tally (jobs.tally, from which its stored queue item counts approvals: drizzle/0009) and, when it
@@ -45,74 +128,55 @@ export interface VoteWrite {
  * writes nothing and answers `applied` 0. A lock that waited for another transaction re-reads the row
  * it got (READ COMMITTED), so a vote committed meanwhile always shows as a new version.
  */
-export function voteStatement(w: VoteWrite): SQL {
+export function voteStatement(w: VoteWrite): Compiled {
   const { job, voter, vote, input, now } = w;
   const created = now.toISOString();
   // created_at is stored as the ISO text the event's MAC covers.
-  const event = (type: string, data: Record<string, unknown>) => {
+  const events: Record<string, unknown> = {};
+  const event = (i: 0 | 1, type: string, data: Record<string, unknown>) => {
     const s = stampEvent({ tenantId: job.tenantId, type, actor: w.actor, jobId: job.id, data, createdAt: created });
-    return sql`(${job.tenantId}, ${type}, ${w.actor}, ${job.id}, ${s.dataJson}::jsonb, ${created}, ${s.keyId}, ${s.nonce}, ${s.mac})`;
+    Object.assign(events, { [`event${i}Type`]: type, [`event${i}Data`]: s.dataJson, [`event${i}Created`]: created, [`event${i}Key`]: s.keyId, [`event${i}Nonce`]: s.nonce, [`event${i}Mac`]: s.mac });
   };
-  const events = [event("vote.cast", { vote, reason: input.reason, note: input.note ?? null, roles: voter.roles, approvals: w.approvals, credential: w.credential })];
+  event(0, "vote.cast", { vote, reason: input.reason, note: input.note ?? null, roles: voter.roles, approvals: w.approvals, credential: w.credential });
 
   const r = w.resolution;
-  // The job's tally gains this vote in the order cast, as `votesColumn` reads the votes back.
-  const tallied = JSON.stringify([{ userId: voter.id, vote, roles: voter.roles }]);
-  let resolve = sql``;
-  let callback = sql``;
+  let callback: CallbackRow | null = null;
   if (r) {
-    // The agent hears about the decision through its callback, queued in this same statement.
-    const cb = callbackRow({ ...job, ...r, updatedAt: now } as JobRow, w.tally, r.state === "APPROVED" ? "job.approved" : "job.rejected", now);
-    if (cb) {
-      callback = sql`, called_back as (
-      insert into deliveries (id, tenant_id, job_id, kind, event_type, url, body, next_attempt_at, created_at)
-      select ${cb.id}, ${cb.tenantId}, ${cb.jobId}, ${cb.kind}, ${cb.eventType}, ${cb.url}, ${cb.body}, ${timestamptz(now)}, ${timestamptz(now)}
-      from cleared
-    )`;
-    }
-    events.push(
-      r.state === "APPROVED"
-        ? event("job.approved", { reason: input.reason, policy_snapshot: job.policySnapshot })
-        : event("job.rejected", { reason: input.reason }),
-    );
-    resolve = sql`, state = ${r.state}, resolution = ${r.resolution}, resolved_by = ${r.resolvedBy},
-        resolved_reason = ${r.resolvedReason ?? null}, resolved_note = ${r.resolvedNote ?? null}, resolved_at = ${timestamptz(now)},
-        approved_snapshot = ${r.approvedSnapshot ?? null}, updated_at = ${timestamptz(now)}`;
+    callback = callbackRow({ ...job, ...r, updatedAt: now } as JobRow, w.tally, r.state === "APPROVED" ? "job.approved" : "job.rejected", now);
+    if (r.state === "APPROVED") event(1, "job.approved", { reason: input.reason, policy_snapshot: job.policySnapshot });
+    else event(1, "job.rejected", { reason: input.reason });
   }
   // Every counted vote is news to the other reviewers watching the queue ("finance 1/2").
   const change: JobChange = { tenant: job.tenantId, job: job.id, state: r?.state ?? job.state };
-  // Every row below is written only if `cleared` has its one row: the locks are held (or were taken
-  // by the caller) and nothing moved since the vote was decided.
-  const cleared = w.guard
-    ? sql`tenant_locked as materialized (
-      select 1 from tenants where id = ${job.tenantId} for key share
-    ), job_locked as materialized (
-      select 1 from jobs
-      where tenant_id = ${job.tenantId} and id = ${job.id} and xmin::text = ${w.guard.jobVersion}
-        and (select count(*) from tenant_locked) = 1
-      for update
-    ), voter_locked as materialized (
-      select 1 from users
-      where tenant_id = ${job.tenantId} and id = ${voter.id} and xmin::text = ${w.guard.voterVersion}
-        and (select count(*) from job_locked) = 1
-      for share
-    ), cleared as materialized (select 1 from voter_locked)`
-    : sql`cleared as materialized (select 1)`;
-  return sql`
-    with ${cleared}, cast_vote as (
-      insert into votes (tenant_id, job_id, user_id, user_email, vote, roles, reason, note, credential, created_at)
-      select ${job.tenantId}, ${job.id}, ${voter.id}, ${voter.email}, ${vote}, ${sql.param(voter.roles)}::text[],
-             ${input.reason}, ${input.note ?? null}, ${w.credential}, ${timestamptz(now)}
-      from cleared
-    ), audited as (
-      insert into audit_events (tenant_id, type, actor, job_id, data, created_at, key_id, nonce, mac)
-      select e.* from cleared, (values ${sql.join(events, sql`, `)}) as e
-    ), updated as (
-      update jobs set tally = tally || ${tallied}::jsonb${resolve}
-      where tenant_id = ${job.tenantId} and id = ${job.id} and exists (select 1 from cleared)
-      returning id
-    )${callback}, notified as (
-      select pg_notify(${JOB_CHANNEL}, ${JSON.stringify(change)}) from updated
-    )
-    select (select count(*) from cleared) as applied, (select count(*) from notified) as notified`;
+  const compiled = statementFor({ guard: !!w.guard, resolves: !!r, callback: !!callback });
+  const values = {
+    ...events,
+    tenant: job.tenantId,
+    job: job.id,
+    actor: w.actor,
+    voter: voter.id,
+    voterEmail: voter.email,
+    vote,
+    roles: voter.roles,
+    reason: input.reason,
+    note: input.note ?? null,
+    credential: w.credential,
+    now: created,
+    // The job's tally gains this vote in the order cast, as `votesColumn` reads the votes back.
+    tallied: JSON.stringify([{ userId: voter.id, vote, roles: voter.roles }]),
+    change: JSON.stringify(change),
+    jobVersion: w.guard?.jobVersion,
+    voterVersion: w.guard?.voterVersion,
+    state: r?.state,
+    resolution: r?.resolution,
+    resolvedBy: r?.resolvedBy,
+    resolvedReason: r?.resolvedReason ?? null,
+    resolvedNote: r?.resolvedNote ?? null,
+    approvedSnapshot: r?.approvedSnapshot ?? null,
+    callbackId: callback?.id,
+    callbackType: callback?.eventType,
+    callbackUrl: callback?.url,
+    callbackBody: callback?.body,
+  } as Record<Slot, unknown>;
+  return { sql: compiled.sql, params: compiled.params(values) };
 }

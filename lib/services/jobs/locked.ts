@@ -1,5 +1,6 @@
 import "server-only";
 import type { SQL } from "drizzle-orm";
+import type { Compiled } from "@/lib/db/raw-sql";
 import type { Db } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
@@ -13,7 +14,7 @@ import { isLapsed, isEscalationDue } from "./state";
 export class FinalWrite<T> {
   constructor(
     readonly result: T,
-    readonly last: SQL,
+    readonly last: SQL | Compiled,
   ) {}
 }
 
