@@ -106,12 +106,13 @@ export async function step(name, target, fn) {
 /** Error lines of a server log: client disconnects (sockets closed at the end of a run) apart. */
 export function summariseServerLog(server) {
   const lines = fs.readFileSync(server.logFile, "utf8").split("\n");
-  const isAbort = (l) => /unhandled error Error: aborted/.test(l);
+  // The server's JSON lines (lib/log.ts): the error's message is a member of `err`.
+  const isAbort = (l) => /unhandled error Error: aborted/.test(l) || (/"msg":"unhandled error"/.test(l) && /"message":"aborted"/.test(l));
   const aborted = lines.filter(isAbort).length;
   const other = lines.filter((l) => /error|Error|ERR|warn/i.test(l) && !isAbort(l) && !/code: 'ECONNRESET'/.test(l));
   if (aborted) {
     note(
-      `server log (${server.name}): ${aborted} × "[countersign] unhandled error Error: aborted" (ECONNRESET): requests whose client ` +
+      `server log (${server.name}): ${aborted} × "unhandled error" with "aborted" (ECONNRESET): requests whose client ` +
         `disconnected mid-body when a load run closed its sockets at the end; the server logs them as unhandled errors.`,
     );
   }

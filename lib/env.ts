@@ -16,6 +16,8 @@ const envSchema = z.object({
   // heuristics (up to ~4×). See lib/server/start.ts.
   COUNTERSIGN_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(150),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // What the server logs (lib/log.ts): JSON lines in production, text in development.
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Signs the console's session cookies (next-auth). `npm start` generates one into .data/ if unset.
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   // MACs every audit event (HMAC-SHA256) with a key the database never holds (DESIGN §5). Unset: generated

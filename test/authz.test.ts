@@ -220,7 +220,8 @@ async function hit(key: string, req: Req = {}, cred: Cred = {}): Promise<Answer>
     pathname = pathname.replace(`[${name}]`, value);
   }
   const url = new URL(pathname + (req.query ? `?${req.query}` : ""), ORIGIN);
-  const headers: Record<string, string> = { ...cred.headers };
+  // A fixed request id, so that two answers can be compared whole (see test/http.ts).
+  const headers: Record<string, string> = { "x-request-id": "authz", ...cred.headers };
   if (cred.token) headers.authorization = `Bearer ${cred.token}`;
   if (cred.authorization !== undefined) headers.authorization = cred.authorization;
   if (cred.cookie) headers.cookie = cred.cookie;

@@ -111,6 +111,8 @@ const Problem = {
     detail: { type: "string" },
     code: { type: "string" },
     errors: { type: "array", items: { type: "object" } },
+    // The request's id (also the x-request-id header): the server's log lines about it carry it.
+    request_id: { type: "string" },
   },
 };
 

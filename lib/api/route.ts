@@ -1,6 +1,7 @@
 import "server-only";
 import { authenticate } from "@/lib/auth/authenticate";
 import { getDatabase } from "@/lib/db/client";
+import { log, requestIdOf } from "@/lib/log";
 import { contextOf, requireScope, type Ctx, type Scope } from "@/lib/services/context";
 import { NotFound } from "@/lib/services/errors";
 import { toProblem } from "./problem";
@@ -49,6 +50,8 @@ export function apiRoute<P extends Params = Params>(
   handler: (args: RouteArgs<P>) => Promise<Response | object>,
 ) {
   return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
+    const requestId = requestIdOf(req);
+    let ctx: Ctx | undefined;
     try {
       const database = await getDatabase();
       const now = new Date();
@@ -59,10 +62,13 @@ export function apiRoute<P extends Params = Params>(
       for (const value of Object.values(params)) {
         if (typeof value === "string" && !ID_RE.test(value)) throw new NotFound();
       }
-      const result = await handler({ req, ctx: contextOf(database, principal, now), params });
-      return result instanceof Response ? result : json(result);
+      ctx = contextOf(database, principal, now, requestId);
+      const result = await handler({ req, ctx, params });
+      const res = result instanceof Response ? result : json(result);
+      res.headers.set("x-request-id", requestId);
+      return res;
     } catch (err) {
-      return toProblem(err);
+      return toProblem(err, requestId, ctx?.log ?? log().child({ request_id: requestId }));
     }
   };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 import fs from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -83,7 +84,7 @@ export class RemotePGlite {
         this.failAll(err);
       });
       this.worker.on("exit", (code) => {
-        if (!this.closing) console.error(`[countersign] the embedded database's thread exited unexpectedly (${code})`);
+        if (!this.closing) log().error({ code }, "the embedded database's thread exited unexpectedly");
         this.failAll(new Error(`the embedded database's thread exited (${code})`));
       });
     });

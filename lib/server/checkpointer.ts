@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { gt } from "drizzle-orm";
@@ -41,7 +42,7 @@ export async function checkpointHeads(
     const last = signed.get(head.tenantId);
     if (last && head.seq < last.seq) {
       // Only possible behind the app's back; the checkpoint already written is what proves it.
-      console.error(`[countersign] audit: the chain head of tenant ${head.tenantId} went back from #${last.seq} to #${head.seq}`);
+      log().error({ tenant: head.tenantId, from: last.seq, to: head.seq }, `audit: the chain head of tenant ${head.tenantId} went back from #${last.seq} to #${head.seq}`);
     }
     const moved = !last || last.seq !== head.seq || last.hash !== head.hash;
     const due = everything || !last || Math.abs(head.seq - last.seq) >= opts.everyEvents || now.getTime() - last.at >= opts.intervalMs;
@@ -65,7 +66,7 @@ export function startCheckpointer(db: Db, opts: CheckpointOptions = checkpointOp
     try {
       await checkpointHeads(db, opts, signed, { everything });
     } catch (err) {
-      console.error("[countersign] audit checkpoint failed; will retry", err);
+      log().error({ err }, "audit checkpoint failed; will retry");
     }
   };
   const timer = setInterval(() => {

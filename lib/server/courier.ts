@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 import type { DbHandle } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { onJobChange } from "@/lib/services/events";
@@ -25,7 +26,7 @@ export function startCourier(database: DbHandle): () => Promise<void> {
         if (stopped || r.delivered + r.retrying + r.failed < BATCH) break;
       }
     } catch (err) {
-      console.error("[countersign] webhook delivery failed; will retry", err);
+      log().error({ err }, "webhook delivery failed; will retry");
     }
   };
   const kick = () => {

@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 import type { Db } from "@/lib/db/client";
 import { sealTenant, tenantsWithUnsealed } from "@/lib/services/audit/seal";
 
@@ -17,7 +18,7 @@ export function startSealer(db: Db): () => Promise<void> {
     try {
       tenants = await tenantsWithUnsealed(db);
     } catch (err) {
-      console.error("[countersign] audit sealer could not list tenants; will retry", err);
+      log().error({ err }, "audit sealer could not list tenants; will retry");
       return;
     }
     for (const tenant of tenants) {
@@ -26,7 +27,7 @@ export function startSealer(db: Db): () => Promise<void> {
       try {
         await sealTenant(db, tenant, { skipLocked: true });
       } catch (err) {
-        console.error(`[countersign] sealing tenant ${tenant} failed; will retry`, err);
+        log().error({ err, tenant }, "sealing a tenant failed; will retry");
       }
     }
   };

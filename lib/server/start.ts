@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 import v8 from "node:v8";
 import { stampPeerAddress } from "@/lib/auth/client-address";
 import { closeDatabase, getDatabase, type Database } from "@/lib/db/client";
@@ -19,18 +20,18 @@ const stoppers: (() => Promise<void>)[] = [];
 
 async function stop(signal: string): Promise<void> {
   if (stopping) {
-    console.log(`[countersign] ${signal} again: still closing the database`);
+    log().info({ signal }, `${signal} again: still closing the database`);
     return;
   }
   stopping = true;
-  console.log(`[countersign] ${signal}: closing the database`);
+  log().info({ signal }, `${signal}: closing the database`);
   try {
     // Background work first (newest first), so nothing writes while the database closes.
     for (const s of stoppers.reverse()) await s();
     // PGlite must be closed cleanly or it replays crash recovery at every start.
     await closeDatabase();
   } catch (err) {
-    console.error("[countersign] closing the database failed", err);
+    log().error({ err }, "closing the database failed");
   } finally {
     process.exit(0);
   }
@@ -44,17 +45,17 @@ function publicOrigin(): string {
 async function announceFirstRun(database: Database): Promise<void> {
   const secret = env().AUTH_SECRET;
   if (!secret) {
-    console.warn("[countersign] AUTH_SECRET is unset: the console cannot sign anyone in (the API still works with tokens).");
+    log().warn("AUTH_SECRET is unset: the console cannot sign anyone in (the API still works with tokens).");
     return;
   }
   if (!(await needsFirstAdmin(database.db))) return;
-  console.log(`[countersign] first run: create the first admin at ${publicOrigin()}/setup?code=${setupCode(secret)}`);
+  log().info(`first run: create the first admin at ${publicOrigin()}/setup?code=${setupCode(secret)}`);
 }
 
 async function startDemo(database: Database): Promise<void> {
   const seed = await seedDemo(database, new Date());
-  for (const line of describeDemoSeed(seed)) console.log(`[countersign demo] ${line}`);
-  console.log(`[countersign demo] sign in at ${publicOrigin()}/signin with any of those emails`);
+  for (const line of describeDemoSeed(seed)) log().info(`demo: ${line}`);
+  log().info(`demo: sign in at ${publicOrigin()}/signin with any of those emails`);
   stoppers.push(startDemoTicker(database));
 }
 
@@ -67,12 +68,12 @@ async function prepareAudit(database: Database): Promise<void> {
   const signer = checkpointSigner();
   const mismatch = await auditKeyMismatch(database.db);
   if (mismatch) {
-    console.error(`[countersign] ${mismatch}`);
+    log().fatal(mismatch);
     await closeDatabase().catch(() => {});
     process.exit(1);
   }
-  console.log(`[countersign] audit events are MAC'd with key ${key.id}`);
-  console.log(`[countersign] audit checkpoints go to ${checkpointOptions().file}, signed with Ed25519 public key ${signer.publicKeyText}`);
+  log().info(`audit events are MAC'd with key ${key.id}`);
+  log().info(`audit checkpoints go to ${checkpointOptions().file}, signed with Ed25519 public key ${signer.publicKeyText}`);
 }
 
 /**
@@ -93,7 +94,7 @@ export async function startServer(): Promise<void> {
   const database = await getDatabase();
   // Tenant `system` with the default policy, before the first request (Next awaits this start).
   await bootstrap(database.db);
-  console.log(`[countersign] database ready (${database.kind})`);
+  log().info(`database ready (${database.kind})`);
   await prepareAudit(database);
   // Stopped in reverse: the sealer before the checkpointer, whose last round signs what it sealed.
   stoppers.push(startCheckpointer(database.db), startSealer(database.db), startSweeper(database.db), startCourier(database));

@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 import type { Db } from "@/lib/db/client";
 import { sweep } from "@/lib/services/sla/sweep";
 
@@ -11,7 +12,7 @@ export function startSweeper(db: Db): () => Promise<void> {
     try {
       await sweep(db, new Date());
     } catch (err) {
-      console.error("[countersign] SLA sweep failed; will retry", err);
+      log().error({ err }, "SLA sweep failed; will retry");
     }
   };
   const timer = setInterval(() => {

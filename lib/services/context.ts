@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db, DbHandle } from "@/lib/db/client";
 import { executeIn, txQuery } from "@/lib/db/raw-sql";
+import { log, type Logger } from "@/lib/log";
 import { Forbidden } from "./errors";
 
 /** The tenant the installation itself lives in: the installation admin token and the first admin act here. */
@@ -74,13 +75,22 @@ export type Principal =
 export interface Ctx extends DbHandle {
   principal: Principal;
   now: Date;
+  /** Where the verb logs: the process's logger, with the request's id on every line when there is one. */
+  readonly log: Logger;
   inTransaction?: boolean;
 }
 
 /** A request's context on `database` (the edges build it: routes, pages, lib/server, tests). */
-export function contextOf(database: DbHandle, principal: Principal, now: Date): Ctx {
+export function contextOf(database: DbHandle, principal: Principal, now: Date, requestId?: string): Ctx {
   const { db, query, queryBytes, transaction, listen } = database;
-  return { db, query, queryBytes, transaction, listen, principal, now };
+  // Made when first used: most requests log nothing.
+  let logger: Logger | undefined;
+  return {
+    db, query, queryBytes, transaction, listen, principal, now,
+    get log() {
+      return (logger ??= requestId ? log().child({ request_id: requestId }) : log());
+    },
+  };
 }
 
 /**

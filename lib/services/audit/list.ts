@@ -30,7 +30,7 @@ export const AuditExportQuery = AuditQuery.omit({ cursor: true, limit: true });
  * chained unless an older transaction is still running.
  */
 export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery }) {
-  await sealTenant(ctx.db, ctx.principal.tenantId).catch((err) => console.warn("[countersign] sealing before listing failed", err));
+  await sealTenant(ctx.db, ctx.principal.tenantId).catch((err: unknown) => ctx.log.warn({ err }, "sealing before listing failed"));
   // Rows the sealer refused as forged are not events of this tenant (verify names them).
   const where: SQL[] = [eq(auditEvents.tenantId, ctx.principal.tenantId), isNull(auditEvents.rejected)];
   if (input.job_id) where.push(eq(auditEvents.jobId, input.job_id));

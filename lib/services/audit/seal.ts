@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditEvents, auditHeads } from "@/lib/db/schema";
@@ -106,7 +107,7 @@ const clip = (s: string) => s.slice(0, 200);
 
 /** Mark forged events rejected and record the refusal in the chain, in the sealing's transaction. */
 async function reject(tx: Db, tenantId: string, refused: { row: { id: number; type: string; actor: string; jobId: string | null; createdAt: string }; reason: string }[]) {
-  console.error(`[countersign] audit: refused to seal ${refused.length} event(s) of tenant ${tenantId} whose MAC fails (ids ${refused.map((r) => r.row.id).join(", ")})`);
+  log().error(`audit: refused to seal ${refused.length} event(s) of tenant ${tenantId} whose MAC fails (ids ${refused.map((r) => r.row.id).join(", ")})`);
   await tx
     .update(auditEvents)
     .set({ rejected: sql`v.reason` })

@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 import { and, asc, count, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/services/context";
@@ -41,7 +42,7 @@ export async function verifyChain({ ctx }: { ctx: Ctx }): Promise<VerifyResult> 
 export async function verifyTenant(db: Db, tenant: string, checkpoints?: TenantCheckpoints): Promise<VerifyResult> {
   // Seal what has committed first, so the check covers everything written before this request. If the
   // chain cannot be extended (it was tampered with), verify what is there: that is what names the break.
-  await sealTenant(db, tenant).catch((err) => console.warn("[countersign] sealing before verify failed", err));
+  await sealTenant(db, tenant).catch((err: unknown) => log().warn({ err }, "sealing before verify failed"));
   // One snapshot for the head and every page: sealers and writers meanwhile cannot look like a break.
   return db.transaction((tx) => verifyIn(tx, tenant, checkpoints), { isolationLevel: "repeatable read", accessMode: "read only" });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "@/lib/log";
 import { and, count, eq } from "drizzle-orm";
 import type { DbHandle } from "@/lib/db/client";
 import { contextOf } from "@/lib/services/context";
@@ -49,7 +50,7 @@ export function startDemoTicker(database: DbHandle, opts: { everyMs?: number; ma
     try {
       await tickOnce(database, new Date(), { tenant: opts.tenant, maxPending: opts.maxPending });
     } catch (err) {
-      console.error("[countersign] demo ticker: submitting a job failed; will retry", err);
+      log().error({ err }, "demo ticker: submitting a job failed; will retry");
     }
   };
   const timer = setInterval(() => {

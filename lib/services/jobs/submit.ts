@@ -5,6 +5,7 @@ import { jobs, type JobRow } from "@/lib/db/schema";
 import { evaluate } from "@/lib/policy/evaluate";
 import { canonicalJson, jobHash } from "@/lib/policy/snapshot";
 import { sha256Hex } from "@/lib/sha256";
+import type { Logger } from "@/lib/log";
 import type { Evaluation } from "@/lib/policy/types";
 import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
@@ -22,8 +23,8 @@ const STATE_BY_DECISION = {
 } as const;
 
 /** If evaluation itself fails, the job is not allowed. */
-function failClosed(topic: string, err: unknown): Evaluation {
-  console.error("[countersign] policy evaluation failed", err);
+function failClosed(topic: string, err: unknown, logger: Logger): Evaluation {
+  logger.error({ err, topic }, "policy evaluation failed");
   return {
     decision: "deny",
     rule_id: "default",
@@ -151,7 +152,7 @@ export async function submitJob({
       try {
         evaluation = evaluate(active.compiled, { topic: input.topic, risk_tags: riskTags, title: input.title ?? null });
       } catch (err) {
-        evaluation = failClosed(input.topic, err);
+        evaluation = failClosed(input.topic, err, ctx.log);
       }
       const row = jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation });
       const outcome = await insertSubmitted(ctx.query, row, evaluation);
