@@ -4,8 +4,9 @@ import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
 import { authenticate, forgetCachedTokens } from "@/lib/auth/authenticate";
 import { getDatabase, getDb, type RawQuery } from "@/lib/db/client";
-import { call, type CallResult } from "./http";
+import { call } from "./http";
 import { ADMIN, makeWorld, type World } from "./fixtures";
+import { expectProblem } from "./problem";
 
 let a: World;
 let b: World;
@@ -15,12 +16,6 @@ beforeAll(async () => {
   b = await makeWorld("adm-b");
 });
 
-function expectProblem(res: CallResult, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code });
-  for (const k of ["type", "title", "detail"]) expect(typeof res.body[k]).toBe("string");
-}
 
 async function rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]> {
   const db = await getDb();

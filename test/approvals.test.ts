@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
 import { call, type CallResult } from "./http";
 import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
+import { expectProblem } from "./problem";
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -49,11 +50,6 @@ async function walk(token: string, limit: number, query: Record<string, string |
   throw new Error("pagination did not terminate");
 }
 
-function expectProblem(res: CallResult, status: number, code: string) {
-  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
-  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-}
 
 /** Everything a failed vote must leave untouched: state, resolution, votes, requirements, snapshot, audit. */
 async function observe(adminToken: string, jobId: string) {

@@ -21,6 +21,7 @@ import { SCOPES, type Scope } from "@/lib/services/context";
 import { AGENT_FORBIDDEN } from "@/lib/services/provisioning/schemas";
 import { ADMIN, makeWorld, mintableBy, ownToken, sessionCookie, type World } from "./fixtures";
 import { call } from "./http";
+import { expectProblem } from "./problem";
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -439,12 +440,6 @@ const unknownLike = (id: string) => `${id.split("-")[0]}-00000000000000000000000
 // Assertions
 // ---------------------------------------------------------------------------------------------
 
-function expectProblem(res: Answer, status: number, code: string) {
-  expect({ status: res.status, code: res.body?.code }, res.text.slice(0, 300)).toEqual({ status, code });
-  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-  if (status === 401) expect(res.headers.get("www-authenticate")).toMatch(/^Bearer /);
-}
 
 const CONTENT_TABLES = [
   "tenants",

@@ -3,8 +3,9 @@ import canonicalize from "canonicalize";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { call, type CallResult } from "./http";
+import { call } from "./http";
 import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
+import { expectProblem } from "./problem";
 
 let w: World;
 let other: World;
@@ -18,15 +19,6 @@ beforeAll(async () => {
 
 const PROD_WRITE = { topic: "job.config.update", risk_tags: ["prod", "write"] };
 
-/** Every error is RFC 9457 problem+json with the stable fields. */
-function expectProblem(res: CallResult, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code });
-  expect(typeof res.body.type).toBe("string");
-  expect(typeof res.body.title).toBe("string");
-  expect(typeof res.body.detail).toBe("string");
-}
 
 /** Jobs stored for a tenant, counted in the database itself, and their submission events in the audit log. */
 async function stored(world: World): Promise<{ jobs: number; submitted: number }> {

@@ -7,6 +7,7 @@ import { expect } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { call, type CallOptions, type CallResult } from "./http";
 import { ADMIN, mintableBy, ownToken, type Person, type World } from "./fixtures";
+export { expectProblem } from "./problem";
 
 export const PROD_WRITE = { topic: "job.config.update", risk_tags: ["prod", "write"] }; // 1 of service-owner/oncall
 export const PAYMENT = { topic: "job.payments.send", risk_tags: ["payment"] }; // 2 distinct finance
@@ -80,13 +81,6 @@ export const cancel = (jobId: string, token: string) => call("POST", `/api/v1/jo
 export const complete = (jobId: string, token: string, outcome: "succeeded" | "failed" = "succeeded") =>
   call("POST", `/api/v1/jobs/${jobId}/complete`, { token, body: { outcome } });
 
-/** A problem+json answer with this status and stable code. */
-export function expectProblem(res: CallResult, status: number, code: string | string[]) {
-  const codes = Array.isArray(code) ? code : [code];
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(codes, JSON.stringify(res.body)).toContain(res.body?.code);
-  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-}
 
 /** Round-robin over tokens that hold audit:read / jobs:read, so read-backs do not pile on one token. */
 /**
