@@ -3,6 +3,7 @@ import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
 import { call, type CallResult } from "./http";
 import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
 import { expectProblem } from "./problem";
+import { activatePolicy } from "./policies";
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -73,12 +74,6 @@ async function auditOf(adminToken: string, jobId: string, type?: string) {
   const res = await call("GET", `/api/v1/audit?job_id=${jobId}${type ? `&type=${type}` : ""}&limit=1000`, { token: adminToken });
   expect(res.status).toBe(200);
   return res.body.items as any[];
-}
-
-async function putPolicy(w: World, yaml: string) {
-  const res = await call("PUT", "/api/v1/policy", { token: w.admin, rawBody: yaml, headers: { "content-type": "application/yaml" } });
-  expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
-  return res;
 }
 
 /** An agent token of the world's tenant answerable to `owner`. */
@@ -631,7 +626,7 @@ describe("resolving after a policy change: stale_snapshot", () => {
     const oldSnap = job.policy_snapshot;
     const changed = DEFAULT_POLICY_YAML.replace('reason: "Production writes require human approval"', 'reason: "Production writes need a human"');
     expect(changed).not.toBe(DEFAULT_POLICY_YAML);
-    await putPolicy(w, changed);
+    await activatePolicy(w, changed);
 
     const now = await call("GET", `/api/v1/jobs/${job.job.id}`, { token: w.admin });
     expect(now.body.job.state).toBe("APPROVAL");
@@ -665,7 +660,7 @@ describe("resolving after the cutoff: expired", () => {
   beforeAll(async () => {
     w = await makeWorld("exp");
     reviewer = await w.person(["reviewer"], "reviewer");
-    await putPolicy(
+    await activatePolicy(
       w,
       `version: v1
 defaults:

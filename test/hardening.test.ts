@@ -2,11 +2,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
 import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
 import { call } from "./http";
+import { putPolicy } from "./policies";
 
 const PROD_WRITE = { topic: "job.config.update", risk_tags: ["prod", "write"] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const putPolicy = (w: World, yaml: string) =>
-  call("PUT", "/api/v1/policy", { token: w.admin, rawBody: yaml, headers: { "content-type": "application/yaml" } });
 
 describe("hostile ids and query strings never reach the database as such", () => {
   let w: World;

@@ -8,42 +8,18 @@ import { findJob } from "@/lib/services/jobs/find";
 import { renderJob } from "@/lib/services/jobs/render";
 import { call } from "./http";
 import { contextFor, makeWorld, type World } from "./fixtures";
+import { activatePolicy, allowRule, approvalRule, DUAL, ESCALATING, policyOf } from "./policies";
 
 // The queue renders its items half in SQL and half in TypeScript (lib/services/approvals/list.ts), for
 // speed; every other answer renders a job with `renderJob`. This holds the two equal, item for item,
 // for every kind of job, viewer and moment: pending, escalated, lapsed, resolved, voted on, self.
 
-const POLICY = `version: v1
-rules:
-  - id: reads
-    match:
-      topics: ["job.read.*"]
-    decision: allow
-  - id: escalating
-    match:
-      topics: ["job.esc.*"]
-    decision: require_approval
-    approvers: { roles: [oncall], count: 1 }
-    sla: 10m
-    on_timeout: escalate
-    escalate_to: [eng-manager]
-    cutoff: 1h
-  - id: dual
-    match:
-      topics: ["job.pay.*"]
-    decision: require_approval
-    approvers: { roles: [finance], count: 2 }
-    sla: 10m
-    on_timeout: reject
-    cutoff: 1h
-  - id: plain
-    match:
-      topics: ["job.ops.*"]
-    decision: require_approval
-    approvers: { roles: [oncall], count: 1 }
-    sla: 30m
-    cutoff: 2h
-`;
+const POLICY = policyOf(
+  allowRule("reads", "job.read.*"),
+  approvalRule(ESCALATING),
+  approvalRule({ ...DUAL, onTimeout: "reject" }),
+  approvalRule({ id: "plain", topics: "job.ops.*", roles: ["oncall"], count: 1, sla: "30m", cutoff: "2h" }),
+);
 const MIN = 60_000;
 
 describe("queue items equal renderJob's rendering", () => {
@@ -53,8 +29,7 @@ describe("queue items equal renderJob's rendering", () => {
 
   beforeAll(async () => {
     w = await makeWorld("qrender");
-    const put = await call("PUT", "/api/v1/policy", { token: w.admin, rawBody: POLICY, headers: { "content-type": "application/yaml" } });
-    expect(put.status).toBe(200);
+    await activatePolicy(w, POLICY);
     const oncall = await w.person(["oncall"], "oncall");
     const finance1 = await w.person(["finance"], "fin");
     const finance2 = await w.person(["finance", "oncall"], "fin");

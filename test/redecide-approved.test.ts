@@ -10,6 +10,7 @@ import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
 import { makeWorld, type Person, type World } from "./fixtures";
 import { call, type CallResult } from "./http";
 import { auditOf, claim, decisionsOf, expectChainOk, expectProblem, observe, people, req, sleep, submit, tenantAudit, vote } from "./races-helpers";
+import { activatePolicy } from "./policies";
 
 const TICKET = { topic: "job.ticket.update", risk_tags: [] as string[] }; // allow_with_constraints (max_runtime_sec 30)
 const PROD_WRITE = { topic: "job.config.update", risk_tags: ["prod", "write"] }; // 1 of service-owner/oncall
@@ -29,11 +30,7 @@ const TWO_SECURITY = `
     approvers: { roles: [security], count: 2 }
 `;
 
-async function put(w: World, yaml: string): Promise<string> {
-  const res = await req("PUT", "/api/v1/policy", { token: w.admin, rawBody: yaml, headers: { "content-type": "application/yaml" } });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.snapshot_id as string;
-}
+const put = (w: World, yaml: string): Promise<string> => activatePolicy(w, yaml, req);
 
 const job = async (w: World, id: string) => (await req("GET", `/api/v1/jobs/${id}`, { token: w.admin })).body;
 

@@ -6,27 +6,12 @@ import { contextOf } from "@/lib/services/context";
 import { sweep } from "@/lib/services/sla/sweep";
 import { call } from "./http";
 import { makeWorld, signedIn, type Person, type World } from "./fixtures";
+import { activatePolicy, approvalRule, ESCALATING, policyOf } from "./policies";
 
-const POLICY = `version: v1
-rules:
-  - id: escalating
-    match:
-      topics: ["job.esc.*"]
-    decision: require_approval
-    approvers: { roles: [oncall], count: 1 }
-    sla: 10m
-    on_timeout: escalate
-    escalate_to: [eng-manager]
-    cutoff: 1h
-  - id: rejecting
-    match:
-      topics: ["job.rej.*"]
-    decision: require_approval
-    approvers: { roles: [finance], count: 2 }
-    sla: 10m
-    on_timeout: reject
-    cutoff: 1h
-`;
+const POLICY = policyOf(
+  approvalRule(ESCALATING),
+  approvalRule({ id: "rejecting", topics: "job.rej.*", roles: ["finance"], count: 2, sla: "10m", onTimeout: "reject", cutoff: "1h" }),
+);
 const MIN = 60_000;
 
 async function auditTypes(w: World, jobId: string): Promise<string[]> {
@@ -39,8 +24,7 @@ describe("the SLA sweeper (time injected)", () => {
   let manager: Person;
   beforeAll(async () => {
     w = await makeWorld("sweep");
-    const put = await call("PUT", "/api/v1/policy", { token: w.admin, rawBody: POLICY, headers: { "content-type": "application/yaml" } });
-    expect(put.status).toBe(200);
+    await activatePolicy(w, POLICY);
     manager = await w.person(["eng-manager"]);
   });
 

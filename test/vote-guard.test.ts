@@ -7,21 +7,13 @@ import { findJob } from "@/lib/services/jobs/find";
 import { countApprovals } from "@/lib/services/jobs/state";
 import { call } from "./http";
 import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
+import { activatePolicy, approvalRule, DUAL, policyOf } from "./policies";
 
 // A vote is first decided on rows read without locks and written by one statement that takes the locks
 // and writes only if the job and the voter are still the versions read (resolve.ts, castUnlocked). This
 // holds that statement to it: a moved job or voter means nothing at all is written.
 
-const POLICY = `version: v1
-rules:
-  - id: dual
-    match:
-      topics: ["job.pay.*"]
-    decision: require_approval
-    approvers: { roles: [finance], count: 2 }
-    sla: 10m
-    cutoff: 1h
-`;
+const POLICY = policyOf(approvalRule(DUAL));
 
 describe("the unlocked vote's guarded write", () => {
   let w: World;
@@ -29,8 +21,7 @@ describe("the unlocked vote's guarded write", () => {
 
   beforeAll(async () => {
     w = await makeWorld("vguard");
-    const put = await call("PUT", "/api/v1/policy", { token: w.admin, rawBody: POLICY, headers: { "content-type": "application/yaml" } });
-    expect(put.status).toBe(200);
+    await activatePolicy(w, POLICY);
     fin = [await w.person(["finance"], "fin"), await w.person(["finance"], "fin"), await w.person(["finance"], "fin")];
   });
 
