@@ -10,7 +10,6 @@
  * are covered too) against the real database.
  */
 import fs from "node:fs";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +21,7 @@ import { AGENT_FORBIDDEN } from "@/lib/services/provisioning/schemas";
 import { ADMIN, makeWorld, mintableBy, ownToken, sessionCookie, type World } from "./fixtures";
 import { call } from "./http";
 import { expectProblem } from "./problem";
+import { routeFiles, templateOf } from "./routes";
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -157,21 +157,9 @@ const isWrite = (k: string) => split(k).method !== "GET";
 // Calling the real handlers
 // ---------------------------------------------------------------------------------------------
 
-const APP_API = path.resolve(import.meta.dirname, "../app/api");
 const ORIGIN = "http://localhost:3000";
 const METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"];
 type Handler = (req: Request, ctx: { params: Promise<unknown> }) => Promise<Response> | Response;
-
-function routeFiles(dir = APP_API): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...routeFiles(p));
-    else if (/^route\.(ts|tsx|js|mjs)$/.test(e.name)) out.push(p);
-  }
-  return out.sort();
-}
-const templateOf = (file: string) => `/api/${path.relative(APP_API, path.dirname(file)).split(path.sep).join("/")}`.replace(/\/$/, "");
 const fileOf = (template: string) => routeFiles().find((f) => templateOf(f) === template);
 
 /** The HTTP methods a route file exports, read from its source (for files that cannot load here). */

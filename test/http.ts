@@ -1,3 +1,5 @@
+import { patternOf, routeFiles, templateOf } from "./routes";
+
 /**
  * Calls the real route handlers with real Request objects, against the real database: everything but
  * the socket. Routes are matched the way Next's file router does for our app/api tree.
@@ -5,37 +7,12 @@
 type Handler = (req: Request, ctx: { params: Promise<any> }) => Promise<Response> | Response;
 type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
 
-const ROUTES: [RegExp, () => Promise<RouteModule>][] = [
-  [/^\/api\/health$/, () => import("@/app/api/health/route")],
-  [/^\/api\/v1\/openapi\.json$/, () => import("@/app/api/v1/openapi.json/route")],
-  [/^\/api\/v1\/jobs$/, () => import("@/app/api/v1/jobs/route")],
-  [/^\/api\/v1\/jobs\/(?<id>[^/]+)$/, () => import("@/app/api/v1/jobs/[id]/route")],
-  [/^\/api\/v1\/jobs\/(?<id>[^/]+)\/decisions$/, () => import("@/app/api/v1/jobs/[id]/decisions/route")],
-  [/^\/api\/v1\/jobs\/(?<id>[^/]+)\/claim$/, () => import("@/app/api/v1/jobs/[id]/claim/route")],
-  [/^\/api\/v1\/jobs\/(?<id>[^/]+)\/complete$/, () => import("@/app/api/v1/jobs/[id]/complete/route")],
-  [/^\/api\/v1\/jobs\/(?<id>[^/]+)\/cancel$/, () => import("@/app/api/v1/jobs/[id]/cancel/route")],
-  [/^\/api\/v1\/approvals$/, () => import("@/app/api/v1/approvals/route")],
-  [/^\/api\/v1\/approvals\/(?<job_id>[^/]+)\/approve$/, () => import("@/app/api/v1/approvals/[job_id]/approve/route")],
-  [/^\/api\/v1\/approvals\/(?<job_id>[^/]+)\/reject$/, () => import("@/app/api/v1/approvals/[job_id]/reject/route")],
-  [/^\/api\/v1\/policy$/, () => import("@/app/api/v1/policy/route")],
-  [/^\/api\/v1\/policy\/snapshots$/, () => import("@/app/api/v1/policy/snapshots/route")],
-  [/^\/api\/v1\/policy\/simulate$/, () => import("@/app/api/v1/policy/simulate/route")],
-  [/^\/api\/v1\/metrics\/daily$/, () => import("@/app/api/v1/metrics/daily/route")],
-  [/^\/api\/v1\/metrics\/decisions$/, () => import("@/app/api/v1/metrics/decisions/route")],
-  [/^\/api\/v1\/audit$/, () => import("@/app/api/v1/audit/route")],
-  [/^\/api\/v1\/audit\/export$/, () => import("@/app/api/v1/audit/export/route")],
-  [/^\/api\/v1\/audit\/verify$/, () => import("@/app/api/v1/audit/verify/route")],
-  [/^\/api\/v1\/admin\/tenants$/, () => import("@/app/api/v1/admin/tenants/route")],
-  [/^\/api\/v1\/admin\/users$/, () => import("@/app/api/v1/admin/users/route")],
-  [/^\/api\/v1\/admin\/users\/(?<id>[^/]+)$/, () => import("@/app/api/v1/admin/users/[id]/route")],
-  [/^\/api\/v1\/admin\/tokens$/, () => import("@/app/api/v1/admin/tokens/route")],
-  [/^\/api\/v1\/admin\/tokens\/(?<id>[^/]+)$/, () => import("@/app/api/v1/admin/tokens/[id]/route")],
-  [/^\/api\/v1\/admin\/deliveries$/, () => import("@/app/api/v1/admin/deliveries/route")],
-  [/^\/api\/v1\/admin\/deliveries\/(?<id>[^/]+)\/redeliver$/, () => import("@/app/api/v1/admin/deliveries/[id]/redeliver/route")],
-  [/^\/api\/v1\/admin\/notification-targets$/, () => import("@/app/api/v1/admin/notification-targets/route")],
-  [/^\/api\/v1\/admin\/notification-targets\/(?<id>[^/]+)$/, () => import("@/app/api/v1/admin/notification-targets/[id]/route")],
-  [/^\/api\/v1\/admin\/callback-secrets$/, () => import("@/app/api/v1/admin/callback-secrets/route")],
-];
+// Every route file but the catch-alls (unknown paths fall through to the v1 catch-all, as they would),
+// matched as Next's file router matches them, loaded when first asked for.
+const ROUTES: [RegExp, () => Promise<RouteModule>][] = routeFiles().flatMap((file) => {
+  const pattern = patternOf(templateOf(file));
+  return pattern ? [[pattern, () => import(/* @vite-ignore */ file) as Promise<RouteModule>] as [RegExp, () => Promise<RouteModule>]] : [];
+});
 
 export interface CallOptions {
   token?: string;

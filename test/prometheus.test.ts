@@ -6,7 +6,7 @@ import { deliveries, deliveryAttempts } from "@/lib/db/schema";
 import { call } from "./http";
 import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
 
-// /api/metrics lives outside /api/v1, so test/http.ts does not route it: call the handler directly.
+// The handler itself, called directly (with no params object, as Next calls a static route).
 async function scrape(token?: string): Promise<Response> {
   const { GET } = await import("@/app/api/metrics/route");
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
