@@ -345,7 +345,7 @@ async function mintUserToken(w: World, userId: string, scopes: readonly string[]
   return t.body as { id: string; token: string };
 }
 
-const item = (submitted: any): Item => ({ id: submitted.job.id, hash: submitted.job_hash });
+const item = (submitted: { job: { id: string }; job_hash: string }): Item => ({ id: submitted.job.id, hash: submitted.job_hash });
 
 async function makeRes(w: World, mark: string): Promise<Res> {
   const reviewer = await person(w, ["oncall"], "rev");
@@ -911,7 +911,7 @@ describe("each approval role missing: refused with role_required, the job unchan
     const submit = async (n: string) => {
       const job = await R.submit({ ...ROLE_GATES[ruleId]!, payload: { n, at: uniq() } });
       const gate = gates.get(ruleId)!;
-      expect(job.requirements.map((q: any) => ({ rule_id: q.rule_id, roles: [...q.roles].sort(), count: q.count }))).toEqual([
+      expect(job.requirements.map((q: { rule_id: string; roles: string[]; count: number }) => ({ rule_id: q.rule_id, roles: [...q.roles].sort(), count: q.count }))).toEqual([
         { rule_id: ruleId, roles: [...gate.roles].sort(), count: gate.count },
       ]);
       return job;

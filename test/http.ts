@@ -4,7 +4,7 @@ import { patternOf, routeFiles, templateOf } from "./routes";
  * Calls the real route handlers with real Request objects, against the real database: everything but
  * the socket. Routes are matched the way Next's file router does for our app/api tree.
  */
-type Handler = (req: Request, ctx: { params: Promise<any> }) => Promise<Response> | Response;
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
 
 // Every route file but the catch-alls (unknown paths fall through to the v1 catch-all, as they would),
@@ -47,7 +47,7 @@ export async function dispatch(req: Request): Promise<Response> {
   const handler = mod[req.method as keyof RouteModule];
   if (!handler) return new Response(null, { status: 405 });
   // Like Next: a route without dynamic segments gets no params at all.
-  const context = Object.keys(params).length ? { params: Promise.resolve(params) } : ({} as { params: Promise<any> });
+  const context = Object.keys(params).length ? { params: Promise.resolve(params) } : ({} as { params: Promise<Record<string, string>> });
   return handler(req, context);
 }
 

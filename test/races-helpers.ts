@@ -106,7 +106,7 @@ export function reader(tokens: string[]) {
 }
 
 /** The job's audit events in write order (the listing seals committed events first). */
-export async function auditOf(token: string, jobId: string): Promise<{ type: string; actor: string; data: any; seq: number | null }[]> {
+export async function auditOf(token: string, jobId: string): Promise<{ type: string; actor: string; data: Record<string, unknown>; seq: number | null }[]> {
   const res = await req("GET", `/api/v1/audit?job_id=${encodeURIComponent(jobId)}&limit=1000`, { token });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(res.body.next_cursor).toBeNull();

@@ -64,7 +64,7 @@ async function agentToken(name: string): Promise<string> {
   return res.body.token;
 }
 
-function expectTooMany(res: { status: number; headers: Headers; body: any }) {
+function expectTooMany(res: { status: number; headers: Headers; body: { code?: string; detail?: string } }) {
   expect(res.status, JSON.stringify(res.body)).toBe(429);
   expect(res.body.code).toBe("too_many_waits");
   expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
