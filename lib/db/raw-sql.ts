@@ -1,4 +1,4 @@
-import { getTableColumns, type SQL } from "drizzle-orm";
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { RawQuery } from "./client";
@@ -29,6 +29,20 @@ export async function txRows<T extends Record<string, unknown>>(tx: Db, fragment
   const res = (await tx.execute(fragment)) as unknown;
   return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 }
+
+/**
+ * A RawQuery that runs in the caller's transaction: the same `$n` statement text, its parameters bound
+ * through Drizzle on `tx`. The text must not hold `$<digits>` anywhere but its parameters.
+ */
+export function txQuery(tx: Db): RawQuery {
+  return <T extends Record<string, unknown>>(text: string, params: unknown[]) => {
+    let parts = splitParams.get(text);
+    if (!parts) splitParams.set(text, (parts = text.split(/(\$\d+)/)));
+    return txRows<T>(tx, sql.join(parts.map((part, i) => (i % 2 ? sql.param(params[Number(part.slice(1)) - 1]) : sql.raw(part)))));
+  };
+}
+// Statement texts are constants of the code, so this stays as small as the set of them.
+const splitParams = new Map<string, string[]>();
 
 type Decode = (value: unknown) => unknown;
 const asIs: Decode = (v) => v;

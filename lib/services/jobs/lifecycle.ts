@@ -1,9 +1,10 @@
+import type { Db } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
 import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict, Forbidden } from "@/lib/services/errors";
 import { renderJob } from "./render";
 import { withLockedJob } from "./locked";
-import type { ClaimBody, CompleteBody } from "./schemas";
+import type { ClaimBody, CompleteBody, ExecutionGrant } from "./schemas";
 import { transitionJob } from "./transition";
 
 function claimConflict(job: JobRow): Conflict {
@@ -25,20 +26,33 @@ export async function claimJob({ ctx, id, input }: { ctx: Ctx; id: string; input
     if (snapshotMoved || (input.policy_snapshot !== undefined && input.policy_snapshot !== job.policySnapshot)) {
       throw new Conflict("stale_snapshot", "The approval was given under another policy snapshot.");
     }
-    const actor = actorOf(ctx.principal);
-    await transitionJob(
-      tx,
-      job,
-      { state: "RUNNING", claimedAt: ctx.now, claimedBy: actor },
-      { type: "job.claimed", actor, data: { job_hash: job.jobHash, policy_snapshot: job.policySnapshot }, at: ctx.now },
-    );
-    return {
-      job_id: job.id,
-      job_hash: job.jobHash,
-      policy_snapshot: job.policySnapshot,
-      constraints: job.constraints ?? null,
-    };
+    return (await startJob(tx, job, ctx)).grant;
   });
+}
+
+/** The execution grant: exactly what may run, under which policy, within which limits. */
+export function executionGrant(job: JobRow): ExecutionGrant {
+  return {
+    job_id: job.id,
+    job_hash: job.jobHash,
+    policy_snapshot: job.policySnapshot,
+    constraints: job.constraints ?? null,
+  };
+}
+
+/**
+ * The claim itself, once the caller has checked that `job` may be claimed and holds it in `tx` (row
+ * locked by claimJob, or inserted by the same transaction when a submission claims): RUNNING, audited.
+ */
+export async function startJob(tx: Db, job: JobRow, ctx: Ctx): Promise<{ row: JobRow; grant: ExecutionGrant }> {
+  const actor = actorOf(ctx.principal);
+  const row = await transitionJob(
+    tx,
+    job,
+    { state: "RUNNING", claimedAt: ctx.now, claimedBy: actor },
+    { type: "job.claimed", actor, data: { job_hash: job.jobHash, policy_snapshot: job.policySnapshot }, at: ctx.now },
+  );
+  return { row, grant: executionGrant(row) };
 }
 
 export async function completeJob({ ctx, id, input }: { ctx: Ctx; id: string; input: CompleteBody }) {

@@ -10,6 +10,12 @@ import { isLapsed, isEscalationDue } from "./state";
 
 const LAPSED = Symbol("lapsed");
 
+/** One transaction for the request: pipelined on its own database (always, outside tests that build a context by hand). */
+export async function requestTransaction<T>(ctx: Ctx, fn: (tx: Db) => Promise<{ result: T; last?: SQL }>): Promise<T> {
+  const database = await getDatabase();
+  return database.db === ctx.db ? database.pipelinedTransaction(fn) : plainTransaction(ctx.db, fn);
+}
+
 /** What `fn` returns when its last statement can travel with the COMMIT (see pipelinedTransaction). */
 export class FinalWrite<T> {
   constructor(
@@ -35,11 +41,7 @@ export async function withLockedJob<T, P = undefined>(
   fn: (tx: Db, job: JobRow, votes: VoteTally[], extra: P | undefined) => Promise<T | FinalWrite<T>>,
   alongside?: (tx: Db) => Promise<P>,
 ): Promise<T> {
-  const database = await getDatabase();
-  // The request's own database (always, outside tests that build a context by hand) pipelines.
-  type Body = (tx: Db) => Promise<{ result: T | typeof LAPSED; last?: SQL }>;
-  const transaction = database.db === ctx.db ? (f: Body) => database.pipelinedTransaction(f) : (f: Body) => plainTransaction(ctx.db, f);
-  const outcome = await transaction(async (tx) => {
+  const outcome = await requestTransaction<T | typeof LAPSED>(ctx, async (tx) => {
     const locked = await lockJob(tx, ctx.principal.tenantId, id, alongside);
     let job = locked.job;
     if (isLapsed(job, ctx.now)) {

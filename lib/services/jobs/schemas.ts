@@ -49,6 +49,13 @@ export const SubmitJobBody = z
   .strict();
 export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
 
+/**
+ * The body of `POST /jobs`: the job, and whether to claim it in the same request when the policy
+ * allows it. `claim` is a request option, not part of the job: never stored, never hashed.
+ */
+export const SubmitJobRequest = SubmitJobBody.extend({ claim: z.boolean().optional() }).strict();
+export type SubmitJobRequest = z.infer<typeof SubmitJobRequest>;
+
 export const IdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
 /** A query-string integer: plain decimal digits only (no 0x10, 1e2 or 1.5), within bounds. */
@@ -121,5 +128,10 @@ export const ExecutionGrant = z.object({
   policy_snapshot: z.string(),
   constraints: ConstraintsOut.nullable(),
 });
+export type ExecutionGrant = z.infer<typeof ExecutionGrant>;
+
+/** What `POST /jobs` answers: the job, and its grant when it was claimed in the same request. */
+export const SubmittedJob = JobItem.extend({ grant: ExecutionGrant.optional() });
+export type SubmittedJob = z.infer<typeof SubmittedJob>;
 
 export const CancelBody = z.object({ reason: plainText(1000).optional() }).strict();
