@@ -91,6 +91,7 @@ const MATRIX: Record<string, Entry> = {
 
   // Agents.
   "POST /api/v1/jobs": { who: "scoped", scopes: ["jobs:submit"], as: "agent", req: () => ({ body: { ...PROD_WRITE, payload: { n: uniq() } } }) },
+  "GET /api/v1/jobs": { who: "scoped", scopes: ["jobs:read"], as: "agent", lists: true },
   "GET /api/v1/jobs/[id]": { who: "scoped", scopes: ["jobs:read"], as: "agent", id: "pending" },
   "GET /api/v1/jobs/[id]/decisions": { who: "scoped", scopes: ["jobs:read", "approvals:read"], as: "reviewer", id: "pending" },
   "POST /api/v1/jobs/[id]/claim": {

@@ -32,6 +32,8 @@ import {
   ExecutionGrant,
   IdempotencyKey,
   JobItem,
+  OwnJobsPage,
+  OwnJobsQuery,
   SubmitJobRequest,
   SubmittedJob,
   WaitQuery,
@@ -70,6 +72,7 @@ const RESOLVE_ERRORS = ["rate_limited", "not_found", "self_approval", "role_requ
 /** The route table: the same zod schemas the handlers parse with, so the document cannot drift. */
 export const OPERATIONS: Operation[] = [
   { method: "post", path: "/jobs", summary: "Submit a proposed action; the policy decides at once. With \"claim\": true (the caller also holds jobs:execute; insufficient_scope otherwise), a job the policy allows is claimed in the same request: the answer carries `grant` (as from claim) and the job is RUNNING; a job that needs approval or is denied is not claimed and has no grant", scopes: ["jobs:submit"], body: SubmitJobRequest, headers: [{ name: "Idempotency-Key", description: "Same key and same body returns the first job (200); same key and another body is 409 idempotency_key_reused. `claim` is not part of the body compared; a replay asking to claim gets the grant again while the job it claimed at submission is still RUNNING.", schema: IdempotencyKey }], response: SubmittedJob, status: 201, also: { "200": "Replay of an Idempotency-Key: the first job" }, errors: ["rate_limited", "validation_failed", "invalid_json", "payload_too_large", "idempotency_key_reused"] },
+  { method: "get", path: "/jobs", summary: "The caller's own jobs (submitted with the same token, or by the same person), newest first; filter by topic and job_hash (the MCP gateway finds the call it held before: the agent's most recent job with one topic and job hash)", scopes: ["jobs:read"], query: OwnJobsQuery, response: OwnJobsPage, errors: ["validation_failed"] },
   { method: "get", path: "/jobs/{id}", summary: "The job; ?wait=N holds until it leaves APPROVAL (N ≤ 55)", scopes: ["jobs:read"], query: WaitQuery, response: JobItem, errors: ["not_found"] },
   { method: "get", path: "/jobs/{id}/decisions", summary: "Decision log (why the policy gated) and approval log (who decided)", scopes: ["jobs:read", "approvals:read"], response: JobDecisions, errors: ["not_found"] },
   { method: "post", path: "/jobs/{id}/claim", summary: "Claim the execution grant of an APPROVED job, once", scopes: ["jobs:execute"], body: ClaimBody, response: ExecutionGrant, errors: ["not_found", "stale_request", "stale_snapshot", "already_claimed", "not_approved", "expired"] },

@@ -68,9 +68,17 @@ export const queryInt = (min: number, max: number) =>
 
 export const WaitQuery = z.object({ wait: queryInt(0, 55).optional() }).strict();
 
+export const JobHash = z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters");
+
+/** `GET /jobs`: the caller's own jobs, newest first (the MCP gateway finds the call it held before). */
+export const OwnJobsQuery = z
+  .object({ topic: Topic.optional(), job_hash: JobHash.optional(), limit: queryInt(1, 50).default(20) })
+  .strict();
+export type OwnJobsQuery = z.infer<typeof OwnJobsQuery>;
+
 export const ClaimBody = z
   .object({
-    job_hash: z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters"),
+    job_hash: JobHash,
     policy_snapshot: z.string().max(300).optional(),
   })
   .strict();
@@ -129,6 +137,8 @@ export const ExecutionGrant = z.object({
   constraints: ConstraintsOut.nullable(),
 });
 export type ExecutionGrant = z.infer<typeof ExecutionGrant>;
+
+export const OwnJobsPage = z.object({ items: z.array(JobItem) });
 
 /** What `POST /jobs` answers: the job, and its grant when it was claimed in the same request. */
 export const SubmittedJob = JobItem.extend({ grant: ExecutionGrant.optional() });

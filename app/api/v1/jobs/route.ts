@@ -1,9 +1,10 @@
 import { methodNotAllowed } from "@/lib/api/problem";
-import { readJson } from "@/lib/api/body";
+import { parseQuery, readJson } from "@/lib/api/body";
 import { json, apiRoute } from "@/lib/api/route";
 import { requireScope } from "@/lib/auth/authenticate";
 import { Invalid } from "@/lib/services/errors";
-import { IdempotencyKey, SubmitJobRequest } from "@/lib/services/jobs/schemas";
+import { listOwnJobs } from "@/lib/services/jobs/own";
+import { IdempotencyKey, OwnJobsQuery, SubmitJobRequest } from "@/lib/services/jobs/schemas";
 import { submitJob } from "@/lib/services/jobs/submit";
 import { takeRateLimit } from "@/lib/services/limits";
 
@@ -21,5 +22,7 @@ export const POST = apiRoute(["jobs:submit"], async ({ req, ctx }) => {
   return json(item, created ? 201 : 200, { location: `/api/v1/jobs/${item.job.id}` });
 });
 
-const notAllowed = methodNotAllowed("POST");
-export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+export const GET = apiRoute(["jobs:read"], async ({ req, ctx }) => listOwnJobs({ ctx, query: parseQuery(req, OwnJobsQuery) }));
+
+const notAllowed = methodNotAllowed("GET, POST");
+export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
