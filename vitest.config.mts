@@ -2,7 +2,14 @@ import { defineConfig } from "vitest/config";
 import path from "node:path";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: [
+      // The SDK from source, as tsconfig.json maps it (its dist/ is for consumers outside the repository).
+      { find: /^@countersign\/sdk$/, replacement: path.resolve(import.meta.dirname, "packages/sdk/src/index.ts") },
+      { find: /^@countersign\/sdk\/ai$/, replacement: path.resolve(import.meta.dirname, "packages/sdk/src/ai.ts") },
+      { find: "@", replacement: path.resolve(import.meta.dirname) },
+    ],
+  },
   test: {
     include: ["lib/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],

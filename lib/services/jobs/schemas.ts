@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JOB_STATES } from "@/lib/db/schema";
 
 export const TOPIC_RE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 export const TAG_RE = /^[a-z0-9_-]+$/;
@@ -96,7 +97,7 @@ const ConstraintsOut = z.object({ max_runtime_sec: z.number().optional(), networ
 export const JobItem = z.object({
   job: z.object({
     id: z.string(),
-    state: z.string(),
+    state: z.enum(JOB_STATES),
     topic: z.string(),
     risk_tags: z.array(z.string()),
     title: z.string().nullable(),

@@ -1,0 +1,10 @@
+/**
+ * Print the API's OpenAPI document (what GET /api/v1/openapi.json serves) without a server:
+ *
+ *   npx tsx scripts/openapi.ts > openapi.json
+ *
+ * The TypeScript SDK generates its types from it (packages/sdk/scripts/generate.ts).
+ */
+import { openApiDocument } from "@/lib/api/openapi";
+
+process.stdout.write(`${JSON.stringify(openApiDocument(), null, 2)}\n`);
