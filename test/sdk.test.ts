@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Countersign, CountersignError } from "@/sdk/countersign";
+import { Countersign, CountersignError } from "@countersign/sdk";
 import { makeWorld, type World } from "./fixtures";
 import { call, dispatch } from "./http";
 
