@@ -10,5 +10,5 @@ export default defineConfig([
     files: ["test/**/*.ts", "e2e/**/*.ts", "**/*.test.ts", "packages/*/test/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
-  globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", ".data/**", "test-results/**", "playwright-report/**", "packages/*/dist/**"]),
+  globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", ".data/**", "test-results/**", "playwright-report/**", "**/.venv/**", "packages/*/dist/**"]),
 ]);

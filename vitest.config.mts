@@ -17,6 +17,9 @@ export default defineConfig({
     // truncation between files cannot pull rows from under another file.
     fileParallelism: false,
     testTimeout: 30_000,
+    // next-auth imports "next/server" without an extension, which Node's ESM loader refuses; through Vite
+    // it resolves, so tests can sign in and out through its real route handlers (test/auth-flow.ts).
+    server: { deps: { inline: ["next-auth"] } },
     hookTimeout: 60_000,
   },
 });

@@ -3,9 +3,9 @@
 // The INSERTs are built from column → expression maps checked against information_schema at run time:
 // a column the seeder fills that the table no longer has, or a NOT NULL column without a default that
 // the seeder does not fill, stops the run with a message naming it (the schema may move under us).
-// Secondary indexes of `jobs` and `votes` are dropped for the bulk load and recreated from their own
-// definitions (pg_indexes.indexdef) afterwards, which is several times faster than maintaining them
-// row by row; the end state is the schema's own.
+// For a bulk load the secondary indexes of `jobs` and `votes` are dropped and recreated from their own
+// definitions (pg_indexes.indexdef) afterwards; the end state is the schema's own. Called again with
+// the next job numbers, it grows the data set in place (the benchmark's growth ladder).
 
 const REJECT_REASONS = [
   "Change window is closed",
@@ -186,11 +186,26 @@ async function dropSecondaryIndexes(sql, table) {
   return rows.map((r) => r.indexdef);
 }
 
+/** Rows the planner thinks a table holds (cheap, and exact enough to choose how to load). */
+async function estimatedRows(sql, table) {
+  const [r] = await sql`select greatest(reltuples, 0)::bigint as n from pg_class where oid = to_regclass(${table})`;
+  return Number(r?.n ?? 0);
+}
+
+/** [lo, hi] cut in two: one half per core. */
+function halves([lo, hi]) {
+  const mid = lo + Math.floor((hi - lo + 1) / 2) - 1;
+  return mid >= lo ? [[lo, mid], [mid + 1, hi]] : [[lo, hi]];
+}
+
 /**
- * Seed `pending` APPROVAL jobs and `resolved` APPROVED/REJECTED/EXPIRED jobs (with a reject vote and
- * reason per rejected job) into `tenant`. `connect()` returns a new postgres.js client.
+ * Seed APPROVAL jobs numbered `pending` = [from, to] and APPROVED/REJECTED/EXPIRED ones numbered
+ * `resolved` = [from, to] (with a reject vote and reason per rejected job) into `tenant`; either may be
+ * null. Called again with the next numbers it grows the data set (the growth ladder). A load at least
+ * half the table's size drops the secondary indexes and rebuilds them after, which is several times
+ * faster than maintaining them row by row; a smaller one keeps them. `connect()` returns a new client.
  */
-export async function seed({ connect, tenant, pending, resolved, log = () => {} }) {
+export async function seed({ connect, tenant, pending = null, resolved = null, log = () => {} }) {
   const main = connect();
   const timings = {};
   try {
@@ -206,41 +221,43 @@ export async function seed({ connect, tenant, pending, resolved, log = () => {} 
     const voteCols = await checkedColumns(main, "votes", vMap);
     if (jobCols.unfilled.length) log(`note: jobs columns left NULL by the seeder: ${jobCols.unfilled.join(", ")}`);
 
+    const size = (r) => (r ? r[1] - r[0] + 1 : 0);
+    const rebuild = size(pending) + size(resolved) >= (await estimatedRows(main, "jobs")) / 2;
     let t0 = Date.now();
-    const jobIndexes = await dropSecondaryIndexes(main, "jobs");
-    const voteIndexes = await dropSecondaryIndexes(main, "votes");
+    const jobIndexes = rebuild ? await dropSecondaryIndexes(main, "jobs") : [];
+    const voteIndexes = rebuild ? await dropSecondaryIndexes(main, "votes") : [];
 
-    // Two connections (two cores): pending + first half of resolved, and the second half.
-    const from = (lo, hi) => `from generate_series(${lo}::bigint, ${hi}::bigint) g join ${"profiles"} p on p.k = g % ${PROFILES.length}`;
+    // Two connections (two cores), each inserting half of every range.
     const withProfiles = `with ${profilesCte()}\n`;
-    const pendingFrom = `from generate_series(1::bigint, ${pending}::bigint) g join profiles p on p.k = (case when g % 7 < 6 then g % 2 else 4 end)`;
-    const half = Math.floor(resolved / 2);
-    const chunks = [
-      [withProfiles + insertSql("jobs", jobCols.columns, pMap, pendingFrom), withProfiles + insertSql("jobs", jobCols.columns, rMap, from(1, half))],
-      [withProfiles + insertSql("jobs", jobCols.columns, rMap, from(half + 1, resolved))],
-    ];
-    const workers = chunks.map(async (stmts) => {
-      const c = connect();
-      try {
-        await c.unsafe(`set synchronous_commit = off`);
-        for (const s of stmts) await c.unsafe(s, [tenant]);
-      } finally {
-        await c.end();
-      }
-    });
-    await Promise.all(workers);
+    const pendingFrom = ([lo, hi]) =>
+      `from generate_series(${lo}::bigint, ${hi}::bigint) g join profiles p on p.k = (case when g % 7 < 6 then g % 2 else 4 end)`;
+    const resolvedFrom = ([lo, hi]) => `from generate_series(${lo}::bigint, ${hi}::bigint) g join profiles p on p.k = g % ${PROFILES.length}`;
+    const chunks = [[], []];
+    if (pending) halves(pending).forEach((h, k) => chunks[k].push(withProfiles + insertSql("jobs", jobCols.columns, pMap, pendingFrom(h))));
+    if (resolved) halves(resolved).forEach((h, k) => chunks[k].push(withProfiles + insertSql("jobs", jobCols.columns, rMap, resolvedFrom(h))));
+    await Promise.all(
+      chunks.map(async (stmts) => {
+        const c = connect();
+        try {
+          await c.unsafe(`set synchronous_commit = off`);
+          for (const s of stmts) await c.unsafe(s, [tenant]);
+        } finally {
+          await c.end();
+        }
+      }),
+    );
     timings.jobs_insert_s = (Date.now() - t0) / 1000;
 
     t0 = Date.now();
-    await main.unsafe(
-      insertSql(
-        "votes",
-        voteCols.columns,
-        vMap,
-        `from jobs j where j.tenant_id = $1 and j.resolution = 'rejected' and j.id like 'job-R%'`,
-      ),
-      [tenant],
-    );
+    if (resolved) {
+      const id = (g) => `'job-R${String(g).padStart(10, "0")}'`;
+      const rejected = `from jobs j where j.tenant_id = $1 and j.resolution = 'rejected' and j.id between ${id(resolved[0])} and ${id(resolved[1])}`;
+      await main.unsafe(insertSql("votes", voteCols.columns, vMap, rejected), [tenant]);
+      // Closed days are summed once into metric_days (lib/services/metrics/decisions.ts); history
+      // back-dated into them after that is not counted, so the sums go and are made again.
+      const [{ exists }] = await main`select to_regclass('metric_days') is not null as exists`;
+      if (exists) await main`delete from metric_days where tenant_id = ${tenant}`;
+    }
     timings.votes_insert_s = (Date.now() - t0) / 1000;
 
     // Recreate the indexes, two at a time (one per core; each may use parallel workers too).
@@ -275,7 +292,7 @@ export async function seed({ connect, tenant, pending, resolved, log = () => {} 
              count(*) filter (where resolution is not null)::int as resolved,
              (select count(*)::int from votes where tenant_id = ${tenant}) as votes
       from jobs where tenant_id = ${tenant}`;
-    return { ...counts, timings, snapshot, indexes: defs.length };
+    return { ...counts, timings, snapshot, indexes: defs.length, rebuilt: rebuild };
   } finally {
     await main.end();
   }

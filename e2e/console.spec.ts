@@ -15,10 +15,16 @@ test("sign in, see who you are, sign out; a wrong password is refused in words",
 
   await signIn(page, w.people.ops!.email);
   await expect(page.getByRole("banner")).toContainText(w.people.ops!.email);
+  // A copy of the session cookie taken before signing out (as malware or a shared machine would keep it).
+  const session = (await page.context().cookies()).find((c) => c.name === "authjs.session-token")!;
+  const captured = { cookie: `${session.name}=${session.value}` };
+  expect((await request.get("/api/v1/approvals", { headers: captured })).status()).toBe(200);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("status")).toContainText("You are signed out");
   await page.goto("/queue");
   await expect(page).toHaveURL(/\/signin/);
+  // Signing out ended the session on the server: the copy is worth nothing now.
+  expect((await request.get("/api/v1/approvals", { headers: captured })).status()).toBe(401);
 });
 
 test("the queue shows seeded work most urgent first, with progress and SLA", async ({ page, request }) => {

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import postgres from "postgres";
+import { ownToken } from "./support/own-token";
 import { signalGroup, startOwnServer, type OwnServer } from "./support/server";
 
 // Crash safety. This spec runs a production server of its own (port 3120, its own scratch database),
@@ -127,16 +128,17 @@ interface World {
   reviewers: Reviewer[];
 }
 
+const PASSWORD = "crash-password-123";
+
 async function createUser(tenant: string, email: string, roles: string[]): Promise<string> {
-  const u = await must("POST", "/api/v1/admin/users", ADMIN_TOKEN, { tenant, email, roles });
+  const u = await must("POST", "/api/v1/admin/users", ADMIN_TOKEN, { tenant, email, roles, password: PASSWORD });
   expect(u.status, JSON.stringify(u.body)).toBe(201);
   return u.body.id as string;
 }
 
-async function userToken(tenant: string, userId: string, name: string, scopes: string[]): Promise<string> {
-  const t = await must("POST", "/api/v1/admin/tokens", ADMIN_TOKEN, { tenant, kind: "user", name, user_id: userId, scopes });
-  expect(t.status, JSON.stringify(t.body)).toBe(201);
-  return t.body.token as string;
+/** The person's own token (signed in with their password): only they may mint one that approves. */
+async function userToken(tenant: string, userId: string, email: string, scopes: string[]): Promise<string> {
+  return ownToken(BASE, { id: userId, email, password: PASSWORD, tenant }, { name: email.split("@")[0]!, scopes });
 }
 
 async function provision(): Promise<World> {
@@ -357,7 +359,10 @@ test("SIGKILL while agents submit and reviewers vote: answered work survives exa
   const readers: string[] = [];
   for (let i = 0; i < READERS; i++) {
     const id = await createUser(w.tenant, `reader-${i}@${w.tenant}.example`, ["auditor"]);
-    readers.push(await userToken(w.tenant, id, `reader-${i}`, ["jobs:read", "approvals:read", "audit:read"]));
+    // Read-only, so the installation admin may mint it for them.
+    const t = await must("POST", "/api/v1/admin/tokens", ADMIN_TOKEN, { tenant: w.tenant, kind: "user", name: `reader-${i}`, user_id: id, scopes: ["jobs:read", "approvals:read", "audit:read"] });
+    expect(t.status, JSON.stringify(t.body)).toBe(201);
+    readers.push(t.body.token as string);
   }
 
   // ---- (1) Every submission answered 2xx before a crash is there, once, as it was answered.

@@ -1,19 +1,17 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { E2E_ADMIN_TOKEN } from "../playwright.config";
+import { ownToken } from "./support/own-token";
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
-async function provision(request: APIRequestContext) {
+async function provision(request: APIRequestContext, baseURL: string) {
   const tenant = `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const admin = auth(E2E_ADMIN_TOKEN);
   expect((await request.post("/api/v1/admin/tenants", { headers: admin, data: { id: tenant } })).status()).toBe(201);
-  const user = await (await request.post("/api/v1/admin/users", { headers: admin, data: { tenant, email: `oncall@${tenant}.example`, roles: ["oncall"] } })).json();
-  const reviewer = await (
-    await request.post("/api/v1/admin/tokens", {
-      headers: admin,
-      data: { tenant, kind: "user", name: "oncall", user_id: user.id, scopes: ["approvals:read", "approvals:resolve", "jobs:read"] },
-    })
-  ).json();
+  const password = "e2e-password-123";
+  const user = await (await request.post("/api/v1/admin/users", { headers: admin, data: { tenant, email: `oncall@${tenant}.example`, roles: ["oncall"], password } })).json();
+  // The reviewer mints their own token: nobody else may mint one that approves.
+  const reviewer = { token: await ownToken(baseURL, { ...user, password }, { name: "oncall", scopes: ["approvals:read", "approvals:resolve", "jobs:read"] }) };
   const agent = await (
     await request.post("/api/v1/admin/tokens", {
       headers: admin,
@@ -23,8 +21,8 @@ async function provision(request: APIRequestContext) {
   return { tenant, reviewer: reviewer.token as string, agent: agent.token as string };
 }
 
-test("the guide's loop over real HTTP: submit, queue, approve, decisions, claim", async ({ request }) => {
-  const { tenant, reviewer, agent } = await provision(request);
+test("the guide's loop over real HTTP: submit, queue, approve, decisions, claim", async ({ request, baseURL }) => {
+  const { tenant, reviewer, agent } = await provision(request, baseURL!);
 
   const submitted = await request.post("/api/v1/jobs", {
     headers: auth(agent),
@@ -76,7 +74,7 @@ test("errors are problem+json with a stable code, and unknown API paths too", as
 });
 
 test("the queue stream announces a new job within a second", async ({ request, baseURL }) => {
-  const { reviewer, agent } = await provision(request);
+  const { reviewer, agent } = await provision(request, baseURL!);
   const controller = new AbortController();
   const res = await fetch(`${baseURL}/api/v1/approvals/stream`, { headers: auth(reviewer), signal: controller.signal });
   expect(res.status).toBe(200);

@@ -8,6 +8,7 @@ import http from "node:http";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { E2E_ADMIN_TOKEN } from "../playwright.config";
 import { JobPage, QueuePage, signIn } from "./support/console";
+import { ownToken } from "./support/own-token";
 import { makeWorld, PASSWORD, type World } from "./support/world";
 
 const PWN = "window.__pwned=1";
@@ -81,7 +82,7 @@ rules:
       next_effect: ${JSON.stringify(`${SVG} runs ${ANCHOR}`)}
 `;
 
-test("HTML and script in a job, a policy and a vote are shown as text in the queue, the job page, the history, metrics and audit", async ({ page, request, browser }) => {
+test("HTML and script in a job, a policy and a vote are shown as text in the queue, the job page, the history, metrics and audit", async ({ page, request, browser, baseURL }) => {
   test.setTimeout(90_000);
   const w = await makeWorld(request, { ops: ["service-owner"], fay: ["oncall"], boss: ["manager", "admin"] });
 
@@ -103,7 +104,8 @@ test("HTML and script in a job, a policy and a vote are shown as text in the que
   const titleB = `${SVG} Rotate the signing key`;
   const b = await w.submit({ topic: "job.config.rotate", risk_tags: ["prod"], title: titleB, payload: { key: ANCHOR } });
   // Fay rejects B through the API with markup in her reason and note.
-  const fay = await tokenFor(request, w, "fay", ["approvals:read", "approvals:resolve", "jobs:read"]);
+  // Her own token: only she may mint one that approves.
+  const fay = await ownToken(baseURL!, { ...w.people.fay!, password: PASSWORD }, { name: "fay-token", scopes: ["approvals:read", "approvals:resolve", "jobs:read"] });
   const rejectReason = `${IMG} not today`;
   const rejectNote = `${SCRIPT}\n${ANCHOR}`;
   const rejected = await request.post(`/api/v1/approvals/${b.id}/reject`, { headers: { authorization: `Bearer ${fay}` }, data: { reason: rejectReason, note: rejectNote } });
@@ -149,6 +151,8 @@ test("HTML and script in a job, a policy and a vote are shown as text in the que
   await expect(votes).toContainText(`“${rejectReason}”`);
   await expect(votes).toContainText(SCRIPT);
   await expect(votes).toContainText(ANCHOR);
+  // The credential the vote came through (her own token), so one credential voting as two people shows.
+  await expect(votes.getByTestId("vote-credential")).toHaveText(/^via token:tok-/);
   await expect(page.getByTestId("payload")).toContainText(`"key": ${JSON.stringify(ANCHOR)}`);
   await expectInert(page, dialogs);
 

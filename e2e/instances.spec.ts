@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { E2E_ADMIN_TOKEN } from "../playwright.config";
+import { ownToken } from "./support/own-token";
 
 // Two app instances on one database (scripts/e2e-server.mjs): nothing may depend on in-process state.
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -12,19 +13,17 @@ async function secondInstance(baseURL: string): Promise<string> {
   return second;
 }
 
-async function provision(request: APIRequestContext) {
+async function provision(request: APIRequestContext, baseURL: string) {
   const tenant = `multi-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const admin = auth(E2E_ADMIN_TOKEN);
   expect((await request.post("/api/v1/admin/tenants", { headers: admin, data: { id: tenant } })).status()).toBe(201);
-  const user = await (await request.post("/api/v1/admin/users", { headers: admin, data: { tenant, email: `oncall@${tenant}.example`, roles: ["oncall"] } })).json();
-  const reviewer = (
-    await (
-      await request.post("/api/v1/admin/tokens", {
-        headers: admin,
-        data: { tenant, kind: "user", name: "oncall", user_id: user.id, scopes: ["approvals:read", "approvals:resolve", "jobs:read", "audit:read"] },
-      })
-    ).json()
-  ).token as string;
+  // Security as well as on-call, so that their own token may read the audit trail too.
+  const password = "e2e-password-123";
+  const user = await (
+    await request.post("/api/v1/admin/users", { headers: admin, data: { tenant, email: `oncall@${tenant}.example`, roles: ["oncall", "security"], password } })
+  ).json();
+  // The reviewer mints their own token: nobody else may mint one that approves.
+  const reviewer = await ownToken(baseURL, { ...user, password }, { name: "oncall", scopes: ["approvals:read", "approvals:resolve", "jobs:read", "audit:read"] });
   const agent = (
     await (await request.post("/api/v1/admin/tokens", { headers: admin, data: { tenant, kind: "agent", name: "bot", scopes: ["jobs:submit", "jobs:read"] } })).json()
   ).token as string;
@@ -33,7 +32,7 @@ async function provision(request: APIRequestContext) {
 
 test("an agent waiting on one instance wakes when a reviewer approves on the other", async ({ request, baseURL }) => {
   const second = await secondInstance(baseURL!);
-  const { reviewer, agent } = await provision(request);
+  const { reviewer, agent } = await provision(request, baseURL!);
   const job = await (
     await request.post("/api/v1/jobs", { headers: auth(agent), data: { topic: "job.config.update", risk_tags: ["prod", "write"], payload: {} } })
   ).json();
@@ -50,7 +49,7 @@ test("an agent waiting on one instance wakes when a reviewer approves on the oth
 
 test("the queue stream on one instance announces a job submitted on the other; the chain verifies", async ({ request, baseURL }) => {
   const second = await secondInstance(baseURL!);
-  const { reviewer, agent } = await provision(request);
+  const { reviewer, agent } = await provision(request, baseURL!);
   const controller = new AbortController();
   const res = await fetch(`${second}/api/v1/approvals/stream`, { headers: auth(reviewer), signal: controller.signal });
   const reader = res.body!.getReader();
@@ -75,7 +74,7 @@ test("the queue stream on one instance announces a job submitted on the other; t
 
 test("a token's rate limit is one budget across both instances", async ({ request, baseURL }) => {
   const second = await secondInstance(baseURL!);
-  const { tenant } = await provision(request);
+  const { tenant } = await provision(request, baseURL!);
   const minted = await request.post("/api/v1/admin/tokens", {
     headers: auth(E2E_ADMIN_TOKEN),
     data: { tenant, kind: "agent", name: "limited", scopes: ["jobs:submit"], rate_limits: { submit_per_minute: 6 } },

@@ -1,26 +1,19 @@
 import fs from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { E2E_ADMIN_TOKEN } from "../playwright.config";
 import { signIn } from "./support/console";
-import { jobs, makeWorld } from "./support/world";
-
-const admin = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+import { ownToken } from "./support/own-token";
+import { jobs, makeWorld, PASSWORD } from "./support/world";
 
 const tile = (page: Page, name: string) =>
   page.getByTestId("headline").locator("div").filter({ has: page.locator("dt").getByText(name, { exact: true }) });
 const dailyRows = (page: Page) => page.getByRole("table", { name: "Time to decision per day, as a table" }).locator("tbody tr");
 
-test("a manager reads the metrics, switches the window and exports a table as CSV", async ({ page, request }) => {
+test("a manager reads the metrics, switches the window and exports a table as CSV", async ({ page, request, baseURL }) => {
   const w = await makeWorld(request, { mia: ["manager"], ops: ["service-owner"] });
   const decided = await w.submit(jobs.config("search"));
   await w.submit(jobs.config("billing"));
-  // One human decision through the API, as a person's own token.
-  const token = await request.post("/api/v1/admin/tokens", {
-    headers: admin,
-    data: { tenant: w.tenant, kind: "user", name: "ops", user_id: w.people.ops!.id, scopes: ["approvals:read", "approvals:resolve"] },
-  });
-  expect(token.status(), await token.text()).toBe(201);
-  const opsToken = ((await token.json()) as { token: string }).token;
+  // One human decision through the API, as a person's own token (which only they may mint).
+  const opsToken = await ownToken(baseURL!, { ...w.people.ops!, password: PASSWORD }, { name: "ops", scopes: ["approvals:read", "approvals:resolve"] });
   const approved = await request.post(`/api/v1/approvals/${decided.id}/approve`, {
     headers: { authorization: `Bearer ${opsToken}` },
     data: { reason: "Rollback plan verified" },

@@ -1,5 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN_TOKEN } from "../playwright.config";
+import { ownToken } from "./support/own-token";
+
+const PASSWORD = "e2e-password-123";
 
 // Races across the two production instances on one database (scripts/e2e-server.mjs: ports PORT and
 // PORT+1): requests for the same job alternate between them. Nothing may depend on in-process state,
@@ -67,17 +70,12 @@ async function provision(bases: [string, string]) {
           const i = start + k;
           const base = bases[i % 2]!;
           const email = `rev-${i}@${tenant}.example`;
-          const user = await must(base, "POST", "/api/v1/admin/users", E2E_ADMIN_TOKEN, { tenant, email, roles: ["oncall", "finance"] });
+          // Security too, so that their own token may read the audit trail.
+          const user = await must(base, "POST", "/api/v1/admin/users", E2E_ADMIN_TOKEN, { tenant, email, roles: ["oncall", "finance", "security"], password: PASSWORD });
           expect(user.status, JSON.stringify(user.body)).toBe(201);
-          const tok = await must(base, "POST", "/api/v1/admin/tokens", E2E_ADMIN_TOKEN, {
-            tenant,
-            kind: "user",
-            name: email,
-            user_id: user.body.id,
-            scopes: ["approvals:read", "approvals:resolve", "jobs:read", "audit:read"],
-          });
-          expect(tok.status, JSON.stringify(tok.body)).toBe(201);
-          return { email, token: tok.body.token as string };
+          // Their own token, minted with their own session: nobody else may mint one that approves.
+          const token = await ownToken(base, { id: user.body.id, email, password: PASSWORD }, { name: email, scopes: ["approvals:read", "approvals:resolve", "jobs:read", "audit:read"] });
+          return { email, token };
         }),
       )),
     );

@@ -18,6 +18,17 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Signs the console's session cookies (next-auth). `npm start` generates one into .data/ if unset.
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  // MACs every audit event (HMAC-SHA256) with a key the database never holds (DESIGN §5). Unset: generated
+  // once into .data/audit-key. Every instance sharing a database needs the same key.
+  COUNTERSIGN_AUDIT_KEY: z.string().min(32, "COUNTERSIGN_AUDIT_KEY must be at least 32 characters").optional(),
+  // Signs audit checkpoints: an Ed25519 private key (PKCS#8 PEM, or its DER in base64). Unset: generated
+  // once into .data/checkpoint-key.pem.
+  COUNTERSIGN_CHECKPOINT_KEY: z.string().min(1).optional(),
+  // Where signed checkpoints of every tenant's chain head are appended (JSON Lines); ship it off the machine.
+  COUNTERSIGN_CHECKPOINT_FILE: z.string().min(1).default(".data/audit-checkpoints.jsonl"),
+  // A checkpoint at least every this many events or seconds (whichever comes first), if the chain moved.
+  COUNTERSIGN_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(1000).default(1000),
+  COUNTERSIGN_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
   // The console's public origin (e.g. https://approvals.example.com); cookie-riding writes must come from it.
   AUTH_URL: z.string().url().optional(),
   // Company SSO: a generic OpenID Connect provider, on when issuer, client id and secret are all set.
@@ -39,6 +50,14 @@ const envSchema = z.object({
   // The bucket holds one minute's worth, so a burst of that size passes and then the rate applies.
   COUNTERSIGN_RATE_SUBMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   COUNTERSIGN_RATE_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  // Requests one credential may hold open at once on one instance: `?wait=` long-polls and event
+  // streams together (a console session counts as its person). Past it, 429 `too_many_waits`.
+  COUNTERSIGN_WAITS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(10),
+  // Password sign-in attempts one source address may make a minute, across all emails (password spraying).
+  COUNTERSIGN_SIGNIN_PER_SOURCE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  // How many reverse proxies in front of the server append to X-Forwarded-For. 0 (the default): none, the
+  // socket's own address is the source and a client's X-Forwarded-For is ignored (lib/auth/client-address.ts).
+  COUNTERSIGN_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   // `npm run demo`: seed a demo tenant and keep a steady trickle of jobs arriving.
   COUNTERSIGN_DEMO: z.enum(["0", "1"]).default("0"),
 });

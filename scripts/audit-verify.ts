@@ -1,28 +1,41 @@
-// `npm run audit:verify [-- --tenant <id>]`: recompute every tenant's audit hash chain straight from the
-// database (DATABASE_URL, else the embedded PGlite in .data/; stop `npm start` first, PGlite has one
-// writer) and name the first broken link. Exit status 1 if any chain is broken.
+// `npm run audit:verify [-- --tenant <id>] [--checkpoints FILE [--public-key KEY]]`: recompute every
+// tenant's audit hash chain straight from the database (DATABASE_URL, else the embedded PGlite in .data/;
+// stop `npm start` first, PGlite has one writer), check every event's MACs (COUNTERSIGN_AUDIT_KEY, else
+// .data/audit-key) and name the first broken link and any forged event. With --checkpoints, also check
+// each chain against the signed checkpoints in FILE (public key: a PEM file or the base64 the server
+// prints at start; default, this machine's checkpoint key): a chain cut back or rewritten before its
+// last checkpoint is named. Exit status 1 if anything does not hold.
 import { closeDatabase, getDatabase } from "@/lib/db/client";
-import { tenants } from "@/lib/db/schema";
-import { verifyChain } from "@/lib/services/audit/verify";
+import { checkpointPublicKey, verifyAudit } from "@/lib/services/audit/verify-all";
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
 
 async function main(): Promise<number> {
-  const at = process.argv.indexOf("--tenant");
-  const only = at >= 0 ? process.argv[at + 1] : undefined;
-  const { db, query } = await getDatabase();
-  const ids = only ? [only] : (await db.select({ id: tenants.id }).from(tenants).orderBy(tenants.id)).map((t) => t.id);
-  let broken = 0;
-  for (const tenantId of ids) {
-    const principal = { kind: "admin" as const, tenantId, scopes: new Set<never>(), tokenId: null };
-    const r = await verifyChain({ ctx: { db, query, principal, now: new Date() } });
-    if (r.ok) {
-      console.log(`ok      ${tenantId}: ${r.checked} events, head #${r.head?.seq ?? 0}${r.pending ? ` (${r.pending} not yet sealed)` : ""}`);
+  const tenant = option("--tenant");
+  const file = option("--checkpoints");
+  const checkpoints = file ? { file, publicKey: checkpointPublicKey(option("--public-key")) } : undefined;
+  const { db } = await getDatabase();
+  const v = await verifyAudit(db, { tenant, checkpoints });
+  for (const r of v.results) {
+    const signed = r.checkpoint ? `, checkpoint #${r.checkpoint.seq} of ${r.checkpoint.at}` : checkpoints ? ", no checkpoint" : "";
+    if (r.first_broken) {
+      console.log(`BROKEN  ${r.tenant}: first broken link at event #${r.first_broken.seq}: ${r.first_broken.reason}`);
     } else {
-      broken += 1;
-      console.log(`BROKEN  ${tenantId}: first broken link at event #${r.first_broken?.seq}: ${r.first_broken?.reason}`);
+      console.log(`${r.ok ? "ok    " : "FORGED"}  ${r.tenant}: ${r.checked} events, head #${r.head?.seq ?? 0}${signed}${r.pending ? ` (${r.pending} not yet sealed)` : ""}`);
+    }
+    for (const f of r.rejected) {
+      console.log(`FORGED  ${r.tenant}: row id ${f.id} (${f.type} by ${f.actor}, dated ${f.created_at}) was refused by the sealer: ${f.reason}`);
     }
   }
-  if (ids.length === 0) console.log(only ? `no tenant ${only}` : "no tenants");
-  return broken > 0 || ids.length === 0 ? 1 : 0;
+  if (v.checkpoints) {
+    console.log(`checkpoints: ${v.checkpoints.lines} lines read from ${v.checkpoints.file}`);
+    for (const p of v.checkpoints.problems) console.log(`BROKEN  checkpoint line ${p.line}: ${p.reason}`);
+  }
+  if (v.results.length === 0) console.log(tenant ? `no tenant ${tenant}` : "no tenants");
+  return v.ok ? 0 : 1;
 }
 
 main()

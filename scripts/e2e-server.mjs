@@ -3,13 +3,14 @@
 // one fresh PostgreSQL database, as several instances share one database in production. The database
 // is dropped when they stop.
 import { spawn } from "node:child_process";
+import { nextStartArgs } from "./listen.mjs";
 import { createScratchDatabase } from "./scratch-db.mjs";
 
 const db = await createScratchDatabase("countersign_e2e");
 const port = Number(process.env.PORT ?? 3100);
 
 const children = [port, port + 1].map((p) =>
-  spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(p)], {
+  spawn(process.execPath, ["node_modules/next/dist/bin/next", ...nextStartArgs(p)], {
     stdio: "inherit",
     env: { ...process.env, DATABASE_URL: db.url, NEXT_MANUAL_SIG_HANDLE: "true" },
   }),

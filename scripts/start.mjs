@@ -3,9 +3,10 @@
 // PGlite database in .data/, so a fresh checkout needs no database server.
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
+import { keptSecret } from "../lib/kept-secret.mjs";
 import { buildState } from "./build-state.mjs";
+import { listenHost, localUrl, nextStartArgs, reachLine } from "./listen.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -17,22 +18,15 @@ if (stale) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-/** A secret from the environment, else generated once and kept in .data/ (never committed). */
-function kept(name, envValue, make) {
-  if (envValue) return envValue;
-  const file = path.join(root, ".data", name);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  if (!fs.existsSync(file)) fs.writeFileSync(file, `${make()}\n`, { mode: 0o600 });
-  return fs.readFileSync(file, "utf8").trim();
-}
-
 // The installation admin token (API), and the key that signs console sessions.
-const adminToken = kept("admin-token", process.env.COUNTERSIGN_ADMIN_TOKEN, () => `cs_admin_${crypto.randomBytes(24).toString("base64url")}`);
-const authSecret = kept("auth-secret", process.env.AUTH_SECRET, () => crypto.randomBytes(32).toString("base64url"));
+const adminToken = keptSecret("admin-token", process.env.COUNTERSIGN_ADMIN_TOKEN, () => `cs_admin_${crypto.randomBytes(24).toString("base64url")}`);
+const authSecret = keptSecret("auth-secret", process.env.AUTH_SECRET, () => crypto.randomBytes(32).toString("base64url"));
 const demo = process.argv.includes("--demo");
 
 const port = process.env.PORT ?? "8081";
-const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port], {
+const host = listenHost();
+const url = localUrl(host, port);
+const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", ...nextStartArgs(port, host)], {
   stdio: "inherit",
   env: {
     ...process.env,
@@ -44,9 +38,10 @@ const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start
   },
 });
 console.log(`
-[countersign] http://localhost:${port}  (database: ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite in .data/"})
+[countersign] ${url}  (database: ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite in .data/"})
+[countersign] ${reachLine(host)}
 [countersign] installation admin token: ${adminToken}
-[countersign] console: http://localhost:${port}/signin${demo ? "  (demo people and their password are printed below once seeded)" : "  (on a first run, the setup link for the first admin is printed below)"}
+[countersign] console: ${url}/signin${demo ? "  (demo people and their password are printed below once seeded)" : "  (on a first run, the setup link for the first admin is printed below)"}
 [countersign] try the API: see "Try it" in README.md
 `);
 

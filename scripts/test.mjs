@@ -14,4 +14,5 @@ run("npx", ["vitest", "run"]);
 if (!process.argv.includes("--no-e2e")) run(process.execPath, ["node_modules/next/dist/bin/next", "build"]);
 if (!process.argv.includes("--no-e2e")) run("npm", ["run", "test:server", "-w", "@countersign/sdk"]);
 if (!process.argv.includes("--no-e2e")) run("npx", ["playwright", "test"]);
+if (!process.argv.includes("--no-e2e")) run("bash", ["scripts/test-python.sh"]);
 if (!process.argv.includes("--no-e2e")) run("npm", ["run", "test:server", "-w", "@countersign/cli"]);

@@ -10,6 +10,7 @@
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import net from "node:net";
+import { nextStartArgs } from "./listen.mjs";
 import { createScratchDatabase } from "./scratch-db.mjs";
 
 const argv = process.argv.slice(2);
@@ -47,7 +48,7 @@ const env = {
 };
 
 // Its own process group, so stopping it stops everything it started.
-const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", ...nextStartArgs(port, "127.0.0.1")], {
   stdio: ["ignore", "inherit", "inherit"],
   env,
   detached: true,

@@ -12,7 +12,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { ulid } from "ulid";
 import { beforeAll, describe, expect, it } from "vitest";
 import { scopesForRoles } from "@/lib/auth/session";
@@ -20,7 +19,7 @@ import { getDb } from "@/lib/db/client";
 import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
 import { SCOPES, type Scope } from "@/lib/services/context";
 import { AGENT_FORBIDDEN } from "@/lib/services/provisioning/schemas";
-import { ADMIN, makeWorld, type World } from "./fixtures";
+import { ADMIN, makeWorld, mintableBy, ownToken, sessionCookie, type World } from "./fixtures";
 import { call } from "./http";
 
 // ---------------------------------------------------------------------------------------------
@@ -341,12 +340,14 @@ async function person(w: World, roles: string[], label = "p", scopes: string[] =
   const email = `${label}-${n}-${uniq().slice(-6)}@${w.tenant}.example`;
   const u = await call("POST", "/api/v1/admin/users", { token: w.admin, body: { email, roles } });
   expect(u.status, JSON.stringify(u.body)).toBe(201);
-  const t = await call("POST", "/api/v1/admin/tokens", { token: w.admin, body: { kind: "user", name: `${label}-${n}`, scopes, user_id: u.body.id } });
-  expect(t.status, JSON.stringify(t.body)).toBe(201);
-  return { id: u.body.id, email, token: t.body.token, tokenId: t.body.id };
+  // Their own token: only they may mint one that approves.
+  const t = await ownToken({ id: u.body.id, tenant: w.tenant }, { name: `${label}-${n}`, scopes: mintableBy(roles, scopes) });
+  return { id: u.body.id, email, token: t.token, tokenId: t.id };
 }
 
-async function mintUserToken(w: World, userId: string, scopes: readonly string[], extra: Record<string, unknown> = {}) {
+/** A token for a person: their own when it can approve (the person then needs the admin role for exotic sets), else the tenant admin's. */
+async function mintUserToken(w: World, userId: string, scopes: readonly string[], extra: { expires_at?: string } = {}) {
+  if (scopes.includes("approvals:resolve")) return ownToken({ id: userId, tenant: w.tenant }, { name: `scoped-${++seq}`, scopes, ...extra });
   const t = await call("POST", "/api/v1/admin/tokens", {
     token: w.admin,
     body: { kind: "user", name: `scoped-${++seq}`, scopes, user_id: userId, ...extra },
@@ -478,11 +479,6 @@ async function refused(key: string, req: Req, cred: Cred, status: number, code: 
   return res;
 }
 
-const COOKIE = "authjs.session-token";
-async function sessionCookie(uid: string, tenant: string, secret = process.env.AUTH_SECRET!): Promise<string> {
-  const jwt = await encode({ token: { sub: uid, uid, tenant }, secret, salt: COOKIE });
-  return `${COOKIE}=${jwt}`;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -723,7 +719,8 @@ describe("403 insufficient_scope: each scope missing", () => {
   beforeAll(async () => {
     await worlds();
     // A person eligible for the fixture's prod-write jobs, so a vote could only fail on the scope.
-    const holder = await person(A.w, ["oncall"], "scoper");
+    // Also an admin by role, so that they may mint themselves tokens of any scope set (a token's scopes are its own).
+    const holder = await person(A.w, ["oncall", "admin"], "scoper");
     for (const [k, scopes] of sets) tokens.set(k, (await mintUserToken(A.w, holder.id, scopes)).token);
   });
 
@@ -979,15 +976,18 @@ describe("console sessions: the scopes a role grants follow the person's roles, 
     await refused(key, requestFor(key, A), { cookie: reviewerCookie, origin: ORIGIN }, 403, "insufficient_scope");
   });
 
-  it("removing the admin role ends a session's admin access on its very next request", async () => {
+  it("removing the admin role ends the session on its very next request; a new sign-in gets what the new roles grant", async () => {
     const boss = await person(A.w, ["admin"], "boss");
-    const cred: Cred = { cookie: await sessionCookie(boss.id, A.w.tenant), origin: ORIGIN };
-    expect((await hit("GET /api/v1/admin/notification-targets", {}, cred)).status).toBe(200);
-    const made = await hit("POST /api/v1/admin/users", requestFor("POST /api/v1/admin/users", A), cred);
+    const before: Cred = { cookie: await sessionCookie(boss.id, A.w.tenant), origin: ORIGIN };
+    expect((await hit("GET /api/v1/admin/notification-targets", {}, before)).status).toBe(200);
+    const made = await hit("POST /api/v1/admin/users", requestFor("POST /api/v1/admin/users", A), before);
     expect(made.status, made.text).toBe(201);
 
     const patch = await call("PATCH", `/api/v1/admin/users/${boss.id}`, { token: A.w.admin, body: { roles: ["oncall"] } });
     expect(patch.status).toBe(200);
+    await refused("GET /api/v1/admin/notification-targets", {}, before, 401, "unauthenticated");
+    await refused("POST /api/v1/admin/users", requestFor("POST /api/v1/admin/users", A), before, 401, "unauthenticated");
+    const cred: Cred = { cookie: await sessionCookie(boss.id, A.w.tenant), origin: ORIGIN };
     await refused("GET /api/v1/admin/notification-targets", {}, cred, 403, "insufficient_scope");
     await refused("POST /api/v1/admin/users", requestFor("POST /api/v1/admin/users", A), cred, 403, "insufficient_scope");
     await refused("GET /api/v1/audit", {}, cred, 403, "insufficient_scope");
@@ -1007,10 +1007,11 @@ describe("a reviewer whose role is removed mid-review is refused at commit time"
 
   const removeRole = (userId: string) => call("PATCH", `/api/v1/admin/users/${userId}`, { token: M.admin, body: { roles: ["developer"] } });
 
+  // A role change ends the person's console sessions outright (401); a token's vote is refused on the role.
   it.each([
-    ["a bearer token", false],
-    ["a session cookie from the console", true],
-  ] as const)("via %s: opened the job, lost the role, vote refused with role_required and nothing stored", async (_n, viaCookie) => {
+    ["a bearer token", false, 403, "role_required"],
+    ["a session cookie from the console", true, 401, "unauthenticated"],
+  ] as const)("via %s: opened the job, lost the role, vote refused (%i %s) and nothing stored", async (_n, viaCookie, status, code) => {
     const reviewer = await person(M, ["oncall"], "mid");
     const cred: Cred = viaCookie ? { cookie: await sessionCookie(reviewer.id, M.tenant), origin: ORIGIN } : { token: reviewer.token };
     const job = await M.submit({ ...PROD_WRITE, payload: { mid: uniq() } });
@@ -1019,7 +1020,7 @@ describe("a reviewer whose role is removed mid-review is refused at commit time"
     expect(opened.body.viewer.can_act).toBe(true);
 
     expect((await removeRole(reviewer.id)).status).toBe(200);
-    await refused("POST /api/v1/approvals/[job_id]/approve", { params: { job_id: job.job.id }, body: { reason: "seen it" } }, cred, 403, "role_required");
+    await refused("POST /api/v1/approvals/[job_id]/approve", { params: { job_id: job.job.id }, body: { reason: "seen it" } }, cred, status, code);
     const d = await call("GET", `/api/v1/jobs/${job.job.id}/decisions`, { token: M.admin });
     expect(d.body.job.job.state).toBe("APPROVAL");
     expect(d.body.votes).toEqual([]);

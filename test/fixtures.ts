@@ -1,7 +1,60 @@
+import { encode } from "next-auth/jwt";
 import { ulid } from "ulid";
+import { scopesForRoles } from "@/lib/auth/session";
+import { getDatabase } from "@/lib/db/client";
+import { startSession } from "@/lib/services/sessions";
 import { call } from "./http";
 
 export const ADMIN = () => process.env.COUNTERSIGN_ADMIN_TOKEN!;
+/** The console's origin as test requests address it (cookie-riding writes must come from it). */
+export const ORIGIN = "http://localhost:3000";
+const COOKIE = "authjs.session-token";
+
+/** A live console session's claims for this person, as their cookie would carry them. */
+export async function signedIn(uid: string, tenant: string): Promise<{ uid: string; tenant: string; sid: string }> {
+  const { db } = await getDatabase();
+  return { uid, tenant, sid: await startSession(db, { userId: uid, tenantId: tenant }, new Date()) };
+}
+
+/**
+ * A console session cookie exactly as a sign-in makes it: a live server-side session (what the
+ * sign-in's jwt callback starts) named in a JWT sealed with the secret next-auth uses.
+ */
+export async function sessionCookie(uid: string, tenant: string, secret = process.env.AUTH_SECRET!): Promise<string> {
+  const { sid } = await signedIn(uid, tenant);
+  const jwt = await encode({ token: { sub: uid, uid, tenant, sid }, secret, salt: COOKIE });
+  return `${COOKIE}=${jwt}`;
+}
+
+/**
+ * A person's own user token, minted as only they may mint one that approves: through their own
+ * session (POST /admin/tokens with their cookie, from the console's origin).
+ */
+export async function ownToken(
+  person: { id: string; tenant: string },
+  body: { name: string; scopes: readonly string[]; expires_at?: string },
+  rateLimits?: { submit_per_minute?: number; resolve_per_minute?: number },
+): Promise<{ id: string; token: string }> {
+  const cookie = await sessionCookie(person.id, person.tenant);
+  const tok = await call("POST", "/api/v1/admin/tokens", { headers: { cookie, origin: ORIGIN }, body: { kind: "user", user_id: person.id, ...body } });
+  if (tok.status !== 201) throw new Error(`token: ${tok.status} ${JSON.stringify(tok.body)}`);
+  // Only an admin sets a token's limits, and no admin may mint this one: test setup lifts them directly.
+  if (rateLimits) {
+    const { query } = await getDatabase();
+    await query("update tokens set submit_per_minute = $2, resolve_per_minute = $3 where id = $1", [
+      tok.body.id,
+      rateLimits.submit_per_minute ?? null,
+      rateLimits.resolve_per_minute ?? null,
+    ]);
+  }
+  return { id: tok.body.id, token: tok.body.token };
+}
+
+/** Of `scopes`, those a person with `roles` may give their own token (all of them for an admin). */
+export function mintableBy(roles: string[], scopes: readonly string[]): string[] {
+  const held = scopesForRoles(roles);
+  return held.has("admin") ? [...scopes] : scopes.filter((s) => held.has(s as never));
+}
 
 const ALL_USER_SCOPES = ["jobs:read", "approvals:read", "approvals:resolve", "policy:read", "metrics:read", "audit:read"];
 // These tests are about everything but rate limits, and some send hundreds of (mostly refused) requests
@@ -34,12 +87,9 @@ export async function makeWorld(prefix = "t"): Promise<World> {
     const email = `${label}-${++n}-${ulid().toLowerCase().slice(-6)}@${tenant}.example`;
     const u = await call("POST", "/api/v1/admin/users", { token: ADMIN(), body: { tenant, email, roles } });
     if (u.status !== 201) throw new Error(`user: ${u.status} ${JSON.stringify(u.body)}`);
-    const tok = await call("POST", "/api/v1/admin/tokens", {
-      token: ADMIN(),
-      body: { tenant, kind: "user", name: email, scopes: ALL_USER_SCOPES, user_id: u.body.id, rate_limits: UNLIMITED },
-    });
-    if (tok.status !== 201) throw new Error(`token: ${tok.status} ${JSON.stringify(tok.body)}`);
-    return { id: u.body.id, email, token: tok.body.token };
+    // The person's own token (only they may mint one that approves), with what their roles allow of ALL_USER_SCOPES.
+    const tok = await ownToken({ id: u.body.id, tenant }, { name: email, scopes: mintableBy(roles, ALL_USER_SCOPES) }, UNLIMITED);
+    return { id: u.body.id, email, token: tok.token };
   };
 
   const agentOwner = await person(["developer"], "owner");

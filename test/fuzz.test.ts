@@ -718,7 +718,8 @@ async function acceptedJob(a: Ans, sent: any, t: Target) {
   expect(row.callback_url).toBe(sent.callback_url ?? null);
   expect(row.on_behalf_of).toBe(sent.on_behalf_of?.toLowerCase() ?? null);
   // State and resolution come from the policy, never from the body.
-  expect(["APPROVED", "APPROVAL", "DENIED"]).toContain(row.state);
+  // (`claim: true` takes an allowed job straight on to RUNNING, as POST /jobs/{id}/claim would.)
+  expect(sent.claim === true ? ["RUNNING", "APPROVAL", "DENIED"] : ["APPROVED", "APPROVAL", "DENIED"]).toContain(row.state);
   expect(row.resolution).toBeNull();
   expect(row.state).toBe(a.body.job.state);
   // And the API hands back exactly what was stored.
@@ -777,10 +778,19 @@ function buildSpecs(): Record<string, Spec> {
 
     "POST v1/jobs": {
       target: asAgent,
-      fields: jobFields(),
+      fields: { ...jobFields(), claim: fc.boolean() },
       required: ["topic", "payload"],
       headers: { "idempotency-key": fc.oneof(fc.string({ unit: "binary-ascii", maxLength: 300 }).filter((s) => /^[\t\x20-\x7e\x80-\xff]*$/.test(s)), fc.uuid()) },
       accepted: acceptedJob,
+    },
+    "GET v1/jobs": {
+      target: asAgent,
+      readOnly: true,
+      query: {
+        topic: fc.constantFrom("job.config.update", "job.repo.read"),
+        job_hash: fc.constantFrom("0".repeat(64), "f".repeat(64)),
+        limit: fc.integer({ min: 1, max: 50 }).map(String),
+      },
     },
     "GET v1/jobs/[id]": { target: readJob, foreign: () => F.foreignJob.id, query: { wait: fc.constantFrom("0", "1", "55") }, readOnly: true },
     "GET v1/jobs/[id]/decisions": { target: readJob, foreign: () => F.foreignJob.id, readOnly: true },

@@ -255,7 +255,7 @@ describe("Idempotency-Key", () => {
 
 describe("job_hash", () => {
   it("is SHA-256 of the RFC 8785 canonical JSON of {topic, sorted unique risk_tags, payload}", async () => {
-    const payload = { z: [3, 1, { b: 2, a: 1 }], a: 1.5, big: 1e21, "é": "ünïcödé", nested: { y: null, x: true }, n: 100 };
+    const payload = { z: [3, 1, { b: 2, a: 1 }], a: 1.5, big: 9007199254740991, tiny: 1.5e-7, "é": "ünïcödé", nested: { y: null, x: true }, n: 100 };
     const res = await submit({ topic: "job.x.read", risk_tags: ["write", "prod", "prod", "egress"], payload });
     expect(res.status).toBe(201);
     const expected = crypto

@@ -1,8 +1,11 @@
+import http from "node:http";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientAddress, stampPeerAddress } from "@/lib/auth/client-address";
 import { verifySignIn } from "@/lib/auth/sign-in";
 import { takeToken } from "@/lib/services/limits";
-import { ADMIN, makeWorld, type World } from "./fixtures";
+import { ADMIN, makeWorld, ownToken, type World } from "./fixtures";
+import { Browser } from "./auth-flow";
 import { call } from "./http";
 
 // Rate limits are token buckets in PostgreSQL (rate_limits), so every instance spends the same budget.
@@ -122,13 +125,8 @@ describe("leases: a busy caller takes a second's worth per round trip", () => {
 describe("resolution limit per reviewer", () => {
   it("answers 429 on the vote past the budget; the job stays pending and no vote is stored", async () => {
     const reviewer = await w.person(["oncall"], "busy");
-    const token = await mint({
-      kind: "user",
-      name: "busy-limited",
-      user_id: reviewer.id,
-      scopes: ["approvals:read", "approvals:resolve", "jobs:read"],
-      rate_limits: { resolve_per_minute: 2 },
-    });
+    // Their own token (only they may mint one that approves), its limit lifted to 2 as an admin would set it.
+    const { token } = await ownToken({ id: reviewer.id, tenant: w.tenant }, { name: "busy-limited", scopes: ["approvals:read", "approvals:resolve", "jobs:read"] }, { resolve_per_minute: 2 });
     const jobs = await Promise.all([1, 2, 3].map((i) => w.submit({ ...PROD_WRITE, payload: { vote: i } })));
     const approve = (id: string) => call("POST", `/api/v1/approvals/${id}/approve`, { token, body: { reason: "ok" } });
     expect((await approve(jobs[0].job.id)).status).toBe(200);
@@ -147,7 +145,7 @@ describe("resolution limit per reviewer", () => {
 describe("the installation's defaults", () => {
   it("a token minted without rate_limits gets COUNTERSIGN_RATE_RESOLVE_PER_MINUTE (60): refused votes count too", async () => {
     const reviewer = await w.person(["oncall"], "default");
-    const token = await mint({ kind: "user", name: "default-limited", user_id: reviewer.id, scopes: ["approvals:resolve"] });
+    const { token } = await ownToken({ id: reviewer.id, tenant: w.tenant }, { name: "default-limited", scopes: ["approvals:resolve"] });
     const job = await w.submit({ ...PROD_WRITE, payload: { defaults: true } });
     const bad = () => call("POST", `/api/v1/approvals/${job.job.id}/approve`, { token, body: { reason: "" } });
     for (let i = 0; i < 60; i++) expect((await bad()).status).toBe(400);
@@ -206,9 +204,49 @@ describe("password sign-in", () => {
     const person = await w.person(["oncall"], "guessed");
     const set = await call("PATCH", `/api/v1/admin/users/${person.id}`, { token: ADMIN(), body: { password: "correct-horse-battery-1" } });
     expect(set.status).toBe(200);
-    for (let i = 0; i < 10; i++) expect(await verifySignIn({ email: person.email, password: `guess-${i}-wrong` })).toBeNull();
-    expect(await verifySignIn({ email: person.email, password: "correct-horse-battery-1" })).toBe("throttled");
+    for (let i = 0; i < 10; i++) expect(await verifySignIn({ email: person.email, password: `guess-${i}-wrong` }, `198.51.100.${i}`)).toBeNull();
+    expect(await verifySignIn({ email: person.email, password: "correct-horse-battery-1" }, "198.51.100.10")).toBe("throttled");
     // The same email written differently is the same bucket.
-    expect(await verifySignIn({ email: person.email.toUpperCase(), password: "correct-horse-battery-1" })).toBe("throttled");
+    expect(await verifySignIn({ email: person.email.toUpperCase(), password: "correct-horse-battery-1" }, "198.51.100.11")).toBe("throttled");
+  });
+
+  it("is throttled per source too: spraying 30 emails from one address stops after 20 (COUNTERSIGN_SIGNIN_PER_SOURCE_PER_MINUTE), other addresses go on", async () => {
+    const person = await w.person(["oncall"], "sprayed");
+    expect((await call("PATCH", `/api/v1/admin/users/${person.id}`, { token: ADMIN(), body: { password: "correct-horse-battery-1" } })).status).toBe(200);
+    // Through next-auth's own sign-in route, so the source is what the request carries.
+    const sprayer = new Browser("192.0.2.66");
+    const answers: (string | null)[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 30; i++) answers.push(await sprayer.signIn(`victim-${i}-${Date.now()}@${w.tenant}.example`, "Spring2025!"));
+    const seconds = (Date.now() - started) / 1000;
+    expect(answers.every((a) => a === "wrong_credentials" || a === "too_many_attempts_source")).toBe(true);
+    expect(answers.slice(0, 20).every((a) => a === "wrong_credentials")).toBe(true);
+    // The bucket holds 20 and refills one every 3 s while the spray runs (each try costs a decoy scrypt).
+    const checked = answers.filter((a) => a === "wrong_credentials").length;
+    expect(checked).toBeLessThanOrEqual(20 + Math.ceil(seconds / 3));
+    expect(answers.at(-1)).toBe("too_many_attempts_source");
+    // Even a right password is not checked from that address for now, and no session is made.
+    expect(await sprayer.signIn(person.email, "correct-horse-battery-1")).toBe("too_many_attempts_source");
+    // Another address is its own bucket; the person's own email bucket was not spent by the spray.
+    expect(await new Browser("192.0.2.67").signIn(person.email, "correct-horse-battery-1")).toBeNull();
+  });
+
+  it("the source is the socket's address: with no trusted proxy, a client's own X-Forwarded-For is replaced as the request arrives", async () => {
+    stampPeerAddress();
+    const seen: (string | undefined)[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(clientAddress(new Headers(req.headers as Record<string, string>)));
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = server.address() as { port: number };
+      for (const spoofed of [undefined, "198.51.100.1", "198.51.100.2, 198.51.100.3"]) {
+        await fetch(`http://127.0.0.1:${port}/`, { headers: spoofed ? { "x-forwarded-for": spoofed } : {} });
+      }
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    expect(seen).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
   });
 });

@@ -187,3 +187,70 @@ rules:
     expect(bad.body.code).toBe("invalid_policy");
   });
 });
+
+describe("a policy cannot break submissions, and a broken submission does not break the next", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await makeWorld("durations");
+  });
+
+  const activeId = async () => (await call("GET", "/api/v1/policy", { token: w.admin })).body.snapshot_id as string;
+
+  /** A snapshot as a row, made active without an upload (as one stored before today's checks would be). */
+  async function activateStored(id: string, policy: unknown) {
+    const db = await getDb();
+    await db.execute(sql`insert into policy_snapshots (id, tenant_id, yaml, policy, created_by, created_at)
+      values (${id}, ${w.tenant}, ${"# stored before the checks"}, ${JSON.stringify(policy)}::jsonb, ${"admin:installation"}, now())`);
+    await db.execute(sql`update tenants set active_snapshot_id = ${id} where id = ${w.tenant}`);
+  }
+
+  it.each([
+    ["defaults.cutoff", "version: v1\ndefaults:\n  cutoff: 3000000d\n", 3, 11],
+    ["rules[0].cutoff", "version: v1\nrules:\n  - id: slow\n    decision: require_approval\n    cutoff: 999999999d\n", 5, 13],
+    ["rules[0].sla", "version: v1\nrules:\n  - id: slow\n    decision: require_approval\n    sla: 366d\n", 5, 10],
+  ])("a duration beyond 365d (%s) is refused at upload with line and column; the active policy stays", async (path, yaml, line, column) => {
+    const before = await activeId();
+    const res = await put(w, yaml);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("invalid_policy");
+    expect(res.body.errors).toEqual([expect.objectContaining({ path, line, column, message: expect.stringContaining("at most 365d") })]);
+    expect(await activeId()).toBe(before);
+    expect((await call("POST", "/api/v1/jobs", { token: w.agent, body: { topic: "job.dur.ok", risk_tags: [], payload: {} } })).status).toBe(201);
+  });
+
+  it("a stored snapshot with longer durations is read capped: submissions and activations never answer 500", async () => {
+    const pending = await w.submit({ topic: "job.dur.pending", payload: { n: 1 } });
+    expect(pending.job.state).toBe("APPROVAL");
+    await activateStored(`cfg:${w.tenant}:policy#sha256:${"1".repeat(64)}`, {
+      version: "v1",
+      defaults: { decision: "require_approval", approvers: { roles: ["reviewer"], count: 1 }, cutoff: "3000000d", on_timeout: "escalate" },
+      rules: [{ id: "slow", match: { topics: ["job.dur.slow"], risk_tags: [] }, decision: "require_approval", approvers: { roles: ["reviewer"], count: 1 }, cutoff: "999999999d", sla: "999999999d", on_timeout: "escalate" }],
+    });
+    for (const topic of ["job.dur.any", "job.dur.slow"]) {
+      const res = await call("POST", "/api/v1/jobs", { token: w.agent, body: { topic, risk_tags: [], payload: {} } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const created = Date.parse(res.body.job.created_at);
+      expect(Date.parse(res.body.sla.expires_at) - created).toBe(365 * 86_400_000);
+    }
+    // An upload over the jobs decided under it re-decides them without a timestamp out of range.
+    const back = await put(w, DEFAULT_POLICY_YAML);
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+  });
+
+  it("after a submission failed, the instance reads the active policy again: a sane policy put back works at once", async () => {
+    expect((await put(w, DEFAULT_POLICY_YAML)).status).toBe(200);
+    expect((await w.submit({ topic: "job.poison.before" })).job.id).toBeTruthy(); // this instance's guess: a good snapshot
+    // A snapshot this instance cannot use (its stored policy is not one), made active behind its back.
+    await activateStored(`cfg:${w.tenant}:policy#sha256:${"2".repeat(64)}`, { version: "v1" });
+    const broken = await call("POST", "/api/v1/jobs", { token: w.agent, body: { topic: "job.poison.during", risk_tags: [], payload: {} } });
+    expect(broken.status).toBe(500);
+    expect(broken.body.code).toBe("internal_error");
+
+    const fixed = await put(w, `${DEFAULT_POLICY_YAML}\n  - id: poison-fixed\n    match: { topics: ["job.poison.none"] }\n    decision: deny\n`);
+    expect(fixed.status).toBe(200);
+    // No restart: the failed submission dropped the instance's guess, so this one reads the fixed policy.
+    const after = await call("POST", "/api/v1/jobs", { token: w.agent, body: { topic: "job.poison.after", risk_tags: [], payload: {} } });
+    expect(after.status, JSON.stringify(after.body)).toBe(201);
+    expect(after.body.policy_snapshot).toBe(fixed.body.snapshot_id);
+  });
+});

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { call, type CallOptions, type CallResult } from "./http";
-import { ADMIN, type Person, type World } from "./fixtures";
+import { ADMIN, mintableBy, ownToken, type Person, type World } from "./fixtures";
 
 export const PROD_WRITE = { topic: "job.config.update", risk_tags: ["prod", "write"] }; // 1 of service-owner/oncall
 export const PAYMENT = { topic: "job.payments.send", risk_tags: ["payment"] }; // 2 distinct finance
@@ -47,12 +47,9 @@ export async function people(w: World, n: number, roles: string[], label: string
         const email = `${label}-${i}-${stamp}@${w.tenant}.example`;
         const u = await req("POST", "/api/v1/admin/users", { token: admin, body: { ...tenant, email, roles } });
         expect(u.status, JSON.stringify(u.body)).toBe(201);
-        const t = await req("POST", "/api/v1/admin/tokens", {
-          token: admin,
-          body: { ...tenant, kind: "user", name: email, scopes: USER_SCOPES, user_id: u.body.id },
-        });
-        expect(t.status, JSON.stringify(t.body)).toBe(201);
-        return { id: u.body.id as string, email, token: t.body.token as string };
+        // Their own token: only they may mint one that approves.
+        const t = await ownToken({ id: u.body.id, tenant: w.tenant }, { name: email, scopes: mintableBy(roles, USER_SCOPES) });
+        return { id: u.body.id as string, email, token: t.token };
       }),
     );
     out.push(...batch);
@@ -92,6 +89,23 @@ export function expectProblem(res: CallResult, status: number, code: string | st
 }
 
 /** Round-robin over tokens that hold audit:read / jobs:read, so read-backs do not pile on one token. */
+/**
+ * Read-only tokens (with audit:read) for these people, minted by the tenant admin: an admin may mint
+ * tokens for others that cannot approve, and reviewers' own tokens hold only what their roles give.
+ */
+export async function readTokens(w: World, persons: Person[]): Promise<string[]> {
+  return Promise.all(
+    persons.map(async (p) => {
+      const t = await req("POST", "/api/v1/admin/tokens", {
+        token: w.admin,
+        body: { kind: "user", name: `read-${p.email}`, scopes: ["jobs:read", "approvals:read", "audit:read"], user_id: p.id },
+      });
+      expect(t.status, JSON.stringify(t.body)).toBe(201);
+      return t.body.token as string;
+    }),
+  );
+}
+
 export function reader(tokens: string[]) {
   let i = 0;
   return () => tokens[i++ % tokens.length]!;

@@ -10,7 +10,7 @@ import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
 import { resolveVote } from "@/lib/services/approvals/resolve";
 import { sweep } from "@/lib/services/sla/sweep";
 import type { CallResult } from "./http";
-import { makeWorld, type Person, type World } from "./fixtures";
+import { makeWorld, signedIn, type Person, type World } from "./fixtures";
 import {
   ALLOWED,
   PAYMENT,
@@ -28,6 +28,7 @@ import {
   isRateLimited,
   people,
   reader,
+  readTokens,
   req,
   sleep,
   submit,
@@ -60,7 +61,7 @@ beforeAll(async () => {
   reviewers = await people(w, 50, ["oncall", "finance"], "rev");
   outsiders = await people(w, 4, ["developer"], "dev");
   executor = await agentToken(w, "executor-2");
-  read = reader([w.admin, ...reviewers.slice(0, 10).map((p) => p.token)]);
+  read = reader([w.admin, ...(await readTokens(w, reviewers.slice(0, 10)))]);
 }, 120_000);
 
 /** Every answer of a racing request is a 200, one of the given refusals, or a rate limit; never a 5xx. */
@@ -284,7 +285,7 @@ describe("a vote racing the expiry sweeper", () => {
   it(`with time injected: votes at expires_at − 1 ms, the sweeper and a late voter at expires_at (${ROUNDS} rounds)`, async () => {
     const db = await getDb();
     const { query } = await getDatabase();
-    const principals = await Promise.all(reviewers.slice(0, 9).map((p) => principalForSession(query, { uid: p.id, tenant: w.tenant })));
+    const principals = await Promise.all(reviewers.slice(0, 9).map(async (p) => principalForSession(query, await signedIn(p.id, w.tenant), new Date())));
     const outcomes: Record<string, number> = {};
     for (let round = 0; round < ROUNDS; round++) {
       const job = await submit(w, { ...EXPIRING, payload: { race: "sweep-injected", round } });

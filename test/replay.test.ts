@@ -207,22 +207,22 @@ describe("an approval is bound to the policy snapshot", () => {
     await expectChainOk(pw.admin);
   });
 
-  it("a job approved under one snapshot cannot be claimed under another", async () => {
+  it("a job approved under one snapshot is claimed under the active one, never an earlier one", async () => {
     const job = await submit(pw, { ...PROD_WRITE, payload: { policy: "claim" } });
     const sa = job.policy_snapshot;
     expect((await vote("approve", job.job.id, reviewers[1]!.token, { policy_snapshot: sa })).body.job.state).toBe("APPROVED");
     const sb = await putPolicy(policyWith(2));
     expect(sb).not.toBe(sa);
-    // A decided job is not re-decided: it stays bound to the snapshot it was approved under.
-    expect((await current(job.job.id)).policy_snapshot).toBe(sa);
+    // An approved, unclaimed job is re-decided too: the new policy still lets its approval stand.
+    expect(await current(job.job.id)).toMatchObject({ job: { state: "APPROVED" }, policy_snapshot: sb, resolution: "approved" });
 
     const before = await snapshotOf(pw, [job.job.id]);
-    expectProblem(await claim(job.job.id, pw.agent, { job_hash: job.job_hash, policy_snapshot: sb }), 409, "stale_snapshot");
+    expectProblem(await claim(job.job.id, pw.agent, { job_hash: job.job_hash, policy_snapshot: sa }), 409, "stale_snapshot");
     expectProblem(await claim(job.job.id, pw.agent, { job_hash: job.job_hash, policy_snapshot: `cfg:${pw.tenant}:policy#sha256:${"0".repeat(64)}` }), 409, "stale_snapshot");
     expect(await snapshotOf(pw, [job.job.id])).toEqual(before);
-    const grant = await claim(job.job.id, pw.agent, { job_hash: job.job_hash, policy_snapshot: sa });
+    const grant = await claim(job.job.id, pw.agent, { job_hash: job.job_hash, policy_snapshot: sb });
     expect(grant.status).toBe(200);
-    expect(grant.body.policy_snapshot).toBe(sa);
+    expect(grant.body.policy_snapshot).toBe(sb);
   });
 
   it("dual approval across a policy change: the first vote still counts, the second must be for the new snapshot", async () => {

@@ -1,20 +1,11 @@
-import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifySignIn } from "@/lib/auth/sign-in";
 import { getDb } from "@/lib/db/client";
 import { createFirstAdmin, setupCode } from "@/lib/services/provisioning/first-admin";
-import { ADMIN, makeWorld, type World } from "./fixtures";
+import { ADMIN, ORIGIN, makeWorld, sessionCookie, type World } from "./fixtures";
 import { call } from "./http";
 
-const COOKIE = "authjs.session-token";
-const ORIGIN = "http://localhost:3000";
 const PROD_WRITE = { topic: "job.config.update", risk_tags: ["prod", "write"], payload: { key: "timeout" } };
-
-/** A console session cookie exactly as next-auth writes it for this user. */
-async function sessionCookie(uid: string, tenant: string): Promise<string> {
-  const jwt = await encode({ token: { sub: uid, uid, tenant }, secret: process.env.AUTH_SECRET!, salt: COOKIE });
-  return `${COOKIE}=${jwt}`;
-}
 
 let w: World;
 let reviewer: { id: string; email: string };
@@ -61,7 +52,7 @@ describe("the console's session cookie on the API", () => {
   });
 
   it("a tampered or foreign-secret cookie is no session", async () => {
-    const forged = `${COOKIE}=${await encode({ token: { uid: reviewer.id, tenant: w.tenant }, secret: "another-secret-another-secret-012345", salt: COOKIE })}`;
+    const forged = await sessionCookie(reviewer.id, w.tenant, "another-secret-another-secret-012345");
     for (const c of [forged, `${cookie}x`]) {
       const res = await call("GET", "/api/v1/approvals", { headers: { cookie: c } });
       expect(res.status).toBe(401);
@@ -117,10 +108,10 @@ describe("password sign-in", () => {
       const res = await call("POST", "/api/v1/admin/users", { token: ADMIN(), body: { tenant, email, roles: ["oncall"], password: "correct-horse-1" } });
       expect(res.status).toBe(201);
     }
-    expect(await verifySignIn({ email, password: "wrong-password" })).toBeNull();
-    expect(await verifySignIn({ email, password: "correct-horse-1" })).toBe("ambiguous");
-    expect(await verifySignIn({ email, password: "correct-horse-1", workspace: other.tenant })).toMatchObject({ tenantId: other.tenant, email });
-    expect(await verifySignIn({ email: "nobody@example.com", password: "correct-horse-1" })).toBeNull();
+    expect(await verifySignIn({ email, password: "wrong-password" }, "192.0.2.1")).toBeNull();
+    expect(await verifySignIn({ email, password: "correct-horse-1" }, "192.0.2.1")).toBe("ambiguous");
+    expect(await verifySignIn({ email, password: "correct-horse-1", workspace: other.tenant }, "192.0.2.1")).toMatchObject({ tenantId: other.tenant, email });
+    expect(await verifySignIn({ email: "nobody@example.com", password: "correct-horse-1" }, "192.0.2.1")).toBeNull();
   });
 
   it("the first-admin setup refuses a wrong code and changes nothing", async () => {

@@ -4,7 +4,7 @@ import { getDatabase, getDb } from "@/lib/db/client";
 import { resolveVote } from "@/lib/services/approvals/resolve";
 import { sweep } from "@/lib/services/sla/sweep";
 import { call } from "./http";
-import { makeWorld, type Person, type World } from "./fixtures";
+import { makeWorld, signedIn, type Person, type World } from "./fixtures";
 
 const POLICY = `version: v1
 rules:
@@ -98,7 +98,7 @@ describe("the SLA sweeper (time injected)", () => {
     const db = await getDb();
     const { query } = await getDatabase();
     const oncall = await w.person(["oncall"], "edge");
-    const principal = await principalForSession(query, { uid: oncall.id, tenant: w.tenant });
+    const principal = await principalForSession(query, await signedIn(oncall.id, w.tenant), new Date());
     const ctxAt = (ms: number) => ({ db, query, principal, now: new Date(ms) });
 
     const late = await w.submit({ topic: "job.esc.edge-late" });

@@ -56,6 +56,7 @@ describe("the unlocked vote's guarded write", () => {
       resolution: null,
       tally,
       actor: `user:${voter.email}`,
+      credential: null,
       now: new Date(),
       guard,
     });

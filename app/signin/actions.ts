@@ -2,6 +2,7 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/auth";
+import { endCurrentSession } from "@/lib/auth/viewer";
 
 export interface SignInState {
   error: string | null;
@@ -18,6 +19,7 @@ const MESSAGES: Record<string, string> = {
   wrong_credentials: "That email and password do not match an active account.",
   workspace_required: "This email has accounts in several workspaces: name the workspace too.",
   too_many_attempts: "Too many sign-in attempts for this email. Wait a minute and try again.",
+  too_many_attempts_source: "Too many sign-in attempts from your network. Wait a minute and try again.",
 };
 
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {
@@ -42,6 +44,11 @@ export async function signInWithSso(form: FormData): Promise<void> {
   await signIn("oidc", { redirectTo: await safeNext(form.get("next")) });
 }
 
+/**
+ * Sign-out ends the session on the server first (a copy of the cookie is then worth nothing), and only
+ * then clears the cookie: a failure to end it surfaces here instead of leaving a live session behind.
+ */
 export async function signOutAction(): Promise<void> {
+  await endCurrentSession();
   await signOut({ redirectTo: "/signin?signed_out=1" });
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { nextStartArgs } from "../../scripts/listen.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -22,7 +23,7 @@ export interface OwnServer {
 export async function startOwnServer(port: number, env: Record<string, string | undefined>): Promise<OwnServer> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NEXT_MANUAL_SIG_HANDLE: "true", ...env };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", ...nextStartArgs(port)], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

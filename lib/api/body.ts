@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { Invalid, PayloadTooLarge, UnsupportedMediaType } from "@/lib/services/errors";
 import type { FieldError } from "@/lib/services/errors";
 import { isStorable } from "@/lib/text";
+import { jsonTextIssue } from "./json-text";
 import { zodErrors } from "./problem";
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -9,18 +10,16 @@ export const MAX_JSON_DEPTH = 100;
 
 /**
  * JSON.parse accepts values that cannot be stored or hashed faithfully: U+0000 and lone surrogates
- * (PostgreSQL jsonb refuses them), numbers that overflow to Infinity (no JSON spelling, RFC 8785
- * refuses them), `__proto__` keys (dropped silently when the schemas copy objects, so what is stored
- * and hashed would differ from what was sent), and nesting deep enough to exhaust the stack of the
- * recursive canonicalizer. Refuse them up front as 400 instead of a 500 or a silent change.
- * Iterative, so the check itself cannot overflow.
+ * (PostgreSQL jsonb refuses them), `__proto__` keys (dropped silently when the schemas copy objects,
+ * so what is stored and hashed would differ from what was sent), and nesting deep enough to exhaust
+ * the stack of the recursive canonicalizer. Refuse them up front as 400 instead of a 500 or a silent
+ * change. Iterative, so the check itself cannot overflow. (Rounded numbers, repeated keys: json-text.ts.)
  */
 function unstorable(root: unknown): FieldError | null {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: "", depth: 0 }];
   while (stack.length) {
     const { value, path, depth } = stack.pop()!;
     const at = path || "(body)";
-    if (typeof value === "number" && !Number.isFinite(value)) return { path: at, message: "number out of range" };
     if (typeof value === "string" && !isStorable(value)) {
       return { path: at, message: "strings may not contain U+0000 or unpaired surrogates" };
     }
@@ -36,52 +35,14 @@ function unstorable(root: unknown): FieldError | null {
   return null;
 }
 
+// Fatal: a byte sequence that is not UTF-8 is refused, never replaced by U+FFFD (what would be stored,
+// hashed and shown would then differ from what the sender holds and will run).
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
- * The first object key that appears twice in one object, or null. JSON.parse keeps the last of them
- * silently, so a body could read one way to a proxy, a log or a reviewer's tool and another way here;
- * I-JSON (RFC 7493) forbids duplicates, and so do we. Runs on text JSON.parse has already accepted,
- * in one pass; keys are compared after unescaping ("\u0074opic" is "topic").
+ * Read the raw body as UTF-8 text, refusing (413) anything over the limit without buffering all of it
+ * and (400) anything that is not UTF-8.
  */
-export function duplicateKey(text: string): string | null {
-  const objects: (Set<string> | null)[] = []; // null for arrays
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      let j = i + 1;
-      while (j < text.length) {
-        const d = text.charCodeAt(j);
-        if (d === 0x5c) j += 2;
-        else if (d === 0x22) break;
-        else j += 1;
-      }
-      if (expectKey) {
-        const raw = text.slice(i, j + 1);
-        const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        const keys = objects[objects.length - 1]!;
-        if (keys.has(key)) return key;
-        keys.add(key);
-        expectKey = false;
-      }
-      i = j;
-    } else if (c === 0x7b) {
-      objects.push(new Set());
-      expectKey = true;
-    } else if (c === 0x5b) {
-      objects.push(null);
-    } else if (c === 0x7d || c === 0x5d) {
-      objects.pop();
-      expectKey = false;
-    } else if (c === 0x2c) {
-      expectKey = objects[objects.length - 1] != null;
-    }
-  }
-  return null;
-}
-
-const UTF8 = new TextDecoder("utf-8", { fatal: false });
-
-/** Read the raw body, refusing (413) anything over the limit without buffering all of it. */
 export async function readText(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLarge(limit);
@@ -106,7 +67,11 @@ export async function readText(req: Request, limit = MAX_BODY_BYTES): Promise<st
     }
     chunks.push(value);
   }
-  return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  try {
+    return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  } catch {
+    throw new Invalid("The request body is not valid UTF-8; nothing was stored.", [{ path: "(body)", message: "not valid UTF-8" }]);
+  }
 }
 
 function isJson(req: Request): boolean {
@@ -125,9 +90,12 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   } catch (e) {
     throw new Invalid(`The body is not valid JSON: ${(e as Error).message}`, undefined, "invalid_json");
   }
-  const twice = duplicateKey(text);
-  if (twice !== null) {
-    throw new Invalid(`The body names the key "${twice}" twice in one object; which one was meant?`, [{ path: twice, message: "duplicate key" }], "invalid_json");
+  const issue = jsonTextIssue(text);
+  if (issue?.kind === "duplicate_key") {
+    throw new Invalid(`The body names the key "${issue.text}" twice in one object; which one was meant?`, [{ path: issue.path, message: issue.message }], "invalid_json");
+  }
+  if (issue) {
+    throw new Invalid("The request body holds a number JSON cannot carry exactly; send such values as strings.", [{ path: issue.path || "(body)", message: issue.message }]);
   }
   const bad = unstorable(raw);
   if (bad) throw new Invalid("The request body holds a value that cannot be stored as sent.", [bad]);

@@ -27,7 +27,15 @@ export const JobDecisions = z.object({
     }),
   ),
   votes: z.array(
-    z.object({ voter: z.string(), vote: z.enum(["approve", "reject"]), roles: z.array(z.string()), reason: z.string(), note: z.string().nullable(), created_at: ISO }),
+    z.object({
+      voter: z.string(),
+      vote: z.enum(["approve", "reject"]),
+      roles: z.array(z.string()),
+      reason: z.string(),
+      note: z.string().nullable(),
+      credential: z.string().nullable().describe("The credential the vote came through: `token:<id>` or `session:<id>`"),
+      created_at: ISO,
+    }),
   ),
   resolution: JobItem.shape.resolution,
   resolved_by: z.string().nullable(),
@@ -81,6 +89,9 @@ export const VerifyResult = z.object({
   head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
   first_broken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
   pending: z.number().describe("events that committed between sealing and reading"),
+  rejected: z
+    .array(z.object({ id: z.number(), type: z.string(), actor: z.string(), created_at: z.string(), reason: z.string() }))
+    .describe("rows the sealer refused to seal because their MAC fails (forged), oldest first, at most 100; any makes ok false"),
 });
 
 const Percentiles = z.object({ p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() });

@@ -113,7 +113,7 @@ export async function authenticate(query: RawQuery, req: Request, now: Date): Pr
     const claims = await sessionClaims(req);
     if (!claims) throw new Unauthenticated();
     assertSameOrigin(req);
-    return principalForSession(query, claims);
+    return principalForSession(query, claims, now);
   }
 
   // One hash of the secret serves both checks: the installation token's (compared in constant time
@@ -141,7 +141,8 @@ export async function authenticate(query: RawQuery, req: Request, now: Date): Pr
   if (!token.user_id || !token.email || token.disabled) {
     throw new Unauthenticated("The user behind this token is disabled or gone.");
   }
-  return { ...base, kind: "user", userId: token.user_id, email: token.email, roles: token.roles ?? [] };
+  const tokenExpiresAt = token.expires_at ? new Date(token.expires_at) : null;
+  return { ...base, kind: "user", userId: token.user_id, email: token.email, roles: token.roles ?? [], tokenExpiresAt };
 }
 
 export function requireScope(principal: Principal, ...anyOf: Scope[]): void {

@@ -4,10 +4,12 @@ import { env } from "@/lib/env";
 import type { Principal, Scope } from "@/lib/services/context";
 import { Forbidden, Unauthenticated } from "@/lib/services/errors";
 
-/** What the console's session cookie carries: who, in which tenant. Roles are always re-read. */
+/** What the console's session cookie carries: who, in which tenant, which sign-in. Roles are always re-read. */
 export interface SessionClaims {
   uid: string;
   tenant: string;
+  /** The server-side session (lib/services/sessions.ts); a cookie without a live one is no session. */
+  sid: string;
 }
 
 // A person signed in to the console may read and resolve; what they may approve is still decided by
@@ -35,14 +37,22 @@ interface UserRow extends Record<string, unknown> {
   disabled: boolean;
 }
 
-const USER_SQL = `select id, tenant_id, email, name, roles, disabled from users where id = $1 and tenant_id = $2`;
+// The session row and its person in one round trip (both primary-key lookups): this runs before every
+// console request, so nothing is cached and an ended session is refused from the next request on.
+const USER_SQL = `select u.id, u.tenant_id, u.email, u.name, u.roles, u.disabled
+  from sessions s join users u on u.id = s.user_id and u.tenant_id = s.tenant_id
+  where s.id = $3 and s.user_id = $1 and s.tenant_id = $2 and s.revoked_at is null and s.expires_at > $4::timestamptz`;
 
 /**
- * The person behind a session, read fresh: a disabled user or a changed role takes effect on the
- * next request, not when the cookie expires.
+ * The person behind a session, read fresh: a signed-out session, a disabled user or a changed role
+ * takes effect on the next request, not when the cookie expires.
  */
-export async function principalForSession(query: RawQuery, claims: SessionClaims): Promise<(Principal & { kind: "user" }) & { name: string | null }> {
-  const [user] = await query<UserRow>(USER_SQL, [claims.uid, claims.tenant]);
+export async function principalForSession(
+  query: RawQuery,
+  claims: SessionClaims,
+  now: Date,
+): Promise<(Principal & { kind: "user" }) & { name: string | null }> {
+  const [user] = await query<UserRow>(USER_SQL, [claims.uid, claims.tenant, claims.sid, now.toISOString()]);
   if (!user || user.disabled) throw new Unauthenticated("Your session has ended; sign in again.");
   return {
     kind: "user",
@@ -53,6 +63,7 @@ export async function principalForSession(query: RawQuery, claims: SessionClaims
     roles: user.roles,
     scopes: scopesForRoles(user.roles),
     tokenId: null,
+    sessionId: claims.sid,
   };
 }
 
@@ -73,8 +84,8 @@ export async function sessionClaims(req: Request): Promise<SessionClaims | null>
   const configured = env().AUTH_URL;
   const secure = configured ? new URL(configured).protocol === "https:" : forwardedProto(req) === "https";
   const token = await getToken({ req, secret: authSecret(), secureCookie: secure });
-  if (!token || typeof token.uid !== "string" || typeof token.tenant !== "string") return null;
-  return { uid: token.uid, tenant: token.tenant };
+  if (!token || typeof token.uid !== "string" || typeof token.tenant !== "string" || typeof token.sid !== "string") return null;
+  return { uid: token.uid, tenant: token.tenant, sid: token.sid };
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -1,4 +1,5 @@
 import { getDatabase } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { takeToken } from "@/lib/services/limits";
 import { verifyPassword } from "./secrets";
 
@@ -38,10 +39,17 @@ export async function findSignInUser(email: string, tenant?: string): Promise<Si
  * Email and password sign-in. The password is checked against each tenant where the email exists;
  * only when it matches in several must the workspace be named.
  */
-export async function verifySignIn(form: { email: string; password: string; workspace?: string }): Promise<SignInUser | "ambiguous" | "throttled" | null> {
-  // Guessing passwords for one email is slowed to SIGN_IN_PER_MINUTE tries, counted across instances
-  // (before any scrypt, so a flood costs the server nothing), whether or not the email exists.
+export async function verifySignIn(
+  form: { email: string; password: string; workspace?: string },
+  source: string,
+): Promise<SignInUser | "ambiguous" | "throttled" | "throttled_source" | null> {
+  // Guessing passwords for one email is slowed to SIGN_IN_PER_MINUTE tries, and trying one password on
+  // many emails (spraying) to COUNTERSIGN_SIGNIN_PER_SOURCE_PER_MINUTE tries from one address (see
+  // client-address.ts), both counted across instances before any scrypt, so a flood costs the server
+  // nothing, whether or not the email exists. The source is taken first: a sprayer spends no email's budget.
   const { query } = await getDatabase();
+  const perSource = env().COUNTERSIGN_SIGNIN_PER_SOURCE_PER_MINUTE;
+  if (await takeToken(query, { tenant: "(sign-in)", subject: source, action: "password-source" }, perSource)) return "throttled_source";
   const wait = await takeToken(query, { tenant: "(sign-in)", subject: form.email.toLowerCase(), action: "password" }, SIGN_IN_PER_MINUTE);
   if (wait) return "throttled";
   const rows = await usersByEmail(form.email, form.workspace);

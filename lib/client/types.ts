@@ -13,6 +13,7 @@ export interface VoteEntry {
   roles: string[];
   reason: string;
   note: string | null;
+  credential: string | null;
   created_at: string;
 }
 

@@ -49,7 +49,7 @@ export function useActivatePolicy() {
       api<Activation>(POLICY_PATH, { method: "PUT", body: yaml, headers: { "content-type": "application/yaml" } }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: policyKeys.all });
-      // Activation re-decides pending jobs: their requirements, deadlines and snapshot may have moved.
+      // Activation re-decides open jobs (pending, approved and unclaimed): state, requirements, deadlines and snapshot may move.
       void client.invalidateQueries({ queryKey: approvalKeys.all });
       void client.invalidateQueries({ queryKey: jobKeys.all });
     },

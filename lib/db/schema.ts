@@ -63,6 +63,25 @@ export const tokens = pgTable(
   (t) => [uniqueIndex("tokens_hash_uq").on(t.tokenHash), index("tokens_tenant_idx").on(t.tenantId)],
 );
 
+/**
+ * Console sign-ins, one row each: the session cookie names its row, and every request checks the row is
+ * live, so signing out, disabling a person or changing their roles ends a session at once (the cookie
+ * alone would otherwise be good until it expires). Rows of a person's ended sessions are removed at
+ * their next sign-in.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("sessions_user_idx").on(t.tenantId, t.userId)],
+);
+
 export const policySnapshots = pgTable(
   "policy_snapshots",
   {
@@ -150,7 +169,9 @@ export const jobs = pgTable(
     // The deciding vote's reason on its own (resolved_comment adds the note): rejection reasons by count.
     resolvedReason: text("resolved_reason"),
     resolvedAt: ts("resolved_at"),
-    // The snapshot under which the job was approved (policy-allowed or by people); claim must match it.
+    // The snapshot under which the job was last approved (policy-allowed, by people, or kept approved by a
+    // re-decision). While APPROVED it equals policy_snapshot, and a claim needs both to be the active one;
+    // after a policy change took the approval back (DENIED, or APPROVAL again) it names the stale approval.
     approvedSnapshot: text("approved_snapshot"),
     claimedAt: ts("claimed_at"),
     claimedBy: text("claimed_by"),
@@ -217,6 +238,9 @@ export const votes = pgTable(
     roles: text("roles").array().notNull(),
     reason: text("reason").notNull(),
     note: text("note"),
+    // The credential the vote came through (`token:<id>` or `session:<id>`): one credential acting as
+    // several people shows. Null on votes cast before it was recorded, and on the demo's seeded votes.
+    credential: text("credential"),
     createdAt: ts("created_at").notNull(),
   },
   // One vote per person per job, enforced by the database.
@@ -225,9 +249,11 @@ export const votes = pgTable(
 
 /**
  * The audit log. A state change inserts its event in its own transaction (no lock, so writers never
- * queue on the chain); a sealer then chains committed events in the order it finds them: it assigns
- * `seq`, `prev_hash` and `hash`. Triggers allow exactly that one update (sealing an unsealed row) and
- * refuse every other UPDATE, DELETE and TRUNCATE.
+ * queue on the chain), MAC'd by the app (`key_id`, `nonce`, `mac`: lib/services/audit/mac.ts); a sealer
+ * then chains committed events in the order it finds them: it assigns `seq`, `prev_hash`, `hash` and
+ * `seal_mac`, or, for an event whose MAC fails, sets `rejected` and leaves it out of the chain.
+ * Triggers allow exactly those two updates of an unsealed row and refuse every other UPDATE, DELETE
+ * and TRUNCATE.
  */
 export const auditEvents = pgTable(
   "audit_events",
@@ -242,13 +268,21 @@ export const auditEvents = pgTable(
     seq: bigint("seq", { mode: "number" }),
     prevHash: text("prev_hash"),
     hash: text("hash"),
+    keyId: text("key_id"),
+    nonce: text("nonce"),
+    mac: text("mac"),
+    sealMac: text("seal_mac"),
+    rejected: text("rejected"),
   },
   (t) => [
     uniqueIndex("audit_events_tenant_seq_uq").on(t.tenantId, t.seq),
+    // A genuine event cannot be inserted twice: its MAC covers its nonce, and the nonce is unique.
+    uniqueIndex("audit_events_nonce_uq").on(t.nonce),
     index("audit_events_tenant_id_idx").on(t.tenantId, t.id),
     index("audit_events_job_idx").on(t.tenantId, t.jobId),
     index("audit_events_type_idx").on(t.tenantId, t.type),
-    index("audit_events_unsealed_idx").on(t.tenantId, t.id).where(sql`${t.hash} is null`),
+    index("audit_events_unsealed_idx").on(t.tenantId, t.id).where(sql`${t.hash} is null and ${t.rejected} is null`),
+    index("audit_events_rejected_idx").on(t.tenantId, t.id).where(sql`${t.rejected} is not null`),
   ],
 );
 
@@ -375,6 +409,7 @@ export const schema = {
   tenants,
   users,
   tokens,
+  sessions,
   policySnapshots,
   policyActivations,
   jobs,
@@ -394,3 +429,4 @@ export type JobRow = typeof jobs.$inferSelect;
 export type VoteRow = typeof votes.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type TokenRow = typeof tokens.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;

@@ -1,4 +1,4 @@
-import { parseDuration } from "./duration";
+import { policyDurationSec } from "./duration";
 import { addTopicGlob, createTopicTrie, type TopicTrie } from "./glob";
 import { type CompiledTemplate, compileTemplate } from "./summary";
 import type { Constraints, OnTimeout, Policy, PolicyDecision, Requirement } from "./types";
@@ -72,8 +72,8 @@ function fileUnderRarestTag(byTag: Map<number, number[]>, ruleTags: readonly num
 /** Compiles a validated, defaults-filled policy (from parsePolicy) for fast evaluation. */
 export function compilePolicy(policy: Policy): CompiledPolicy {
   const d = policy.defaults;
-  const defaultSla = d.sla === undefined ? null : parseDuration(d.sla);
-  const defaultCutoff = parseDuration(d.cutoff);
+  const defaultSla = d.sla === undefined ? null : policyDurationSec(d.sla);
+  const defaultCutoff = policyDurationSec(d.cutoff);
   const tagIds = new Map<string, number>();
   const byTag = new Map<number, number[]>();
   const always: number[] = [];
@@ -100,8 +100,8 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       requirement: approval
         ? { rule_id: r.id, roles: [...approvers.roles], count: approvers.count, escalate_to: [...new Set(r.escalate_to ?? [])].sort() }
         : null,
-      slaSec: r.sla !== undefined ? parseDuration(r.sla) : defaultSla,
-      cutoffSec: r.cutoff !== undefined ? parseDuration(r.cutoff) : defaultCutoff,
+      slaSec: r.sla !== undefined ? policyDurationSec(r.sla) : defaultSla,
+      cutoffSec: r.cutoff !== undefined ? policyDurationSec(r.cutoff) : defaultCutoff,
       onTimeout: r.on_timeout ?? d.on_timeout,
       constraints: r.decision === "allow_with_constraints" ? (r.constraints ?? {}) : null,
       title: r.summary?.title !== undefined ? compileTemplate(r.summary.title) : null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DURATION_RE, parseDuration } from "./duration";
+import { DURATION_RE, MAX_DURATION_SEC, parseDuration, policyDurationSec } from "./duration";
 
 describe("parseDuration", () => {
   it.each([
@@ -20,4 +20,13 @@ describe("parseDuration", () => {
       expect(DURATION_RE.test(text)).toBe(false);
     },
   );
+});
+
+describe("policyDurationSec", () => {
+  it("caps a stored duration from before the 365d limit instead of making deadlines unstorable", () => {
+    expect(policyDurationSec("365d")).toBe(MAX_DURATION_SEC);
+    expect(policyDurationSec("3000000d")).toBe(MAX_DURATION_SEC);
+    expect(policyDurationSec("999999999d")).toBe(MAX_DURATION_SEC);
+    expect(policyDurationSec("4h")).toBe(14_400);
+  });
 });

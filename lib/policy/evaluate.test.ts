@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_YAML, GUIDE_POLICY_YAML } from "./default-policy";
 import { compilePolicy, type CompiledPolicy, evaluate } from "./evaluate";
 import { formatIssues, parsePolicy } from "./parse";
+import { stricterConstraints } from "./outcome";
 
 function compile(yaml: string): CompiledPolicy {
   const result = parsePolicy(yaml);
@@ -255,5 +256,19 @@ describe("a generated 1,000-rule policy", () => {
     expect(e.matched_rules.map((r) => r.id)).toEqual(["r2", "prod-any"]);
     expect(e.decision).toBe("require_approval");
     expect(e.requirements.map((r) => r.rule_id)).toEqual(["r2", "prod-any"]);
+  });
+});
+
+describe("stricterConstraints: what a re-decided job keeps", () => {
+  it.each([
+    [null, null, null],
+    [null, { max_runtime_sec: 60 }, { max_runtime_sec: 60 }],
+    [{ network_allowlist: ["a.example", "b.example"] }, null, { network_allowlist: ["a.example", "b.example"] }],
+    [{ max_runtime_sec: 60 }, { max_runtime_sec: 30, network_allowlist: ["a.example"] }, { max_runtime_sec: 30, network_allowlist: ["a.example"] }],
+    [{ network_allowlist: ["a.example", "b.example"] }, { network_allowlist: ["b.example", "c.example"] }, { network_allowlist: ["b.example"] }],
+    [{}, {}, {}],
+  ])("%j with %j → %j", (a, b, out) => {
+    expect(stricterConstraints(a, b)).toEqual(out);
+    expect(stricterConstraints(b, a)).toEqual(out);
   });
 });

@@ -61,6 +61,23 @@ export function mergeConstraints(rules: readonly CompiledRule[]): Constraints {
   return merged;
 }
 
+/**
+ * The stricter of two constraint sets, as a re-decided job keeps them (null: none): the smaller
+ * max_runtime_sec, the intersection of the allowlists that are set. Constraints only ever tighten.
+ */
+export function stricterConstraints(a: Constraints | null, b: Constraints | null): Constraints | null {
+  if (a === null || b === null) return a ?? b;
+  const merged: Constraints = {};
+  const runtimes = [a.max_runtime_sec, b.max_runtime_sec].filter((n): n is number => n !== undefined);
+  if (runtimes.length > 0) merged.max_runtime_sec = Math.min(...runtimes);
+  const [x, y] = [a.network_allowlist, b.network_allowlist];
+  if (x !== undefined || y !== undefined) {
+    merged.network_allowlist = x === undefined ? [...y!] : y === undefined ? [...x] : x.filter((h) => y.includes(h));
+    merged.network_allowlist.sort();
+  }
+  return merged;
+}
+
 /** What the summary and decision log say when the deciding rule gives no reason of its own. */
 export function defaultReason(decision: PolicyDecision, ruleId: string | null): string {
   if (ruleId === null) {

@@ -27,6 +27,11 @@ describe("parsePolicy: refused policies say where", () => {
     ["defaults.decision allow (fail closed)", "version: v1\ndefaults:\n  decision: allow\n", "defaults.decision", 3, 13, "must be require_approval or deny"],
     ["bad sla duration", rule("    decision: require_approval\n    sla: 1h30m\n"), "rules[0].sla", 5, 10, "must be a duration"],
     ["bad defaults cutoff", "version: v1\ndefaults:\n  cutoff: 0h\n", "defaults.cutoff", 3, 11, "must be a duration"],
+    ["cutoff beyond 365d (every deadline stays a storable timestamp)", rule("    decision: require_approval\n    cutoff: 3000000d\n"), "rules[0].cutoff", 5, 13, "at most 365d"],
+    ["defaults cutoff beyond 365d", "version: v1\ndefaults:\n  cutoff: 999999999d\n", "defaults.cutoff", 3, 11, "at most 365d"],
+    ["sla of 366d", rule("    decision: require_approval\n    sla: 366d\n"), "rules[0].sla", 5, 10, "at most 365d"],
+    ["defaults sla of 8761h", "version: v1\ndefaults:\n  sla: 8761h\n", "defaults.sla", 3, 8, "at most 365d"],
+    ["cutoff of 31536001s", rule("    decision: require_approval\n    cutoff: 31536001s\n"), "rules[0].cutoff", 5, 13, "at most 365d"],
     ["wrong version", "version: v2\nrules: []\n", "version", 1, 10, 'must be "v1"'],
     ["missing version", "rules: []\n", "version", 1, 1, "is required"],
     ["bad rule id", "version: v1\nrules:\n  - id: Prod_Gate\n    decision: deny\n", "rules[0].id", 3, 9, "must match"],
@@ -43,6 +48,13 @@ describe("parsePolicy: refused policies say where", () => {
     ["constraints on a deny rule", rule("    decision: deny\n    constraints: { max_runtime_sec: 5 }\n"), "rules[0].constraints", 5, 18, "only applies to allow_with_constraints"],
     ["unknown template placeholder", rule("    decision: deny\n    summary: { title: 'Stop {{agent}}' }\n"), "rules[0].summary.title", 5, 23, "unknown placeholder {{agent}}"],
     ["a policy that is not a mapping", "- a\n- b\n", "", 1, 1, "must be a YAML mapping"],
+    // Numbers JSON cannot carry exactly are refused for what they are, not rounded and then judged.
+    ["count beyond 2^53 − 1", rule("    decision: require_approval\n    approvers: { roles: [finance], count: 12345678901234567890 }\n"), "rules[0].approvers.count", 5, 43, "beyond ±(2^53−1)"],
+    ["count that underflows", rule("    decision: require_approval\n    approvers: { roles: [finance], count: 1e-400 }\n"), "rules[0].approvers.count", 5, 43, "underflows to 0"],
+    ["max_runtime_sec that overflows", rule("    decision: allow_with_constraints\n    constraints:\n      max_runtime_sec: 1e999\n"), "rules[0].constraints.max_runtime_sec", 6, 24, "overflows"],
+    ["a .nan", rule("    decision: allow_with_constraints\n    constraints: { max_runtime_sec: .nan }\n"), "rules[0].constraints.max_runtime_sec", 5, 37, "not a number"],
+    ["a number in a list", rule("    decision: deny\n    match:\n      topics: [job.a, -9007199254740993]\n"), "rules[0].match.topics[1]", 6, 23, "beyond"],
+    ["a number as a key", "version: v1\n12345678901234567890: x\n", "12345678901234567890", 2, 1, "beyond"],
     ["an empty document", "", "", 1, 1, "must be a YAML mapping"],
   ])("%s", (_name, yaml, path, line, column, message) => {
     const issue = issuesOf(yaml).find((i) => i.path === path);
@@ -130,6 +142,11 @@ rules:
       max_runtime_sec: 60,
       network_allowlist: ["api.github.com", "api.slack.com"],
     });
+  });
+
+  it("accepts durations up to 365d in every unit", () => {
+    const policy = policyOf("version: v1\ndefaults:\n  sla: 8760h\n  cutoff: 365d\nrules:\n  - id: a\n    decision: require_approval\n    sla: 525600m\n    cutoff: 31536000s\n");
+    expect(policy.defaults).toMatchObject({ sla: "8760h", cutoff: "365d" });
   });
 
   it("removes repeated names from lists without reordering them", () => {

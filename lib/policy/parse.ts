@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { inexactNumber } from "@/lib/numbers";
 import { isStorable } from "@/lib/text";
 import type { z } from "zod";
 import { policySchema } from "./schema";
@@ -77,6 +78,40 @@ function valueIssues(doc: Doc, lines: LineCounter, root: unknown): PolicyIssue[]
 }
 
 /**
+ * Numbers that YAML reads and JSON cannot carry exactly (12345678901234567890 read as
+ * 12345678901234567000, 1e-400 as 0, .inf, .nan), keys too: refused as request bodies are, so the
+ * snapshot hashes what the author wrote. Walks the document's nodes, which keep each number's source.
+ */
+function numberIssues(doc: Doc, lines: LineCounter): PolicyIssue[] {
+  const out: PolicyIssue[] = [];
+  const check = (node: unknown, path: IssuePath) => {
+    if (!isScalar(node) || typeof node.value !== "number") return;
+    const source = node.source ?? String(node.value);
+    const why = inexactNumber(node.value, source);
+    if (!why) return;
+    const { line, col } = lines.linePos(node.range?.[0] ?? 0);
+    out.push({ path: formatPath(path), message: `the number ${source.slice(0, 40)} ${why}`, line, column: col });
+  };
+  const stack: { node: unknown; path: IssuePath }[] = [{ node: doc.contents, path: [] }];
+  while (stack.length) {
+    const { node, path } = stack.pop()!;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        // A numeric key is named as written (its value is what was rounded).
+        check(pair.key, [...path, isScalar(pair.key) ? (pair.key.source ?? key) : key]);
+        stack.push({ node: pair.value, path: [...path, key] });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
+    } else {
+      check(node, path);
+    }
+  }
+  return out;
+}
+
+/**
  * Parses and validates a policy YAML. A policy is accepted whole or refused whole: every problem
  * found is returned with its line and column, and nothing partial is ever produced.
  */
@@ -95,7 +130,7 @@ export function parsePolicy(text: string): ParsePolicyResult {
     return { ok: false, errors: [{ path: "", message: err instanceof Error ? err.message : String(err), line: 1, column: 1 }] };
   }
 
-  const unstorableText = valueIssues(doc, lineCounter, raw);
+  const unstorableText = [...valueIssues(doc, lineCounter, raw), ...numberIssues(doc, lineCounter)];
   if (unstorableText.length > 0) return { ok: false, errors: unstorableText.sort(byPosition) };
 
   const result = policySchema.safeParse(raw);

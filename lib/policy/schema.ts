@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DURATION_RE } from "./duration";
+import { DURATION_RE, MAX_DURATION_SEC, parseDuration } from "./duration";
 import { fillDefaults } from "./fill";
 import { TEMPLATE_VARS } from "./summary";
 
@@ -21,7 +21,11 @@ function expect(what: string) {
   return { error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : what) };
 }
 
-const duration = z.string().regex(DURATION_RE, "must be a duration such as 90s, 30m, 4h or 7d");
+const duration = z
+  .string()
+  .regex(DURATION_RE, "must be a duration such as 90s, 30m, 4h or 7d")
+  // At most 365d, so every deadline a policy can set is a storable timestamp (see duration.ts).
+  .refine((s) => !DURATION_RE.test(s) || parseDuration(s) <= MAX_DURATION_SEC, "must be at most 365d (8760h)");
 const role = z.string().max(64).regex(ROLE_RE, "must be a role name (letters, digits, _ . : @ -)");
 const onTimeout = z.enum(["escalate", "reject"], { error: "must be escalate or reject" });
 

@@ -1,9 +1,13 @@
 import v8 from "node:v8";
+import { stampPeerAddress } from "@/lib/auth/client-address";
 import { closeDatabase, getDatabase, type Database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { describeDemoSeed, seedDemo } from "@/lib/services/demo/seed";
 import { startDemoTicker } from "@/lib/services/demo/ticker";
 import { needsFirstAdmin, setupCode } from "@/lib/services/provisioning/first-admin";
+import { auditKeyMismatch } from "@/lib/services/audit/key-check";
+import { auditKey, checkpointSigner } from "@/lib/services/audit/keys";
+import { checkpointOptions, startCheckpointer } from "./checkpointer";
 import { startCourier } from "./courier";
 import { startSealer } from "./sealer";
 import { startSweeper } from "./sweeper";
@@ -53,6 +57,23 @@ async function startDemo(database: Database): Promise<void> {
 }
 
 /**
+ * The audit keys are read (or generated into .data/) now, so a malformed one fails the start, not the
+ * first write. A server whose key is not the one this database's events are made with must not run.
+ */
+async function prepareAudit(database: Database): Promise<void> {
+  const key = auditKey();
+  const signer = checkpointSigner();
+  const mismatch = await auditKeyMismatch(database.db);
+  if (mismatch) {
+    console.error(`[countersign] ${mismatch}`);
+    await closeDatabase().catch(() => {});
+    process.exit(1);
+  }
+  console.log(`[countersign] audit events are MAC'd with key ${key.id}`);
+  console.log(`[countersign] audit checkpoints go to ${checkpointOptions().file}, signed with Ed25519 public key ${signer.publicKeyText}`);
+}
+
+/**
  * Memory: under steady load V8 lets the old generation grow to about four times what is live before a
  * full collection (measured: 45–55 MB live, 170–230 MB of heap, ~400 MB resident). Growing it to 2.5
  * times what is live (the default of COUNTERSIGN_HEAP_GROWING_PERCENT, 150) keeps the server near
@@ -66,9 +87,12 @@ function boundHeapGrowth(): void {
 
 export async function startServer(): Promise<void> {
   boundHeapGrowth();
+  stampPeerAddress();
   const database = await getDatabase();
   console.log(`[countersign] database ready (${database.kind})`);
-  stoppers.push(startSealer(database.db), startSweeper(database.db), startCourier(database.db));
+  await prepareAudit(database);
+  // Stopped in reverse: the sealer before the checkpointer, whose last round signs what it sealed.
+  stoppers.push(startCheckpointer(database.db), startSealer(database.db), startSweeper(database.db), startCourier(database.db));
   // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us. A repeated signal (a second Ctrl-C, a
   // supervisor that signals twice) must not fall through to the default action and kill the process
   // mid-close: PGlite would then replay crash recovery at its next start. SIGKILL still stops it.

@@ -24,6 +24,10 @@ interface PrincipalBase {
   tenantId: string;
   scopes: ReadonlySet<Scope>;
   tokenId: string | null;
+  /** The console sign-in a person's request rides on (lib/services/sessions.ts); absent for tokens. */
+  sessionId?: string;
+  /** When the bearer token expires (null: never); absent for sessions and the installation token. */
+  tokenExpiresAt?: Date | null;
   limits?: TokenLimits;
 }
 
@@ -63,4 +67,15 @@ export function actorOf(p: Principal): string {
     case "admin":
       return "admin:installation";
   }
+}
+
+/**
+ * The credential a request came through, as votes and audit events name it: `token:<id>` or
+ * `session:<id>`, so one credential acting as several people is visible. Null for the installation
+ * token and for work the server does itself (the demo's seeded votes).
+ */
+export function credentialOf(p: Principal): string | null {
+  if (p.tokenId) return `token:${p.tokenId}`;
+  if (p.sessionId) return `session:${p.sessionId}`;
+  return null;
 }

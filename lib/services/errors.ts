@@ -65,7 +65,7 @@ export class UnsupportedMediaType extends ServiceError {
 }
 
 export class TooManyRequests extends ServiceError {
-  constructor(detail: string, retryAfterSeconds: number) {
-    super(429, "rate_limited", "Too many requests", detail, undefined, { "retry-after": String(retryAfterSeconds) });
+  constructor(detail: string, retryAfterSeconds: number, code = "rate_limited") {
+    super(429, code, "Too many requests", detail, undefined, { "retry-after": String(retryAfterSeconds) });
   }
 }

@@ -9,7 +9,7 @@ const TYPES = [
   "job.submitted", "vote.cast", "job.approved", "job.rejected", "job.claimed", "job.completed", "job.cancelled",
   "job.expired", "job.escalated", "job.redecided", "policy.activated", "user.created", "user.updated",
   "token.created", "token.revoked", "tenant.created", "callback_secret.rotated", "delivery.redelivered",
-  "notification_target.created", "notification_target.deleted",
+  "notification_target.created", "notification_target.deleted", "audit.event_rejected",
 ];
 
 export default async function AuditPage() {

@@ -1,40 +1,18 @@
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { getDatabase } from "@/lib/db/client";
 import { sqlToQuery } from "@/lib/db/raw-sql";
 import { jobs } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
-import { Invalid } from "@/lib/services/errors";
+import { CursorId, CursorInstant, decodeCursor } from "@/lib/services/cursor";
 import type { JobItem } from "@/lib/services/jobs/schemas";
 import { at, escalationDueSql, lapsedSql, stillPendingSql } from "@/lib/services/jobs/sql";
 import type { QueueQuery } from "./schemas";
 
-interface Cursor {
-  k: "p" | "h";
-  d?: string;
-  c: string;
-  i: string;
-}
-
-const CURSOR_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
-
-/** An ISO timestamp between 1970 and 9999, as this listing writes them. */
-function isTimestamp(v: unknown): v is string {
-  if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v)) return false;
-  const t = Date.parse(v);
-  return Number.isFinite(t) && t >= 0;
-}
-
-function decode(raw: string, kind: Cursor["k"]): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, "base64url").toString()) as Cursor;
-    const valid = c.k === kind && isTimestamp(c.c) && typeof c.i === "string" && CURSOR_ID_RE.test(c.i) && (kind === "h" || isTimestamp(c.d));
-    if (valid) return c;
-  } catch {
-    // fall through to the refusal below
-  }
-  throw new Invalid("The cursor is not one this listing handed out.", [{ path: "cursor", message: "invalid cursor" }], "invalid_cursor");
-}
-
+// Written by the page's statement (json_build_object below): the last item's place in its ordering.
+const PendingCursor = z.object({ k: z.literal("p"), d: CursorInstant, c: CursorInstant, i: CursorId }).strict();
+const HistoryCursor = z.object({ k: z.literal("h"), c: CursorInstant, i: CursorId }).strict();
+type Cursor = { d?: string; c: string; i: string };
 
 // A page's statement is built once per shape (which filters, which ordering, whether the caller can
 // vote at all) with placeholders, and only filled in per request: composing and compiling it with
@@ -184,7 +162,7 @@ export async function listQueueJson({ ctx, input }: { ctx: Ctx; input: QueueQuer
 export function queuePageStatement({ ctx, input }: { ctx: Ctx; input: QueueQuery }): { sql: string; params: unknown[] } {
   const { principal, now } = ctx;
   const pending = !input.include_resolved;
-  const cursor = input.cursor ? decode(input.cursor, pending ? "p" : "h") : null;
+  const cursor: Cursor | null = input.cursor ? decodeCursor(input.cursor, pending ? PendingCursor : HistoryCursor) : null;
   const voter = mayVote(principal);
   const statement = statementFor({
     fetch: fetchBound(input.limit),

@@ -3,7 +3,7 @@ import { requireScope } from "@/lib/auth/authenticate";
 import type { Db } from "@/lib/db/client";
 import { jobRowColumns, runSql, txRows } from "@/lib/db/raw-sql";
 import type { JobRow } from "@/lib/db/schema";
-import { actorOf, type Ctx, type Principal } from "@/lib/services/context";
+import { actorOf, credentialOf, type Ctx, type Principal } from "@/lib/services/context";
 import { Conflict, Forbidden, NotFound, Unauthenticated } from "@/lib/services/errors";
 import { FinalWrite, withLockedJob } from "@/lib/services/jobs/locked";
 import { renderJob, type VoteTally } from "@/lib/services/jobs/render";
@@ -86,7 +86,7 @@ function planVote({ ctx, vote, input }: VoteRequest, job: JobRow, prior: VoteTal
             approvedSnapshot: job.policySnapshot,
           }
         : null;
-  const write: VoteWrite = { job, voter, vote, input, approvals, resolution, tally: all, actor: actorOf(principal), now };
+  const write: VoteWrite = { job, voter, vote, input, approvals, resolution, tally: all, actor: actorOf(principal), credential: credentialOf(principal), now };
   return { write, result: { job: resolution ? { ...job, ...resolution, updatedAt: now } : job, votes: all } };
 }
 

@@ -1,5 +1,6 @@
 import type { Ctx } from "@/lib/services/context";
 import { AUTH_CHANNEL, onJobChange, subscribe } from "@/lib/services/events";
+import { takeWaitSlot } from "@/lib/services/waits";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -19,7 +20,9 @@ export async function queueStream({
 }): Promise<ReadableStream<Uint8Array>> {
   const tenant = ctx.principal.tenantId;
   const encoder = new TextEncoder();
-  let cleanup = () => {};
+  // One of the credential's held-request slots for as long as the stream is open (429 past the cap).
+  const release = takeWaitSlot(ctx.principal);
+  let cleanup = release;
   return new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (text: string) => {
@@ -36,13 +39,22 @@ export async function queueStream({
         allowed = stillAllowed().catch(() => false);
         void allowed.then((ok) => ok || cleanup());
       };
-      const unsubscribe = await onJobChange((c) => {
-        if (c.tenant !== tenant) return;
-        const line = `event: queue\ndata: ${JSON.stringify({ job_id: c.job, state: c.state })}\n\n`;
-        void allowed.then((ok) => ok && send(line));
-      });
-      // Revocation and changes to people are announced on AUTH_CHANNEL; expiry is caught by the heartbeat.
-      const unsubscribeAuth = await subscribe(AUTH_CHANNEL, recheck);
+      let unsubscribe = () => {};
+      let unsubscribeAuth = () => {};
+      try {
+        unsubscribe = await onJobChange((c) => {
+          if (c.tenant !== tenant) return;
+          const line = `event: queue\ndata: ${JSON.stringify({ job_id: c.job, state: c.state })}\n\n`;
+          void allowed.then((ok) => ok && send(line));
+        });
+        // Revocation and changes to people are announced on AUTH_CHANNEL; expiry is caught by the heartbeat.
+        unsubscribeAuth = await subscribe(AUTH_CHANNEL, recheck);
+      } catch (err) {
+        // The stream never opened: give back what it took.
+        unsubscribe();
+        release();
+        throw err;
+      }
       const heartbeat = setInterval(() => {
         send(": keep-alive\n\n");
         recheck();
@@ -51,12 +63,15 @@ export async function queueStream({
         clearInterval(heartbeat);
         unsubscribe();
         unsubscribeAuth();
+        release();
         try {
           controller.close();
         } catch {
           // already closed
         }
       };
+      // A client gone before the stream started would never fire "abort" again.
+      if (signal.aborted) return cleanup();
       signal.addEventListener("abort", () => cleanup(), { once: true });
       send(`retry: 3000\nevent: ready\ndata: {}\n\n`);
     },

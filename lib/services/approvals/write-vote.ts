@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { JobRow } from "@/lib/db/schema";
+import { stampEvent } from "@/lib/services/audit/mac";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
 import { at } from "@/lib/services/jobs/sql";
 import type { VoteTally } from "@/lib/services/jobs/render";
@@ -23,6 +24,8 @@ export interface VoteWrite {
   /** Every vote on the job including this one (the callback renders the job with them). */
   tally: VoteTally[];
   actor: string;
+  /** The credential the vote came through (`token:<id>` / `session:<id>`, see credentialOf). */
+  credential: string | null;
   now: Date;
   /** Take the locks here and write only if the job and the voter are still these versions. */
   guard?: VoteGuard;
@@ -44,9 +47,12 @@ export interface VoteWrite {
 export function voteStatement(w: VoteWrite): SQL {
   const { job, voter, vote, input, now } = w;
   const created = now.toISOString();
-  const event = (type: string, data: Record<string, unknown>) =>
-    sql`(${job.tenantId}, ${type}, ${w.actor}, ${job.id}, ${JSON.stringify(data)}::jsonb, ${created}::timestamptz)`;
-  const events = [event("vote.cast", { vote, reason: input.reason, note: input.note ?? null, roles: voter.roles, approvals: w.approvals })];
+  // created_at is stored as the ISO text the event's MAC covers.
+  const event = (type: string, data: Record<string, unknown>) => {
+    const s = stampEvent({ tenantId: job.tenantId, type, actor: w.actor, jobId: job.id, data, createdAt: created });
+    return sql`(${job.tenantId}, ${type}, ${w.actor}, ${job.id}, ${s.dataJson}::jsonb, ${created}, ${s.keyId}, ${s.nonce}, ${s.mac})`;
+  };
+  const events = [event("vote.cast", { vote, reason: input.reason, note: input.note ?? null, roles: voter.roles, approvals: w.approvals, credential: w.credential })];
 
   const r = w.resolution;
   // The job's tally gains this vote in the order cast, as `votesColumn` reads the votes back.
@@ -92,12 +98,12 @@ export function voteStatement(w: VoteWrite): SQL {
     : sql`go as materialized (select 1)`;
   return sql`
     with ${go}, cast_vote as (
-      insert into votes (tenant_id, job_id, user_id, user_email, vote, roles, reason, note, created_at)
+      insert into votes (tenant_id, job_id, user_id, user_email, vote, roles, reason, note, credential, created_at)
       select ${job.tenantId}, ${job.id}, ${voter.id}, ${voter.email}, ${vote}, ${sql.param(voter.roles)}::text[],
-             ${input.reason}, ${input.note ?? null}, ${at(now)}
+             ${input.reason}, ${input.note ?? null}, ${w.credential}, ${at(now)}
       from go
     ), audited as (
-      insert into audit_events (tenant_id, type, actor, job_id, data, created_at)
+      insert into audit_events (tenant_id, type, actor, job_id, data, created_at, key_id, nonce, mac)
       select e.* from go, (values ${sql.join(events, sql`, `)}) as e
     ), updated as (
       update jobs set tally = tally || ${tallied}::jsonb${resolve}

@@ -9,7 +9,7 @@ const PAGE = 1000;
  */
 export function exportAudit({ ctx, input, signal }: { ctx: Ctx; input: Omit<AuditQuery, "limit" | "cursor">; signal?: AbortSignal }): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let cursor: number | undefined;
+  let cursor: string | undefined;
   let done = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -25,7 +25,7 @@ export function exportAudit({ ctx, input, signal }: { ctx: Ctx; input: Omit<Audi
           done = true;
           controller.close();
         } else {
-          cursor = Number(page.next_cursor);
+          cursor = page.next_cursor;
         }
       } catch (err) {
         controller.error(err);

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, gte, lte, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
+import { CursorSeq, cursorRefused } from "@/lib/services/cursor";
 import { Instant, queryInt } from "@/lib/services/jobs/schemas";
 import { sealTenant } from "./seal";
 
@@ -12,7 +13,8 @@ export const AuditQuery = z
     actor: z.string().max(400).optional(),
     since: Instant.optional(),
     until: Instant.optional(),
-    cursor: z.string().regex(/^\d{1,18}$/, "a cursor handed out by this listing").transform(Number).optional(),
+    // The last event id seen; decoded by listAudit (400 invalid_cursor, as every listing's cursor).
+    cursor: z.string().max(40).optional(),
     limit: queryInt(1, 1000).default(100),
   })
   .strict();
@@ -28,13 +30,18 @@ export const AuditExportQuery = AuditQuery.omit({ cursor: true, limit: true });
  */
 export async function listAudit({ ctx, input }: { ctx: Ctx; input: AuditQuery }) {
   await sealTenant(ctx.db, ctx.principal.tenantId).catch((err) => console.warn("[countersign] sealing before listing failed", err));
-  const where: SQL[] = [eq(auditEvents.tenantId, ctx.principal.tenantId)];
+  // Rows the sealer refused as forged are not events of this tenant (verify names them).
+  const where: SQL[] = [eq(auditEvents.tenantId, ctx.principal.tenantId), isNull(auditEvents.rejected)];
   if (input.job_id) where.push(eq(auditEvents.jobId, input.job_id));
   if (input.type) where.push(eq(auditEvents.type, input.type));
   if (input.actor) where.push(eq(auditEvents.actor, input.actor));
   if (input.since) where.push(gte(auditEvents.createdAt, new Date(input.since).toISOString()));
   if (input.until) where.push(lte(auditEvents.createdAt, new Date(input.until).toISOString()));
-  if (input.cursor !== undefined) where.push(gt(auditEvents.id, input.cursor));
+  if (input.cursor !== undefined) {
+    const after = CursorSeq.safeParse(input.cursor);
+    if (!after.success) throw cursorRefused();
+    where.push(gt(auditEvents.id, after.data));
+  }
   const rows = await ctx.db
     .select()
     .from(auditEvents)

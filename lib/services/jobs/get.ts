@@ -1,5 +1,6 @@
 import type { Ctx } from "@/lib/services/context";
 import { onJobChange } from "@/lib/services/events";
+import { takeWaitSlot } from "@/lib/services/waits";
 import { findJob } from "./find";
 import { renderJob } from "./render";
 import type { JobItem } from "./schemas";
@@ -18,16 +19,19 @@ export async function getJob({ ctx, id, waitSec, signal }: { ctx: Ctx; id: strin
   let found = await findJob(db, tenantId, id);
   if (!waitSec || found.job.state !== "APPROVAL") return renderJob(found.job, found.votes, principal, new Date());
 
+  // Only a request that will really be held takes one of its credential's slots (429 past the cap).
+  const release = takeWaitSlot(principal);
   const until = Date.now() + Math.min(waitSec, MAX_WAIT_SEC) * 1000;
   let wake: () => void = () => {};
   const changed = () => new Promise<void>((resolve) => (wake = resolve));
   let pending = changed();
-  const unsubscribe = await onJobChange((c) => {
-    if (c.tenant === tenantId && c.job === id) wake();
-  });
+  let unsubscribe = () => {};
   const onAbort = () => wake();
-  signal?.addEventListener("abort", onAbort);
   try {
+    unsubscribe = await onJobChange((c) => {
+      if (c.tenant === tenantId && c.job === id) wake();
+    });
+    signal?.addEventListener("abort", onAbort);
     // Re-read after subscribing so a change between the first read and LISTEN is not missed.
     found = await findJob(db, tenantId, id);
     while (found.job.state === "APPROVAL" && !signal?.aborted) {
@@ -45,6 +49,7 @@ export async function getJob({ ctx, id, waitSec, signal }: { ctx: Ctx; id: strin
   } finally {
     signal?.removeEventListener("abort", onAbort);
     unsubscribe();
+    release();
   }
   return renderJob(found.job, found.votes, principal, new Date());
 }

@@ -1,6 +1,7 @@
 import type { RawQuery } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
 import type { Evaluation } from "@/lib/policy/types";
+import { stampEvent } from "@/lib/services/audit/mac";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
 import { notificationBody } from "@/lib/services/outbox/notify";
 
@@ -37,8 +38,8 @@ with tenant as (
                          requirements, constraints, created_at)
   select $1, job.id, 'submit', $17, $18, $20, $21, $22::jsonb, $23::jsonb, $25::jsonb, $34::timestamptz from job
 ), audited as (
-  insert into audit_events (tenant_id, type, actor, job_id, data, created_at)
-  select $1, 'job.submitted', $12, job.id, $35::jsonb, $36 from job
+  insert into audit_events (tenant_id, type, actor, job_id, data, created_at, key_id, nonce, mac)
+  select $1, 'job.submitted', $12, job.id, $35::jsonb, $36, $40, $41, $42 from job
 ), notified as (
   select pg_notify($37, $38) from job where job.state = 'APPROVAL'
 ), paged as (
@@ -71,6 +72,7 @@ export async function insertSubmitted(query: RawQuery, row: JobRow, evaluation: 
     policy_rule_id: row.policyRuleId,
     state: row.state,
   };
+  const stamp = stampEvent({ tenantId: row.tenantId, type: "job.submitted", actor: row.requestedBy, jobId: row.id, data: audit, createdAt: row.createdAt.toISOString() });
   const [result] = await query<{ active_snapshot_id: string | null; job_id: string | null }>(SUBMIT_SQL, [
     row.tenantId, // $1
     row.id,
@@ -106,11 +108,14 @@ export async function insertSubmitted(query: RawQuery, row: JobRow, evaluation: 
     row.idempotencyKey,
     row.requestHash,
     iso(row.createdAt),
-    JSON.stringify(audit), // $35
+    stamp.dataJson, // $35
     row.createdAt.toISOString(),
     JOB_CHANNEL,
     JSON.stringify(change),
     row.state === "APPROVAL" ? notificationBody("job.pending", row) : null, // $39
+    stamp.keyId, // $40
+    stamp.nonce,
+    stamp.mac,
   ]);
   if (result?.job_id) return "inserted";
   return result?.active_snapshot_id === row.policySnapshot ? "duplicate_key" : "stale_policy";

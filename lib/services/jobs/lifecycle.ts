@@ -1,33 +1,76 @@
+import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
+import { txRows } from "@/lib/db/raw-sql";
 import type { JobRow } from "@/lib/db/schema";
 import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict, Forbidden } from "@/lib/services/errors";
+import { compiledSnapshot } from "@/lib/services/policy/active";
+import { isRedecidable, redecideJob } from "@/lib/services/policy/redecide";
 import { renderJob } from "./render";
-import { withLockedJob } from "./locked";
+import { RefuseAfterCommit, withLockedJob } from "./locked";
 import type { ClaimBody, CompleteBody, ExecutionGrant } from "./schemas";
 import { transitionJob } from "./transition";
 
-function claimConflict(job: JobRow): Conflict {
-  if (job.state === "RUNNING" || job.state === "SUCCEEDED" || job.state === "FAILED") {
-    return new Conflict("already_claimed", `The job was already claimed (state ${job.state}).`);
+const staleSnapshot = (message: string) => new Conflict("stale_snapshot", message);
+
+/** Why this job may not be claimed under the `active` snapshot with this body; null when it may. */
+function claimRefusal(job: JobRow, input: ClaimBody, active: string | null): Conflict | null {
+  if (job.state !== "APPROVED") {
+    // Approved once, then a policy change took the approval back (DESIGN §4): the approval is stale.
+    const retracted = job.approvedSnapshot !== null && job.approvedSnapshot !== job.policySnapshot;
+    if (retracted && (job.state === "DENIED" || job.state === "APPROVAL")) {
+      const now = job.state === "DENIED" ? "denies it" : "needs approvals it lacks";
+      return staleSnapshot(`The job was approved under another policy snapshot; the active one ${now}.`);
+    }
+    if (job.state === "RUNNING" || job.state === "SUCCEEDED" || job.state === "FAILED") {
+      return new Conflict("already_claimed", `The job was already claimed (state ${job.state}).`);
+    }
+    if (job.state === "EXPIRED") return new Conflict("expired", "The job expired without approval.");
+    return new Conflict("not_approved", `Only an APPROVED job can be claimed; this one is ${job.state}.`);
   }
-  if (job.state === "EXPIRED") return new Conflict("expired", "The job expired without approval.");
-  return new Conflict("not_approved", `Only an APPROVED job can be claimed; this one is ${job.state}.`);
+  if (input.job_hash !== job.jobHash) {
+    return new Conflict("stale_request", "The job hash does not match the approved request.");
+  }
+  // Approved under the snapshot active now, and the one the executor names (if it names one).
+  if (job.policySnapshot !== active || job.approvedSnapshot !== job.policySnapshot) {
+    return staleSnapshot("The approval was given under a policy snapshot that is no longer active.");
+  }
+  if (input.policy_snapshot !== undefined && input.policy_snapshot !== job.policySnapshot) {
+    return staleSnapshot("The approval was given under another policy snapshot.");
+  }
+  return null;
 }
 
-/** Execution bind: only what was approved, exactly as approved, under the same policy, once. */
+/**
+ * Execution bind: only what was approved, exactly as approved, under the active policy, once.
+ *
+ * The tenant's active snapshot is read after the job's lock, while the tenant row is held (key share):
+ * an activation holds it for update, so it either committed before (and re-decided this job) or waits
+ * for this claim to end. A job still carrying an earlier snapshot is re-decided here first, and that
+ * re-decision is committed even when the claim is then refused: no grant under a superseded snapshot.
+ */
 export async function claimJob({ ctx, id, input }: { ctx: Ctx; id: string; input: ClaimBody }) {
-  return withLockedJob(ctx, id, async (tx, job) => {
-    if (job.state !== "APPROVED") throw claimConflict(job);
-    if (input.job_hash !== job.jobHash) {
-      throw new Conflict("stale_request", "The job hash does not match the approved request.");
-    }
-    const snapshotMoved = job.approvedSnapshot !== job.policySnapshot;
-    if (snapshotMoved || (input.policy_snapshot !== undefined && input.policy_snapshot !== job.policySnapshot)) {
-      throw new Conflict("stale_snapshot", "The approval was given under another policy snapshot.");
-    }
-    return (await startJob(tx, job, ctx)).grant;
-  });
+  const tenantId = ctx.principal.tenantId;
+  const activeNow = (tx: Db) => txRows<{ active_snapshot_id: string | null }>(tx, sql`select active_snapshot_id from tenants where id = ${tenantId}`);
+  return withLockedJob(
+    ctx,
+    id,
+    async (tx, locked, votes, tenant) => {
+      const active = tenant?.[0]?.active_snapshot_id ?? null;
+      let job = locked;
+      if (active !== null && isRedecidable(job) && job.policySnapshot !== active) {
+        const compiled = await compiledSnapshot(tx, active);
+        job = await redecideJob(tx, job, votes, { snapshotId: active, compiled, now: ctx.now });
+      }
+      const refusal = claimRefusal(job, input, active);
+      if (refusal) {
+        if (job !== locked) return new RefuseAfterCommit(refusal);
+        throw refusal;
+      }
+      return (await startJob(tx, job, ctx)).grant;
+    },
+    activeNow,
+  );
 }
 
 /** The execution grant: exactly what may run, under which policy, within which limits. */

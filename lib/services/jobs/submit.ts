@@ -7,8 +7,8 @@ import { sha256Hex } from "@/lib/sha256";
 import type { Evaluation } from "@/lib/policy/types";
 import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
-import { activePolicy } from "@/lib/services/policy/active";
 import { txQuery } from "@/lib/db/raw-sql";
+import { activePolicy, forgetActive } from "@/lib/services/policy/active";
 import { insertSubmitted, type InsertOutcome } from "./insert";
 import { executionGrant, startJob } from "./lifecycle";
 import { requestTransaction } from "./locked";
@@ -173,28 +173,35 @@ export async function submitJob({
     return { item, created: false };
   };
 
-  // Evaluate under the active policy and insert in one statement; if a new policy became active in
-  // between, the insert does nothing and the job is evaluated again under the new one.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    // First try the snapshot this instance last saw; the insert re-checks it under lock.
-    const active = await activePolicy(db, tenantId, { guess: attempt === 0 });
-    let evaluation: Evaluation;
-    try {
-      evaluation = evaluate(active.compiled, { topic: input.topic, risk_tags: riskTags, title: input.title ?? null });
-    } catch (err) {
-      evaluation = failClosed(input.topic, err);
-    }
-    const row = jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation });
-    if (claim && row.state === "APPROVED") {
-      const { outcome, claimed } = await insertClaimed(ctx, row, evaluation);
-      if (claimed) return { item: { ...renderJob(claimed.row, [], principal, now), grant: claimed.grant }, created: true };
+  try {
+    // Evaluate under the active policy and insert in one statement; if a new policy became active in
+    // between, the insert does nothing and the job is evaluated again under the new one.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      // First try the snapshot this instance last saw; the insert re-checks it under lock.
+      const active = await activePolicy(db, tenantId, { guess: attempt === 0 });
+      let evaluation: Evaluation;
+      try {
+        evaluation = evaluate(active.compiled, { topic: input.topic, risk_tags: riskTags, title: input.title ?? null });
+      } catch (err) {
+        evaluation = failClosed(input.topic, err);
+      }
+      const row = jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation });
+      if (claim && row.state === "APPROVED") {
+        const { outcome, claimed } = await insertClaimed(ctx, row, evaluation);
+        if (claimed) return { item: { ...renderJob(claimed.row, [], principal, now), grant: claimed.grant }, created: true };
+        if (outcome === "duplicate_key") return replay();
+        continue;
+      }
+      // The common path: one statement, one round trip.
+      const outcome = await insertSubmitted(ctx.query, row, evaluation);
+      if (outcome === "inserted") return { item: renderJob(row, [], principal, now), created: true };
       if (outcome === "duplicate_key") return replay();
-      continue;
     }
-    // The common path: one statement, one round trip.
-    const outcome = await insertSubmitted(ctx.query, row, evaluation);
-    if (outcome === "inserted") return { item: renderJob(row, [], principal, now), created: true };
-    if (outcome === "duplicate_key") return replay();
+    throw new Conflict("policy_changing", "The policy changed several times while this job was submitted; retry.");
+  } catch (err) {
+    // Whatever failed, the next submission reads the active snapshot afresh: a guess that broke this one
+    // (or was merely stale) must not break every later one until the instance restarts.
+    forgetActive(tenantId);
+    throw err;
   }
-  throw new Conflict("policy_changing", "The policy changed several times while this job was submitted; retry.");
 }

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { deliveries, deliveryAttempts } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx } from "@/lib/services/context";
-import { Invalid, NotFound } from "@/lib/services/errors";
+import { CursorId, CursorInstant, decodeCursor, encodeCursor } from "@/lib/services/cursor";
+import { NotFound } from "@/lib/services/errors";
 import { queryInt } from "@/lib/services/jobs/schemas";
 import { TenantId } from "@/lib/services/provisioning/schemas";
 
@@ -21,7 +22,7 @@ export type DeliveriesQuery = z.infer<typeof DeliveriesQuery>;
 
 type Delivery = typeof deliveries.$inferSelect;
 
-const cursorBefore = ([at, id]: [Date, string]) => sql`(${deliveries.createdAt}, ${deliveries.id}) < (${at.toISOString()}::timestamptz, ${id})`;
+const cursorBefore = ([at, id]: [string, string]) => sql`(${deliveries.createdAt}, ${deliveries.id}) < (${at}::timestamptz, ${id})`;
 type Attempt = typeof deliveryAttempts.$inferSelect;
 
 const renderAttempt = (a: Attempt) => ({ at: a.attemptedAt.toISOString(), status_code: a.statusCode, latency_ms: a.latencyMs, error: a.error });
@@ -41,18 +42,9 @@ const render = (d: Delivery, attempts: Attempt[]) => ({
   attempt_log: attempts.map(renderAttempt),
 });
 
-const encodeCursor = (d: Delivery) => Buffer.from(JSON.stringify([d.createdAt.toISOString(), d.id])).toString("base64url");
-
-function decodeCursor(raw: string): [Date, string] {
-  try {
-    const [c, i] = JSON.parse(Buffer.from(raw, "base64url").toString()) as [string, string];
-    const at = new Date(c);
-    if (typeof i === "string" && i.length <= 200 && Number.isFinite(at.getTime())) return [at, i];
-  } catch {
-    // fall through
-  }
-  throw new Invalid("The cursor is not one this listing handed out.", [{ path: "cursor", message: "invalid cursor" }], "invalid_cursor");
-}
+// The last item's [created_at, id]; newest first.
+const DeliveryCursor = z.tuple([CursorInstant, CursorId]);
+const cursorOf = (d: Delivery) => encodeCursor([d.createdAt.toISOString(), d.id]);
 
 /** The tenant's webhook deliveries with every attempt (status, latency, error), newest first. */
 export async function listDeliveries({ ctx, input }: { ctx: Ctx; input: DeliveriesQuery }) {
@@ -65,7 +57,7 @@ export async function listDeliveries({ ctx, input }: { ctx: Ctx; input: Deliveri
         eq(deliveries.tenantId, tenantId),
         input.job_id ? eq(deliveries.jobId, input.job_id) : undefined,
         input.state ? eq(deliveries.state, input.state) : undefined,
-        input.cursor ? cursorBefore(decodeCursor(input.cursor)) : undefined,
+        input.cursor ? cursorBefore(decodeCursor(input.cursor, DeliveryCursor)) : undefined,
       ),
     )
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
@@ -81,7 +73,7 @@ export async function listDeliveries({ ctx, input }: { ctx: Ctx; input: Deliveri
   for (const a of attempts) byDelivery.set(a.deliveryId, [...(byDelivery.get(a.deliveryId) ?? []), a]);
   return {
     items: rows.map((r) => render(r, byDelivery.get(r.id) ?? [])),
-    next_cursor: rows.length === input.limit ? encodeCursor(rows[rows.length - 1]!) : null,
+    next_cursor: rows.length === input.limit ? cursorOf(rows[rows.length - 1]!) : null,
   };
 }
 

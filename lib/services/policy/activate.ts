@@ -7,7 +7,7 @@ import type { Policy } from "@/lib/policy/types";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx } from "@/lib/services/context";
 import { Invalid, NotFound } from "@/lib/services/errors";
-import { redecidePending } from "./redecide";
+import { redecideTenant } from "./redecide";
 
 export interface ActivationResult {
   snapshot_id: string;
@@ -17,7 +17,7 @@ export interface ActivationResult {
 
 /**
  * Store the snapshot (content-addressed: the same policy twice is one snapshot) and make it the
- * tenant's active one, re-deciding pending jobs in the same transaction.
+ * tenant's active one, re-deciding its open jobs (pending, approved and unclaimed) in the same transaction.
  */
 export async function activatePolicy(
   tx: Db,
@@ -37,8 +37,9 @@ export async function activatePolicy(
   await tx.update(tenants).set({ activeSnapshotId: snapshotId }).where(eq(tenants.id, tenantId));
   await tx.insert(policyActivations).values({ tenantId, snapshotId, activatedBy: actor, activatedAt: now });
   // Votes and claims take the tenant row before their job, so while this holds the tenant row they wait,
-  // and the pending jobs locked here are free.
-  const redecided = await redecidePending(tx, { tenantId, snapshotId, policy, now });
+  // and the open jobs locked here are free: a claim that waited finds its job re-decided (or claims it
+  // before this activation starts, under the snapshot that was active then).
+  const redecided = await redecideTenant(tx, { tenantId, snapshotId, policy, now });
   await appendAudit(tx, {
     tenantId,
     type: "policy.activated",

@@ -31,6 +31,27 @@ export interface ActivePolicy {
 const lastActive = new Map<string, string>();
 
 /**
+ * Drop this instance's guess for the tenant, so its next submission reads the active snapshot. Called
+ * whenever a submission fails, whatever the reason: a guess that made one submission fail must not be
+ * tried again by every later one (it outlived the policy that broke it, until a restart).
+ */
+export function forgetActive(tenantId: string): void {
+  lastActive.delete(tenantId);
+}
+
+/** A stored snapshot, compiled (cached by id: snapshots never change). */
+export async function compiledSnapshot(db: Db, snapshotId: string): Promise<CompiledPolicy> {
+  const cached = compiled.get(snapshotId);
+  if (cached) return cached;
+  const [snap] = await db
+    .select({ policy: policySnapshots.policy })
+    .from(policySnapshots)
+    .where(eq(policySnapshots.id, snapshotId));
+  if (!snap) throw new NotFound("policy snapshot");
+  return compiledFor(snapshotId, snap.policy as Policy);
+}
+
+/**
  * The tenant's active policy. With `guess`, the snapshot this instance last saw (no round trip);
  * the caller must re-check it under lock, as the submission's insert does. Otherwise read now.
  */
@@ -39,15 +60,8 @@ export async function activePolicy(db: Db, tenantId: string, opts: { guess?: boo
   const [tenant] = guessed
     ? [{ snapshotId: guessed }]
     : await db.select({ snapshotId: tenants.activeSnapshotId }).from(tenants).where(eq(tenants.id, tenantId));
-  if (tenant?.snapshotId) lastActive.set(tenantId, tenant.snapshotId);
   if (!tenant?.snapshotId) throw new NotFound("tenant policy", `Tenant ${tenantId} has no active policy.`);
-  const cached = compiled.get(tenant.snapshotId);
-  if (cached) return { snapshotId: tenant.snapshotId, policy: cached.policy, compiled: cached };
-  const [snap] = await db
-    .select({ policy: policySnapshots.policy })
-    .from(policySnapshots)
-    .where(eq(policySnapshots.id, tenant.snapshotId));
-  if (!snap) throw new NotFound("policy snapshot");
-  const policy = snap.policy as Policy;
-  return { snapshotId: tenant.snapshotId, policy, compiled: compiledFor(tenant.snapshotId, policy) };
+  lastActive.set(tenantId, tenant.snapshotId);
+  const hit = await compiledSnapshot(db, tenant.snapshotId);
+  return { snapshotId: tenant.snapshotId, policy: hit.policy, compiled: hit };
 }

@@ -7,6 +7,7 @@ import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, type Ctx } from "@/lib/services/context";
 import { Conflict, NotFound } from "@/lib/services/errors";
 import { notifyAuthChanged } from "@/lib/services/events";
+import { endSessionsOf } from "@/lib/services/sessions";
 import type { CreateUserBody, UpdateUserBody } from "./schemas";
 import { targetTenant } from "./tenants";
 
@@ -63,6 +64,11 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
       })
       .where(eq(users.id, current.id))
       .returning();
+    // Disabling a person, changing their roles or resetting their password ends their console sessions:
+    // whoever holds a copy of an earlier cookie must sign in again.
+    const rolesChanged = roles !== undefined && roles.join("\u0000") !== [...current.roles].sort().join("\u0000");
+    const sessionsEnded = input.disabled === true || rolesChanged || passwordHash !== undefined;
+    if (sessionsEnded) await endSessionsOf(tx, { userId: current.id, tenantId: current.tenantId }, ctx.now);
     await notifyAuthChanged(tx);
     await appendAudit(tx, {
       tenantId: current.tenantId,
@@ -73,6 +79,7 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
         ...(roles ? { roles_before: current.roles, roles } : {}),
         ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
         ...(passwordHash ? { password_changed: true } : {}),
+        ...(sessionsEnded ? { sessions_ended: true } : {}),
       },
       at: ctx.now,
     });

@@ -496,8 +496,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mint a token (the secret is shown once)
-         * @description Scopes: admin. Error codes: unauthenticated, insufficient_scope, tenant_forbidden, validation_failed.
+         * Mint a token (the secret is shown once). Without admin: only a user token for yourself, within your own scopes. A user token with approvals:resolve: only by that person
+         * @description Scopes: admin. Error codes: unauthenticated, insufficient_scope, tenant_forbidden, validation_failed, mint_forbidden.
          */
         post: {
             parameters: {
@@ -1139,7 +1139,7 @@ export interface paths {
         };
         /**
          * Server-sent events (`queue`: {job_id, state}) whenever a job enters or leaves the queue
-         * @description Scopes: approvals:read. Error codes: unauthenticated, insufficient_scope.
+         * @description Scopes: approvals:read. Error codes: unauthenticated, insufficient_scope, too_many_waits.
          */
         get: {
             parameters: {
@@ -1187,7 +1187,7 @@ export interface paths {
         };
         /**
          * Audit events in chain order
-         * @description Scopes: audit:read. Error codes: unauthenticated, insufficient_scope, validation_failed.
+         * @description Scopes: audit:read. Error codes: unauthenticated, insufficient_scope, validation_failed, invalid_cursor.
          */
         get: {
             parameters: {
@@ -1344,6 +1344,14 @@ export interface paths {
                             ok: boolean;
                             /** @description events that committed between sealing and reading */
                             pending: number;
+                            /** @description rows the sealer refused to seal because their MAC fails (forged), oldest first, at most 100; any makes ok false */
+                            rejected: {
+                                actor: string;
+                                created_at: string;
+                                id: number;
+                                reason: string;
+                                type: string;
+                            }[];
                             tenant: string;
                         };
                     };
@@ -1687,7 +1695,7 @@ export interface paths {
         };
         /**
          * The job; ?wait=N holds until it leaves APPROVAL (N ≤ 55)
-         * @description Scopes: jobs:read. Error codes: unauthenticated, insufficient_scope, not_found.
+         * @description Scopes: jobs:read. Error codes: unauthenticated, insufficient_scope, not_found, too_many_waits.
          */
         get: {
             parameters: {
@@ -2208,6 +2216,8 @@ export interface paths {
                             votes: {
                                 /** @description RFC 3339 timestamp */
                                 created_at: string;
+                                /** @description The credential the vote came through: `token:<id>` or `session:<id>` */
+                                credential: string | null;
                                 note: string | null;
                                 reason: string;
                                 roles: string[];
@@ -2433,8 +2443,8 @@ export interface paths {
             };
         };
         /**
-         * Upload a new policy (application/yaml); re-decides pending jobs
-         * @description Scopes: policy:write. Error codes: unauthenticated, insufficient_scope, invalid_policy, unsupported_media_type, payload_too_large.
+         * Upload a new policy (application/yaml); re-decides pending and approved, unclaimed jobs
+         * @description Scopes: policy:write. Error codes: unauthenticated, insufficient_scope, invalid_policy, validation_failed, unsupported_media_type, payload_too_large.
          */
         put: {
             parameters: {

@@ -24,6 +24,7 @@ interface VerifyResult {
   head: { seq: number; hash: string } | null;
   first_broken: { seq: number; reason: string } | null;
   pending: number;
+  rejected: { id: number; type: string; actor: string; created_at: string; reason: string }[];
 }
 
 const FILTERS = ["job_id", "actor", "type", "since", "until"] as const;
@@ -93,7 +94,11 @@ export function AuditClient({ types }: { types: string[] }) {
             <span className="text-emerald-800">Chain intact: {verify.data.checked} events checked{verify.data.head ? `, head #${verify.data.head.seq}` : ""}.</span>
           ) : (
             <span className="font-semibold text-red-800">
-              Chain broken at event #{verify.data.first_broken?.seq}: {verify.data.first_broken?.reason}
+              {verify.data.first_broken && `Chain broken at event #${verify.data.first_broken.seq}: ${verify.data.first_broken.reason}. `}
+              {verify.data.rejected.length > 0 &&
+                `Forged rows refused by the sealer (never in the chain): ${verify.data.rejected
+                  .map((r) => `row ${r.id} (${r.type} by ${r.actor}, dated ${r.created_at})`)
+                  .join("; ")}.`}
             </span>
           ))}
         {verify.isError && <span className="text-red-800">Verification failed: {verify.error.message}</span>}

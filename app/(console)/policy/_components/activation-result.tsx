@@ -15,8 +15,8 @@ export function ActivationResult({ result }: { result: Activation }) {
       {result.changed && (
         <p>
           {result.redecided === 0
-            ? "No job was awaiting approval, so none was re-decided."
-            : `${result.redecided} job${result.redecided === 1 ? "" : "s"} awaiting approval ${result.redecided === 1 ? "was" : "were"} re-decided.`}
+            ? "No job was awaiting approval or approved and not yet run, so none was re-decided."
+            : `${result.redecided} job${result.redecided === 1 ? "" : "s"} awaiting approval or approved and not yet run ${result.redecided === 1 ? "was" : "were"} re-decided.`}
         </p>
       )}
     </div>

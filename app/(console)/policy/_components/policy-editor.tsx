@@ -72,7 +72,7 @@ export function PolicyEditor({ activeYaml, activeId }: { activeYaml: string; act
       </h2>
       <p id={`${ids}-help`} className="text-sm text-slate-600">
         Edit the YAML below or load a file. <strong>Check</strong> validates it and shows what it would decide, without changing
-        anything. <strong>Activate</strong> makes it the active policy and re-decides jobs awaiting approval; an invalid policy is
+        anything. <strong>Activate</strong> makes it the active policy and re-decides jobs awaiting approval or approved and not yet run; an invalid policy is
         refused whole and the active one stays.
       </p>
       <div className="flex flex-wrap items-end gap-3 text-sm">

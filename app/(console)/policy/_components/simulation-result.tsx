@@ -53,8 +53,8 @@ export function SimulationResult({ result, activeId }: { result: Simulation; act
         </ul>
       )}
       <p className="text-xs text-emerald-900">
-        On activation, jobs still awaiting approval are re-decided and keep the stricter of their old and new outcome: a gate
-        already raised is never lowered.
+        On activation, jobs still awaiting approval, and approved jobs not yet run, are re-decided and keep the stricter of their
+        old and new outcome: a gate already raised is never lowered, and an approval the new policy would not give is taken back.
       </p>
     </div>
   );

@@ -98,6 +98,11 @@ export function Evidence({ detail }: { detail: JobDetail }) {
                   {v.vote === "approve" ? "Approved" : "Rejected"}
                 </span>{" "}
                 by {v.voter} ({v.roles.join(", ")}) at {localTime(v.created_at)}: “{v.reason}”{v.note && <span className="text-slate-600"> — {v.note}</span>}
+                {v.credential && (
+                  <span className="ml-1 font-mono text-xs text-slate-500" title="The credential this vote came through" data-testid="vote-credential">
+                    via {v.credential}
+                  </span>
+                )}
               </li>
             ))}
           </ol>

@@ -4,7 +4,9 @@ import { apiRoute, json } from "@/lib/api/route";
 import { CreateTokenBody } from "@/lib/services/provisioning/schemas";
 import { createToken } from "@/lib/services/provisioning/tokens";
 
-export const POST = apiRoute(["admin"], async ({ req, ctx }) =>
+// No scope up front: a person may mint their own token without the admin scope (and only they may
+// mint one that approves); createToken decides who may mint what, and answers insufficient_scope else.
+export const POST = apiRoute([], async ({ req, ctx }) =>
   json(await createToken({ ctx, input: await readJson(req, CreateTokenBody) }), 201),
 );
 
