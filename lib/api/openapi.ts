@@ -3,6 +3,7 @@ import {
   ActivePolicy,
   Activation,
   AuditPage,
+  AuditVerification,
   CallbackSecrets,
   DailyMetrics,
   DecisionMetrics,
@@ -24,6 +25,7 @@ import {
 } from "./responses";
 import { QueueQuery, ResolveBody } from "@/lib/services/approvals/schemas";
 import { AuditExportQuery, AuditQuery } from "@/lib/services/audit/list";
+import { VerifyAuditBody } from "@/lib/services/audit/verify-checkpoints";
 import { SCOPES } from "@/lib/services/context";
 import {
   CancelBody,
@@ -91,6 +93,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, response: AuditPage, errors: ["validation_failed", "invalid_cursor"] },
   { method: "get", path: "/audit/export", summary: "The audit trail as JSON Lines (application/x-ndjson), one event per line in chain order; the listing's filters apply", scopes: ["audit:read"], query: AuditExportQuery, errors: ["validation_failed"] },
   { method: "get", path: "/audit/verify", summary: "Recompute the tenant's hash chain and name the first broken link", scopes: ["audit:read"], response: VerifyResult, errors: [] },
+  { method: "post", path: "/audit/verify", summary: "Recompute the chain and check it against a checkpoint log sent in the body (what `countersign audit verify --checkpoints FILE` sends): a chain cut back below or rewritten at a signed checkpoint is named, and so is every bad line of the log. The caller's tenant; the installation admin token: every tenant, or ?tenant=. Changes nothing. The body is at most 256 KiB: split a longer log, or verify it with `npm run audit:verify -- --checkpoints FILE`", scopes: ["audit:read"], query: TenantQuery, body: VerifyAuditBody, response: AuditVerification, errors: ["validation_failed", "invalid_json", "payload_too_large", "tenant_forbidden", "not_found"] },
   { method: "post", path: "/admin/tenants", summary: "Create a tenant (installation admin only)", scopes: ["admin"], body: CreateTenantBody, response: Tenant, status: 201, errors: ["installation_admin_required", "already_exists"] },
   { method: "post", path: "/admin/users", summary: "Create a user", scopes: ["admin"], body: CreateUserBody, response: User, status: 201, errors: ["already_exists", "tenant_forbidden"] },
   { method: "patch", path: "/admin/users/{id}", summary: "Change a user's roles, name, password or disabled flag", scopes: ["admin"], body: UpdateUserBody, response: User, errors: ["not_found"] },

@@ -1,7 +1,7 @@
 import { CountersignError, isTransient, type FieldError } from "./errors.js";
 import { authorize, gate, type AuthorizeOptions, type GateOptions, type Authorized } from "./gate.js";
 import { jobHash } from "./jcs.js";
-import type { ExecutionGrant, JobInput, JobItem, Outcome, SubmitResult } from "./types.js";
+import type { AuditVerification, ExecutionGrant, JobInput, JobItem, Outcome, SubmitResult } from "./types.js";
 
 export interface CountersignOptions {
   /** Where Countersign runs, e.g. `http://localhost:8081` (the API is under /api/v1). */
@@ -33,6 +33,16 @@ export interface FindJobsQuery {
   job_hash?: string;
   /** At most 50 (default 20). */
   limit?: number;
+  signal?: AbortSignal;
+}
+
+export interface VerifyAuditInput {
+  /** The checkpoint log's text (JSON Lines, as the server writes COUNTERSIGN_CHECKPOINT_FILE); at most ~250 KB a request. */
+  checkpoints: string;
+  /** The Ed25519 key that signed it, PEM or base64 DER; default: the server's own. */
+  public_key?: string;
+  /** The installation admin token checks every tenant unless one is named. */
+  tenant?: string;
   signal?: AbortSignal;
 }
 
@@ -175,6 +185,13 @@ export class Countersign {
     const q = params.size ? `?${params}` : "";
     const page = await this.#request<{ items: JobItem[] }>("GET", `/jobs${q}`, query.signal ? { signal: query.signal } : {});
     return page.items;
+  }
+
+  /** The audit chain checked against a checkpoint log: a chain cut back or rewritten is named (needs audit:read). */
+  verifyAudit(input: VerifyAuditInput): Promise<AuditVerification> {
+    const q = input.tenant !== undefined ? `?${new URLSearchParams({ tenant: input.tenant })}` : "";
+    const body = input.public_key !== undefined ? { checkpoints: input.checkpoints, public_key: input.public_key } : { checkpoints: input.checkpoints };
+    return this.#request("POST", `/audit/verify${q}`, { body, ...(input.signal ? { signal: input.signal } : {}) });
   }
 
   /** The job hash the server will compute for this job (hex SHA-256 of its RFC 8785 canonical JSON). */

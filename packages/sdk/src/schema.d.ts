@@ -1368,7 +1368,111 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Recompute the chain and check it against a checkpoint log sent in the body (what `countersign audit verify --checkpoints FILE` sends): a chain cut back below or rewritten at a signed checkpoint is named, and so is every bad line of the log. The caller's tenant; the installation admin token: every tenant, or ?tenant=. Changes nothing. The body is at most 256 KiB: split a longer log, or verify it with `npm run audit:verify -- --checkpoints FILE`
+         * @description Scopes: audit:read. Error codes: unauthenticated, insufficient_scope, validation_failed, invalid_json, payload_too_large, tenant_forbidden, not_found.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    tenant?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the JSON Lines text of a checkpoint log (COUNTERSIGN_CHECKPOINT_FILE). The whole body is at most 256 KiB (about 1,000 checkpoints): split a longer log and send each part, or verify it on the server with `npm run audit:verify -- --checkpoints FILE` */
+                        checkpoints: string;
+                        /** @description the Ed25519 public key that signed the checkpoints, PEM or base64 DER (SPKI, as the server prints at start); default: this server's own */
+                        public_key?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkpoints: {
+                                lines: number;
+                                /** @description bad lines naming no tenant checked here */
+                                problems: {
+                                    /**
+                                     * @description rewound: the chain ends below a signed checkpoint; rewritten: the event at a checkpoint is not the one signed (or two checkpoints signed different ones); bad_signature: the line was altered or forged; unknown_key: signed by another key than the given one; not_a_checkpoint: not a checkpoint at all
+                                     * @enum {string}
+                                     */
+                                    code: "rewound" | "rewritten" | "bad_signature" | "unknown_key" | "not_a_checkpoint";
+                                    /** @description the line of the checkpoint log concerned */
+                                    line: number;
+                                    reason: string;
+                                    tenant?: string;
+                                }[];
+                            };
+                            /** @description every chain holds against its checkpoints, nothing was forged, and every line of the log is a checkpoint signed by the key */
+                            ok: boolean;
+                            results: {
+                                checked: number;
+                                /** @description the last checkpoint the chain was checked against; null: the log signed none for this tenant */
+                                checkpoint: {
+                                    at: string;
+                                    line: number;
+                                    seq: number;
+                                } | null;
+                                /** @description the chain rewound below or rewritten at a checkpoint, and the log's bad lines naming this tenant */
+                                checkpoint_problems: {
+                                    /**
+                                     * @description rewound: the chain ends below a signed checkpoint; rewritten: the event at a checkpoint is not the one signed (or two checkpoints signed different ones); bad_signature: the line was altered or forged; unknown_key: signed by another key than the given one; not_a_checkpoint: not a checkpoint at all
+                                     * @enum {string}
+                                     */
+                                    code: "rewound" | "rewritten" | "bad_signature" | "unknown_key" | "not_a_checkpoint";
+                                    /** @description the line of the checkpoint log concerned */
+                                    line: number;
+                                    reason: string;
+                                    /** @description rewound, rewritten: the event the checkpoint signed */
+                                    seq?: number;
+                                }[];
+                                first_broken: {
+                                    reason: string;
+                                    seq: number;
+                                } | null;
+                                head: {
+                                    hash: string;
+                                    seq: number;
+                                } | null;
+                                /** @description the chain holds, against its checkpoints too (a rewind or rewrite is also its first_broken), and no forged event was found */
+                                ok: boolean;
+                                /** @description events that committed between sealing and reading */
+                                pending: number;
+                                /** @description rows the sealer refused to seal because their MAC fails (forged), oldest first, at most 100; any makes ok false */
+                                rejected: {
+                                    actor: string;
+                                    created_at: string;
+                                    id: number;
+                                    reason: string;
+                                    type: string;
+                                }[];
+                                tenant: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -15,6 +15,8 @@ export type JobInput = Omit<BodyOf<paths["/jobs"]["post"]>, "claim">;
 export type JobState = JobItem["job"]["state"];
 export type Decision = JobItem["decision"];
 export type Outcome = BodyOf<paths["/jobs/{id}/complete"]["post"]>["outcome"];
+/** POST /audit/verify: each chain, checked against the checkpoint log sent. */
+export type AuditVerification = JsonOf<paths["/audit/verify"]["post"]["responses"][200]>;
 /** RFC 9457 problem+json, with the stable `code` to switch on. */
 export type Problem = components["schemas"]["Problem"];
 
