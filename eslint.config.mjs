@@ -7,8 +7,8 @@ export default defineConfig([
   ...nextTs,
   {
     // Tests read loosely typed JSON answers; the product code stays free of `any`.
-    files: ["test/**/*.ts", "e2e/**/*.ts", "**/*.test.ts"],
+    files: ["test/**/*.ts", "e2e/**/*.ts", "**/*.test.ts", "packages/*/test/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
-  globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", ".data/**", "test-results/**", "playwright-report/**", "**/.venv/**"]),
+  globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", ".data/**", "test-results/**", "playwright-report/**", "**/.venv/**", "packages/*/dist/**"]),
 ]);

@@ -3,12 +3,15 @@ import path from "node:path";
 
 export default defineConfig({
   resolve: {
-    alias: {
-      "@": path.resolve(import.meta.dirname),
+    alias: [
+      // The SDK from source, as tsconfig.json maps it (its dist/ is for consumers outside the repository).
+      { find: /^@countersign\/sdk$/, replacement: path.resolve(import.meta.dirname, "packages/sdk/src/index.ts") },
+      { find: /^@countersign\/sdk\/ai$/, replacement: path.resolve(import.meta.dirname, "packages/sdk/src/ai.ts") },
       // Server modules say `import "server-only"`, which throws outside React's server condition: tests
       // run them on the server side, as Next does (the same marker module Next resolves it to).
-      "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
-    },
+      { find: /^server-only$/, replacement: path.resolve(import.meta.dirname, "node_modules/server-only/empty.js") },
+      { find: "@", replacement: path.resolve(import.meta.dirname) },
+    ],
   },
   test: {
     include: ["lib/**/*.test.ts", "test/**/*.test.ts"],

@@ -6,6 +6,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import canonicalize from "canonicalize";
 import postgres from "postgres";
+import { ownToken } from "./support/own-token";
 import { signalGroup, startOwnServer, type OwnServer } from "./support/server";
 
 // The audit log against someone who can write to the database (issue 25, part 4), end to end: two
@@ -76,9 +77,11 @@ async function api(i: number, method: string, route: string, token: string, body
 async function tenantWithHistory(prefix: string) {
   const tenant = `${prefix}-${Date.now().toString(36)}`;
   expect((await api(0, "POST", "/admin/tenants", ADMIN_TOKEN, { id: tenant })).status).toBe(201);
-  const user = (await api(0, "POST", "/admin/users", ADMIN_TOKEN, { tenant, email: `oncall@${tenant}.example`, roles: ["oncall"] })).body;
+  // `security` adds audit:read to the person's own scopes; a token that approves is minted only by its person.
+  const password = "audit-tamper-password-1";
+  const user = (await api(0, "POST", "/admin/users", ADMIN_TOKEN, { tenant, email: `oncall@${tenant}.example`, roles: ["oncall", "security"], password })).body;
   const scopes = ["approvals:read", "approvals:resolve", "jobs:read", "audit:read"];
-  const reviewer = (await api(0, "POST", "/admin/tokens", ADMIN_TOKEN, { tenant, kind: "user", name: "oncall", user_id: user.id, scopes })).body.token as string;
+  const reviewer = await ownToken(base(0), { id: user.id, email: user.email, password, tenant }, { name: "oncall", scopes });
   const agent = (await api(0, "POST", "/admin/tokens", ADMIN_TOKEN, { tenant, kind: "agent", name: "bot", scopes: ["jobs:submit", "jobs:read"] })).body.token as string;
   for (const i of [0, 1, 0]) {
     const job = await api(i, "POST", "/jobs", agent, { topic: "job.config.update", risk_tags: ["prod", "write"], payload: { i } });

@@ -70,7 +70,7 @@ test("errors are problem+json with a stable code, and unknown API paths too", as
   expect((await undecodable.json()).code).toBe("invalid_path");
   const wrongMethod = await request.delete("/api/v1/jobs");
   expect(wrongMethod.status()).toBe(405);
-  expect(wrongMethod.headers()["allow"]).toBe("POST");
+  expect(wrongMethod.headers()["allow"]).toBe("GET, POST");
 });
 
 test("the queue stream announces a new job within a second", async ({ request, baseURL }) => {

@@ -6,10 +6,14 @@
 //   node scripts/with-server.mjs [--port N] -- <command> [args…]
 //
 // The command gets COUNTERSIGN_URL and COUNTERSIGN_ADMIN_TOKEN in its environment; its exit status is
-// this script's.
+// this script's. Tests that reach behind the API get COUNTERSIGN_TEST_DATABASE_URL (the server's scratch
+// database) and COUNTERSIGN_CHECKPOINT_FILE (the audit checkpoint log the server appends to every second).
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { nextStartArgs } from "./listen.mjs";
 import { createScratchDatabase } from "./scratch-db.mjs";
 
@@ -39,10 +43,17 @@ function freePort() {
 const db = await createScratchDatabase("countersign_sdk");
 const adminToken = process.env.COUNTERSIGN_ADMIN_TOKEN ?? `cs_admin_${crypto.randomBytes(18).toString("base64url")}`;
 const url = `http://127.0.0.1:${port}`;
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "countersign-with-server-"));
+const checkpointFile = path.join(scratch, "audit-checkpoints.jsonl");
 const env = {
   ...process.env,
   DATABASE_URL: db.url,
   COUNTERSIGN_ADMIN_TOKEN: adminToken,
+  COUNTERSIGN_CHECKPOINT_FILE: checkpointFile,
+  COUNTERSIGN_CHECKPOINT_SECONDS: "1",
+  // A key of this run's own, so nothing is generated into the checkout's .data/ for it.
+  COUNTERSIGN_CHECKPOINT_KEY:
+    process.env.COUNTERSIGN_CHECKPOINT_KEY ?? crypto.generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
   AUTH_SECRET: process.env.AUTH_SECRET ?? crypto.randomBytes(32).toString("base64url"),
   NEXT_MANUAL_SIG_HANDLE: "true",
 };
@@ -64,6 +75,7 @@ async function stopServer() {
     await new Promise((r) => (server.exitCode !== null ? r() : server.once("exit", r)));
   }
   await db.drop();
+  fs.rmSync(scratch, { recursive: true, force: true });
 }
 
 async function healthy() {
@@ -86,7 +98,13 @@ try {
   await healthy();
   const child = spawn(cmd, args, {
     stdio: "inherit",
-    env: { ...process.env, COUNTERSIGN_URL: url, COUNTERSIGN_ADMIN_TOKEN: adminToken },
+    env: {
+      ...process.env,
+      COUNTERSIGN_URL: url,
+      COUNTERSIGN_ADMIN_TOKEN: adminToken,
+      COUNTERSIGN_TEST_DATABASE_URL: db.url,
+      COUNTERSIGN_CHECKPOINT_FILE: checkpointFile,
+    },
   });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   status = await new Promise((r) => child.on("exit", (code, signal) => r(code ?? (signal ? 1 : 0))));

@@ -91,6 +91,7 @@ const MATRIX: Record<string, Entry> = {
 
   // Agents.
   "POST /api/v1/jobs": { who: "scoped", scopes: ["jobs:submit"], as: "agent", req: () => ({ body: { ...PROD_WRITE, payload: { n: uniq() } } }) },
+  "GET /api/v1/jobs": { who: "scoped", scopes: ["jobs:read"], as: "agent", lists: true },
   "GET /api/v1/jobs/[id]": { who: "scoped", scopes: ["jobs:read"], as: "agent", id: "pending" },
   "GET /api/v1/jobs/[id]/decisions": { who: "scoped", scopes: ["jobs:read", "approvals:read"], as: "reviewer", id: "pending" },
   "POST /api/v1/jobs/[id]/claim": {
@@ -127,6 +128,8 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/v1/audit": { who: "scoped", scopes: ["audit:read"], as: "admin", lists: true, req: () => ({ query: "limit=1000" }) },
   "GET /api/v1/audit/export": { who: "scoped", scopes: ["audit:read"], as: "admin", lists: true },
   "GET /api/v1/audit/verify": { who: "scoped", scopes: ["audit:read"], as: "admin" },
+  // Every tenant's chain for the installation token; a tenant's own otherwise (`tenant` names one).
+  "POST /api/v1/audit/verify": { who: "scoped", scopes: ["audit:read"], as: "admin", tenantParam: "query", req: () => ({ body: { checkpoints: "" } }) },
 
   // Provisioning.
   "POST /api/v1/admin/tenants": { who: "installation", scopes: ["admin"], as: "installation", req: () => ({ body: { id: `authz-new-${uniq()}` } }) },

@@ -21,6 +21,8 @@ import path from "node:path";
 import fc from "fast-check";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signCheckpoint } from "@/lib/services/audit/checkpoint";
+import { publicKeyId } from "@/lib/services/audit/keys";
 import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
 import { call, dispatch } from "./http";
 import { patternOf, routeFiles, templateOf } from "./routes";
@@ -719,7 +721,8 @@ async function acceptedJob(a: Ans, sent: any, t: Target) {
   expect(row.callback_url).toBe(sent.callback_url ?? null);
   expect(row.on_behalf_of).toBe(sent.on_behalf_of?.toLowerCase() ?? null);
   // State and resolution come from the policy, never from the body.
-  expect(["APPROVED", "APPROVAL", "DENIED"]).toContain(row.state);
+  // (`claim: true` takes an allowed job straight on to RUNNING, as POST /jobs/{id}/claim would.)
+  expect(sent.claim === true ? ["RUNNING", "APPROVAL", "DENIED"] : ["APPROVED", "APPROVAL", "DENIED"]).toContain(row.state);
   expect(row.resolution).toBeNull();
   expect(row.state).toBe(a.body.job.state);
   // And the API hands back exactly what was stored.
@@ -778,10 +781,19 @@ function buildSpecs(): Record<string, Spec> {
 
     "POST v1/jobs": {
       target: asAgent,
-      fields: jobFields(),
+      fields: { ...jobFields(), claim: fc.boolean() },
       required: ["topic", "payload"],
       headers: { "idempotency-key": fc.oneof(fc.string({ unit: "binary-ascii", maxLength: 300 }).filter((s) => /^[\t\x20-\x7e\x80-\xff]*$/.test(s)), fc.uuid()) },
       accepted: acceptedJob,
+    },
+    "GET v1/jobs": {
+      target: asAgent,
+      readOnly: true,
+      query: {
+        topic: fc.constantFrom("job.config.update", "job.repo.read"),
+        job_hash: fc.constantFrom("0".repeat(64), "f".repeat(64)),
+        limit: fc.integer({ min: 1, max: 50 }).map(String),
+      },
     },
     "GET v1/jobs/[id]": { target: readJob, foreign: () => F.foreignJob.id, query: { wait: fc.constantFrom("0", "1", "55") }, readOnly: true },
     "GET v1/jobs/[id]/decisions": { target: readJob, foreign: () => F.foreignJob.id, readOnly: true },
@@ -894,6 +906,16 @@ function buildSpecs(): Record<string, Spec> {
       query: { job_id: fc.constant(F_JOB), type: fc.constantFrom("job.submitted"), since: fc.constantFrom("0000-01-01T00:00:00Z", "9999-12-31T23:59:59-23:59"), until: fc.constantFrom("9999-12-31T23:59:59Z") },
     },
     "GET v1/audit/verify": { target: asAdmin, readOnly: true },
+    "POST v1/audit/verify": {
+      target: asAdmin,
+      readOnly: true,
+      query: adminQuery,
+      fields: {
+        checkpoints: fc.constantFrom("", "\n", '{"v":1,"tenant":"x"}\n', CHECKPOINT_LINE),
+        public_key: fc.constantFrom(CHECKPOINT_PUBLIC_KEY, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "bm90IGEga2V5"),
+      },
+      required: ["checkpoints"],
+    },
 
     "POST v1/admin/tenants": {
       target: async () => ({ params: {}, token: ADMIN() }),
@@ -1019,6 +1041,18 @@ function buildSpecs(): Record<string, Spec> {
     },
   };
 }
+
+// A log line that is a real checkpoint (for a tenant no chain has), signed by a key of the fuzz's own, and that key.
+const CHECKPOINT_KEYS = crypto.generateKeyPairSync("ed25519");
+const CHECKPOINT_PUBLIC_KEY = CHECKPOINT_KEYS.publicKey.export({ format: "der", type: "spki" }).toString("base64");
+const CHECKPOINT_LINE = `${JSON.stringify(
+  signCheckpoint({ tenant: "fuzz-elsewhere", seq: 3, hash: "a".repeat(64) }, new Date(), {
+    id: publicKeyId(CHECKPOINT_KEYS.publicKey),
+    privateKey: CHECKPOINT_KEYS.privateKey,
+    publicKey: CHECKPOINT_KEYS.publicKey,
+    publicKeyText: CHECKPOINT_PUBLIC_KEY,
+  }),
+)}\n`;
 
 // Placeholders resolved when the request is built (fixtures do not exist when arbitraries are made).
 const F_JOB = "<job>";

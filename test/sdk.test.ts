@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Countersign, CountersignError } from "@/sdk/countersign";
+import { Countersign, CountersignError } from "@countersign/sdk";
 import { makeWorld, type World } from "./fixtures";
 import { call, dispatch } from "./http";
 
@@ -50,5 +50,21 @@ describe("the agent SDK", () => {
     expect(still.job.state).toBe("APPROVAL");
     const cancelled = await cs.cancel(job.job.id, "no longer needed");
     expect(cancelled.job.state).toBe("CANCELLED");
+  });
+});
+
+describe("verifyAudit (what `countersign audit verify` calls)", () => {
+  it("sends the log's text and the key, names the tenant in the query, and refuses with the stable codes", async () => {
+    const audit = new Countersign({ baseUrl: "http://localhost:3000", token: w.admin, fetch: fetchViaHandlers });
+    const v = await audit.verifyAudit({ checkpoints: "" });
+    expect(v.ok).toBe(true);
+    expect(v.results.map((r) => r.tenant)).toEqual([w.tenant]);
+    expect(v.checkpoints).toEqual({ lines: 0, problems: [] });
+    expect((await audit.verifyAudit({ checkpoints: "not a checkpoint\n", tenant: w.tenant })).checkpoints.problems).toEqual([
+      { code: "not_a_checkpoint", line: 1, reason: "not a checkpoint" },
+    ]);
+    await expect(audit.verifyAudit({ checkpoints: "", tenant: "someone-else" })).rejects.toMatchObject({ status: 403, code: "tenant_forbidden" });
+    await expect(audit.verifyAudit({ checkpoints: "", public_key: "nope" })).rejects.toMatchObject({ status: 400, code: "validation_failed", errors: [{ path: "public_key" }] });
+    await expect(cs.verifyAudit({ checkpoints: "" })).rejects.toMatchObject({ status: 403, code: "insufficient_scope" });
   });
 });

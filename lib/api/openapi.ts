@@ -3,6 +3,7 @@ import {
   ActivePolicy,
   Activation,
   AuditPage,
+  AuditVerification,
   CallbackSecrets,
   DailyMetrics,
   DecisionMetrics,
@@ -24,6 +25,7 @@ import {
 } from "./responses";
 import { QueueQuery, ResolveBody } from "@/lib/services/approvals/schemas";
 import { AuditExportQuery, AuditQuery } from "@/lib/services/audit/list";
+import { VerifyAuditBody } from "@/lib/services/audit/verify-checkpoints";
 import { SCOPES } from "@/lib/services/context";
 import {
   CancelBody,
@@ -32,7 +34,10 @@ import {
   ExecutionGrant,
   IdempotencyKey,
   JobItem,
-  SubmitJobBody,
+  OwnJobsPage,
+  OwnJobsQuery,
+  SubmitJobRequest,
+  SubmittedJob,
   WaitQuery,
 } from "@/lib/services/jobs/schemas";
 import { DailyQuery } from "@/lib/services/metrics/daily";
@@ -68,7 +73,8 @@ const RESOLVE_ERRORS = ["rate_limited", "not_found", "self_approval", "role_requ
 
 /** The route table: the same zod schemas the handlers parse with, so the document cannot drift. */
 export const OPERATIONS: Operation[] = [
-  { method: "post", path: "/jobs", summary: "Submit a proposed action; the policy decides at once", scopes: ["jobs:submit"], body: SubmitJobBody, headers: [{ name: "Idempotency-Key", description: "Same key and same body returns the first job (200); same key and another body is 409 idempotency_key_reused.", schema: IdempotencyKey }], response: JobItem, status: 201, also: { "200": "Replay of an Idempotency-Key: the first job" }, errors: ["rate_limited", "validation_failed", "invalid_json", "payload_too_large", "idempotency_key_reused"] },
+  { method: "post", path: "/jobs", summary: "Submit a proposed action; the policy decides at once. With \"claim\": true (the caller also holds jobs:execute; insufficient_scope otherwise), a job the policy allows is claimed in the same request: the answer carries `grant` (as from claim) and the job is RUNNING; a job that needs approval or is denied is not claimed and has no grant", scopes: ["jobs:submit"], body: SubmitJobRequest, headers: [{ name: "Idempotency-Key", description: "Same key and same body returns the first job (200); same key and another body is 409 idempotency_key_reused. `claim` is not part of the body compared; a replay asking to claim gets the grant again while the job it claimed at submission is still RUNNING.", schema: IdempotencyKey }], response: SubmittedJob, status: 201, also: { "200": "Replay of an Idempotency-Key: the first job" }, errors: ["rate_limited", "validation_failed", "invalid_json", "payload_too_large", "idempotency_key_reused"] },
+  { method: "get", path: "/jobs", summary: "The caller's own jobs (submitted with the same token, or by the same person), newest first; filter by topic and job_hash (the MCP gateway finds the call it held before: the agent's most recent job with one topic and job hash)", scopes: ["jobs:read"], query: OwnJobsQuery, response: OwnJobsPage, errors: ["validation_failed"] },
   { method: "get", path: "/jobs/{id}", summary: "The job; ?wait=N holds until it leaves APPROVAL (N ≤ 55)", scopes: ["jobs:read"], query: WaitQuery, response: JobItem, errors: ["not_found", "too_many_waits"] },
   { method: "get", path: "/jobs/{id}/decisions", summary: "Decision log (why the policy gated) and approval log (who decided)", scopes: ["jobs:read", "approvals:read"], response: JobDecisions, errors: ["not_found"] },
   { method: "post", path: "/jobs/{id}/claim", summary: "Claim the execution grant of an APPROVED job, once", scopes: ["jobs:execute"], body: ClaimBody, response: ExecutionGrant, errors: ["not_found", "stale_request", "stale_snapshot", "already_claimed", "not_approved", "expired"] },
@@ -87,6 +93,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, response: AuditPage, errors: ["validation_failed", "invalid_cursor"] },
   { method: "get", path: "/audit/export", summary: "The audit trail as JSON Lines (application/x-ndjson), one event per line in chain order; the listing's filters apply", scopes: ["audit:read"], query: AuditExportQuery, errors: ["validation_failed"] },
   { method: "get", path: "/audit/verify", summary: "Recompute the tenant's hash chain and name the first broken link", scopes: ["audit:read"], response: VerifyResult, errors: [] },
+  { method: "post", path: "/audit/verify", summary: "Recompute the chain and check it against a checkpoint log sent in the body (what `countersign audit verify --checkpoints FILE` sends): a chain cut back below or rewritten at a signed checkpoint is named, and so is every bad line of the log. The caller's tenant; the installation admin token: every tenant, or ?tenant=. Changes nothing. The body is at most 256 KiB: split a longer log, or verify it with `npm run audit:verify -- --checkpoints FILE`", scopes: ["audit:read"], query: TenantQuery, body: VerifyAuditBody, response: AuditVerification, errors: ["validation_failed", "invalid_json", "payload_too_large", "tenant_forbidden", "not_found"] },
   { method: "post", path: "/admin/tenants", summary: "Create a tenant (installation admin only)", scopes: ["admin"], body: CreateTenantBody, response: Tenant, status: 201, errors: ["installation_admin_required", "already_exists"] },
   { method: "post", path: "/admin/users", summary: "Create a user", scopes: ["admin"], body: CreateUserBody, response: User, status: 201, errors: ["already_exists", "tenant_forbidden"] },
   { method: "patch", path: "/admin/users/{id}", summary: "Change a user's roles, name, password or disabled flag", scopes: ["admin"], body: UpdateUserBody, response: User, errors: ["not_found"] },

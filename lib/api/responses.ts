@@ -94,6 +94,30 @@ export const VerifyResult = z.object({
     .describe("rows the sealer refused to seal because their MAC fails (forged), oldest first, at most 100; any makes ok false"),
 });
 
+const CheckpointProblem = z.object({
+  code: z
+    .enum(["rewound", "rewritten", "bad_signature", "unknown_key", "not_a_checkpoint"])
+    .describe("rewound: the chain ends below a signed checkpoint; rewritten: the event at a checkpoint is not the one signed (or two checkpoints signed different ones); bad_signature: the line was altered or forged; unknown_key: signed by another key than the given one; not_a_checkpoint: not a checkpoint at all"),
+  line: z.number().describe("the line of the checkpoint log concerned"),
+  seq: z.number().optional().describe("rewound, rewritten: the event the checkpoint signed"),
+  reason: z.string(),
+});
+
+export const AuditVerification = z.object({
+  ok: z.boolean().describe("every chain holds against its checkpoints, nothing was forged, and every line of the log is a checkpoint signed by the key"),
+  results: z.array(
+    VerifyResult.extend({
+      ok: z.boolean().describe("the chain holds, against its checkpoints too (a rewind or rewrite is also its first_broken), and no forged event was found"),
+      checkpoint: z.object({ seq: z.number(), at: z.string(), line: z.number() }).nullable().describe("the last checkpoint the chain was checked against; null: the log signed none for this tenant"),
+      checkpoint_problems: z.array(CheckpointProblem).describe("the chain rewound below or rewritten at a checkpoint, and the log's bad lines naming this tenant"),
+    }),
+  ),
+  checkpoints: z.object({
+    lines: z.number(),
+    problems: z.array(CheckpointProblem.omit({ seq: true }).extend({ tenant: z.string().optional() })).describe("bad lines naming no tenant checked here"),
+  }),
+});
+
 const Percentiles = z.object({ p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() });
 export const DecisionMetrics = z.object({
   window: z.enum(["24h", "7d", "30d"]),

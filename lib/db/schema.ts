@@ -197,6 +197,9 @@ export const jobs = pgTable(
     // The SLA sweeper, across tenants: pending jobs whose due time has come (a deadline is never earlier).
     index("jobs_due_idx").on(t.dueAt).where(sql`${t.state} = 'APPROVAL'`),
     index("jobs_tenant_topic_idx").on(t.tenantId, t.topic, t.createdAt),
+    // A submitter's own jobs with one job hash, newest first (GET /jobs: the MCP gateway's retry finds
+    // the call it held before, also when there is none, without reading the submitter's other jobs).
+    index("jobs_submitter_hash_idx").on(t.tenantId, t.principalKey, t.jobHash, t.createdAt, t.id),
     // Pending jobs by their deadline: a covering index written by hand (drizzle/*_deadline_twin.sql) on
     // countersign_deadline, because it INCLUDEs what the queue depth, the expired count and the per-rule
     // depth read: none touches the heap.

@@ -30,16 +30,31 @@ export interface VerifyResult {
   rejected: RejectedEvent[];
 }
 
+/** How the chain disagrees with the signed checkpoints, when that is what broke it. */
+export interface CheckpointFinding {
+  code: "rewound" | "rewritten";
+  /** The event the checkpoint signed, and the log line that signed it. */
+  seq: number;
+  line: number;
+  reason: string;
+}
+
+export interface TenantVerification {
+  result: VerifyResult;
+  /** Set when the first break is the checkpoints' finding (the chain alone looked whole). */
+  checkpoint: CheckpointFinding | null;
+}
+
 const BATCH = 2000;
 const REJECTED_SHOWN = 100;
 
 /** Recompute the tenant's chain from the first event and name the first link that does not hold. */
 export async function verifyChain({ ctx }: { ctx: Ctx }): Promise<VerifyResult> {
-  return verifyTenant(ctx.db, ctx.principal.tenantId);
+  return (await verifyTenant(ctx.db, ctx.principal.tenantId)).result;
 }
 
-/** The check behind `GET /audit/verify` and `audit:verify`, optionally against signed checkpoints. */
-export async function verifyTenant(db: Db, tenant: string, checkpoints?: TenantCheckpoints): Promise<VerifyResult> {
+/** The check behind `GET /audit/verify` and `audit verify`, optionally against signed checkpoints. */
+export async function verifyTenant(db: Db, tenant: string, checkpoints?: TenantCheckpoints): Promise<TenantVerification> {
   // Seal what has committed first, so the check covers everything written before this request. If the
   // chain cannot be extended (it was tampered with), verify what is there: that is what names the break.
   await sealTenant(db, tenant).catch((err: unknown) => log().warn({ err }, "sealing before verify failed"));
@@ -47,7 +62,7 @@ export async function verifyTenant(db: Db, tenant: string, checkpoints?: TenantC
   return db.transaction((tx) => verifyIn(tx, tenant, checkpoints), { isolationLevel: "repeatable read", accessMode: "read only" });
 }
 
-async function verifyIn(db: Db, tenant: string, checkpoints: TenantCheckpoints | undefined): Promise<VerifyResult> {
+async function verifyIn(db: Db, tenant: string, checkpoints: TenantCheckpoints | undefined): Promise<TenantVerification> {
   const [head] = await db.select().from(auditHeads).where(eq(auditHeads.tenantId, tenant));
   const [unsealed] = await db
     .select({ n: count() })
@@ -62,16 +77,20 @@ async function verifyIn(db: Db, tenant: string, checkpoints: TenantCheckpoints |
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
-  const result = (first_broken: VerifyResult["first_broken"]): VerifyResult => ({
-    ok: first_broken === null && rejected.length === 0,
-    tenant,
-    checked,
-    head: head ? { seq: head.seq, hash: head.hash } : null,
-    first_broken,
-    pending: unsealed?.n ?? 0,
-    rejected: rejected.map((r) => ({ ...r, reason: r.reason ?? "" })),
+  const result = (first_broken: VerifyResult["first_broken"], checkpoint: CheckpointFinding | null = null): TenantVerification => ({
+    result: {
+      ok: first_broken === null && rejected.length === 0,
+      tenant,
+      checked,
+      head: head ? { seq: head.seq, hash: head.hash } : null,
+      first_broken,
+      pending: unsealed?.n ?? 0,
+      rejected: rejected.map((r) => ({ ...r, reason: r.reason ?? "" })),
+    },
+    checkpoint,
   });
   const broken = (seq: number, reason: string) => result({ seq, reason });
+  const rewritten = (seq: number, line: number, reason: string) => result({ seq, reason }, { code: "rewritten", seq, line, reason });
 
   for (;;) {
     const rows = await db
@@ -102,7 +121,8 @@ async function verifyIn(db: Db, tenant: string, checkpoints: TenantCheckpoints |
       }
       const signed = checkpoints?.bySeq.get(row.seq);
       if (signed && signed.hash !== row.hash) {
-        return broken(row.seq, `it is not the event #${row.seq} signed in the checkpoint of ${signed.at}: the chain was rewritten up to here`);
+        const reason = `it is not the event #${row.seq} signed in the checkpoint of ${signed.at}: the chain was rewritten up to here`;
+        return rewritten(row.seq, signed.line, reason);
       }
       prevHash = row.hash;
       expectedSeq += 1;
@@ -114,10 +134,13 @@ async function verifyIn(db: Db, tenant: string, checkpoints: TenantCheckpoints |
   if (checkpoints) {
     const conflict = checkpoints.conflicts[0];
     if (conflict) {
-      return broken(conflict.seq, `checkpoints of ${conflict.at.join(" and ")} signed different events #${conflict.seq}: the chain was rewritten between them`);
+      const reason = `checkpoints of ${conflict.at.join(" and ")} signed different events #${conflict.seq}: the chain was rewritten between them`;
+      return rewritten(conflict.seq, conflict.line, reason);
     }
-    if (checkpoints.last.seq > lastSeq) {
-      return broken(lastSeq + 1, `event ${lastSeq + 1} is missing: the checkpoint of ${checkpoints.last.at} signed the chain up to #${checkpoints.last.seq} (it was cut back)`);
+    const { last } = checkpoints;
+    if (last.seq > lastSeq) {
+      const reason = `event ${lastSeq + 1} is missing: the checkpoint of ${last.at} signed the chain up to #${last.seq} (it was cut back)`;
+      return result({ seq: lastSeq + 1, reason }, { code: "rewound", seq: last.seq, line: last.line, reason });
     }
   }
   if (!head && lastSeq > 0) return broken(lastSeq, "sealed events exist but the chain head is gone");

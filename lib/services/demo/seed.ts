@@ -25,7 +25,7 @@ const MIN = 60_000;
 /** One person per role, two where the policy asks for two distinct approvers (finance, security). */
 const PEOPLE = [
   { local: "ada", name: "Ada Okafor", roles: ["service-owner"] },
-  { local: "omar", name: "Omar Haddad", roles: ["oncall"] },
+  { local: "omar", name: "Omar Haddad", roles: ["oncall", "reviewer"] },
   { local: "fay", name: "Fay Lindqvist", roles: ["finance"] },
   { local: "finn", name: "Finn Murphy", roles: ["finance"] },
   { local: "sam", name: "Sam Rivera", roles: ["security"] },

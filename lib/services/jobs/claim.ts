@@ -8,7 +8,7 @@ import { Conflict } from "@/lib/services/errors";
 import { compiledSnapshot } from "@/lib/services/policy/active";
 import { isRedecidable, redecideJob } from "@/lib/services/policy/redecide";
 import { RefuseAfterCommit, withLockedJob } from "./locked";
-import type { ClaimBody } from "./schemas";
+import type { ClaimBody, ExecutionGrant } from "./schemas";
 import { transitionJob } from "./transition";
 
 const staleSnapshot = (message: string) => new Conflict("stale_snapshot", message);
@@ -67,20 +67,33 @@ export async function claimJob({ ctx, id, input }: { ctx: Ctx; id: string; input
         if (job !== locked) return new RefuseAfterCommit(refusal);
         throw refusal;
       }
-      const actor = actorOf(ctx.principal);
-      await transitionJob(
-        tx,
-        job,
-        { state: "RUNNING", claimedAt: ctx.now, claimedBy: actor },
-        { type: "job.claimed", actor, data: { job_hash: job.jobHash, policy_snapshot: job.policySnapshot }, at: ctx.now },
-      );
-      return {
-        job_id: job.id,
-        job_hash: job.jobHash,
-        policy_snapshot: job.policySnapshot,
-        constraints: job.constraints ?? null,
-      };
+      return (await startJob(tx, job, ctx)).grant;
     },
     activeNow,
   );
+}
+
+/** The execution grant: exactly what may run, under which policy, within which limits. */
+export function executionGrant(job: JobRow): ExecutionGrant {
+  return {
+    job_id: job.id,
+    job_hash: job.jobHash,
+    policy_snapshot: job.policySnapshot,
+    constraints: job.constraints ?? null,
+  };
+}
+
+/**
+ * The claim itself, once the caller has checked that `job` may be claimed and holds it in `tx` (row
+ * locked by claimJob, or inserted by the same transaction when a submission claims): RUNNING, audited.
+ */
+export async function startJob(tx: Db, job: JobRow, ctx: Ctx): Promise<{ row: JobRow; grant: ExecutionGrant }> {
+  const actor = actorOf(ctx.principal);
+  const row = await transitionJob(
+    tx,
+    job,
+    { state: "RUNNING", claimedAt: ctx.now, claimedBy: actor },
+    { type: "job.claimed", actor, data: { job_hash: job.jobHash, policy_snapshot: job.policySnapshot }, at: ctx.now },
+  );
+  return { row, grant: executionGrant(row) };
 }

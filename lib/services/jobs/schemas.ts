@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JOB_STATES } from "@/lib/db/schema";
 
 export const TOPIC_RE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 export const TAG_RE = /^[a-z0-9_-]+$/;
@@ -49,6 +50,13 @@ export const SubmitJobBody = z
   .strict();
 export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
 
+/**
+ * The body of `POST /jobs`: the job, and whether to claim it in the same request when the policy
+ * allows it. `claim` is a request option, not part of the job: never stored, never hashed.
+ */
+export const SubmitJobRequest = SubmitJobBody.extend({ claim: z.boolean().optional() }).strict();
+export type SubmitJobRequest = z.infer<typeof SubmitJobRequest>;
+
 export const IdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
 /** A query-string integer: plain decimal digits only (no 0x10, 1e2 or 1.5), within bounds. */
@@ -61,9 +69,17 @@ export const queryInt = (min: number, max: number) =>
 
 export const WaitQuery = z.object({ wait: queryInt(0, 55).optional() }).strict();
 
+export const JobHash = z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters");
+
+/** `GET /jobs`: the caller's own jobs, newest first (the MCP gateway finds the call it held before). */
+export const OwnJobsQuery = z
+  .object({ topic: Topic.optional(), job_hash: JobHash.optional(), limit: queryInt(1, 50).default(20) })
+  .strict();
+export type OwnJobsQuery = z.infer<typeof OwnJobsQuery>;
+
 export const ClaimBody = z
   .object({
-    job_hash: z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters"),
+    job_hash: JobHash,
     policy_snapshot: z.string().max(300).optional(),
   })
   .strict();
@@ -81,7 +97,7 @@ const ConstraintsOut = z.object({ max_runtime_sec: z.number().optional(), networ
 export const JobItem = z.object({
   job: z.object({
     id: z.string(),
-    state: z.string(),
+    state: z.enum(JOB_STATES),
     topic: z.string(),
     risk_tags: z.array(z.string()),
     title: z.string().nullable(),
@@ -121,5 +137,12 @@ export const ExecutionGrant = z.object({
   policy_snapshot: z.string(),
   constraints: ConstraintsOut.nullable(),
 });
+export type ExecutionGrant = z.infer<typeof ExecutionGrant>;
+
+export const OwnJobsPage = z.object({ items: z.array(JobItem) });
+
+/** What `POST /jobs` answers: the job, and its grant when it was claimed in the same request. */
+export const SubmittedJob = JobItem.extend({ grant: ExecutionGrant.optional() });
+export type SubmittedJob = z.infer<typeof SubmittedJob>;
 
 export const CancelBody = z.object({ reason: plainText(1000).optional() }).strict();

@@ -9,10 +9,12 @@ import type { Logger } from "@/lib/log";
 import type { Evaluation } from "@/lib/policy/types";
 import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
+import { txQuery } from "@/lib/db/raw-sql";
 import { activePolicy, forgetActive } from "@/lib/services/policy/active";
-import { insertSubmitted } from "./insert";
+import { insertSubmitted, type InsertOutcome } from "./insert";
+import { executionGrant, startJob } from "./claim";
 import { renderJob, votesColumn } from "./render";
-import type { JobItem, SubmitJobBody } from "./schemas";
+import type { ExecutionGrant, SubmitJobBody, SubmittedJob } from "./schemas";
 import { eligibleRoles } from "./state";
 
 const STATE_BY_DECISION = {
@@ -112,18 +114,44 @@ function jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId,
 }
 
 export interface SubmitResult {
-  item: JobItem;
+  item: SubmittedJob;
   created: boolean;
 }
 
+/**
+ * The submission statement and the claim in one transaction (`claim: true` on a job the policy
+ * allows): nobody sees the job APPROVED and unclaimed, and the claim is audited as any other.
+ */
+async function insertClaimed(
+  ctx: Ctx,
+  row: JobRow,
+  evaluation: Evaluation,
+): Promise<{ outcome: InsertOutcome; claimed?: { row: JobRow; grant: ExecutionGrant } }> {
+  return ctx.transaction(async (tx) => {
+    const outcome = await insertSubmitted(txQuery(tx), row, evaluation);
+    return { result: outcome === "inserted" ? { outcome, claimed: await startJob(tx, row, ctx) } : { outcome } };
+  });
+}
+
+/** Claimed by the request that submitted it (see insertClaimed), and not yet completed. */
+function runningSinceSubmission(job: JobRow): boolean {
+  return job.state === "RUNNING" && job.claimedAt?.getTime() === job.createdAt.getTime() && job.claimedBy === job.requestedBy;
+}
+
+/**
+ * Submit a job. With `claim` (the caller holds jobs:execute), a job the policy allows is claimed in the
+ * same transaction and the answer carries its grant; one that needs people or is denied is not.
+ */
 export async function submitJob({
   ctx,
   input,
   idempotencyKey,
+  claim = false,
 }: {
   ctx: Ctx;
   input: SubmitJobBody;
   idempotencyKey: string | null;
+  claim?: boolean;
 }): Promise<SubmitResult> {
   const { db, principal, now } = ctx;
   const tenantId = principal.tenantId;
@@ -139,7 +167,11 @@ export async function submitJob({
     if (existing.job.requestHash !== requestHash) {
       throw new Conflict("idempotency_key_reused", "This Idempotency-Key was already used with a different body.");
     }
-    return { item: renderJob(existing.job, existing.votes, principal, now), created: false };
+    const item = renderJob(existing.job, existing.votes, principal, now);
+    // A replay answers what the first request answered: if that claimed the job, the retry that lost
+    // the answer must get the grant again, or nobody could ever run the job it holds.
+    if (claim && runningSinceSubmission(existing.job)) return { item: { ...item, grant: executionGrant(existing.job) }, created: false };
+    return { item, created: false };
   };
 
   try {
@@ -155,6 +187,13 @@ export async function submitJob({
         evaluation = failClosed(input.topic, err, ctx.log);
       }
       const row = jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation });
+      if (claim && row.state === "APPROVED") {
+        const { outcome, claimed } = await insertClaimed(ctx, row, evaluation);
+        if (claimed) return { item: { ...renderJob(claimed.row, [], principal, now), grant: claimed.grant }, created: true };
+        if (outcome === "duplicate_key") return replay();
+        continue;
+      }
+      // The common path: one statement, one round trip.
       const outcome = await insertSubmitted(ctx.query, row, evaluation);
       if (outcome === "inserted") return { item: renderJob(row, [], principal, now), created: true };
       if (outcome === "duplicate_key") return replay();

@@ -1,8 +1,10 @@
 import { methodNotAllowed } from "@/lib/api/problem";
-import { readJson } from "@/lib/api/body";
+import { parseQuery, readJson } from "@/lib/api/body";
 import { json, apiRoute } from "@/lib/api/route";
+import { requireScope } from "@/lib/services/context";
 import { Invalid } from "@/lib/services/errors";
-import { IdempotencyKey, SubmitJobBody } from "@/lib/services/jobs/schemas";
+import { listOwnJobs } from "@/lib/services/jobs/own";
+import { IdempotencyKey, OwnJobsQuery, SubmitJobRequest } from "@/lib/services/jobs/schemas";
 import { submitJob } from "@/lib/services/jobs/submit";
 import { takeRateLimit } from "@/lib/services/limits";
 
@@ -13,10 +15,14 @@ export const POST = apiRoute(["jobs:submit"], async ({ req, ctx }) => {
   if (key && !key.success) {
     throw new Invalid("Idempotency-Key must be 1-255 printable ASCII characters.", [{ path: "Idempotency-Key", message: "invalid" }]);
   }
-  const input = await readJson(req, SubmitJobBody);
-  const { item, created } = await submitJob({ ctx, input, idempotencyKey: key ? key.data : null });
+  const { claim, ...input } = await readJson(req, SubmitJobRequest);
+  // Claiming in the same request is claiming: it needs the executor's scope as POST /jobs/{id}/claim does.
+  if (claim) requireScope(ctx.principal, "jobs:execute");
+  const { item, created } = await submitJob({ ctx, input, idempotencyKey: key ? key.data : null, claim });
   return json(item, created ? 201 : 200, { location: `/api/v1/jobs/${item.job.id}` });
 });
 
-const notAllowed = methodNotAllowed("POST");
-export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+export const GET = apiRoute(["jobs:read"], async ({ req, ctx }) => listOwnJobs({ ctx, query: parseQuery(req, OwnJobsQuery) }));
+
+const notAllowed = methodNotAllowed("GET, POST");
+export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

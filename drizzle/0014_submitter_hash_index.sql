@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_submitter_hash_idx" ON "jobs" USING btree ("tenant_id","principal_key","job_hash","created_at","id");
