@@ -8,6 +8,7 @@ import { getDatabase } from "@/lib/db/client";
 import { Email } from "@/lib/services/provisioning/schemas";
 import { endSession, SESSION_MAX_AGE_S, startSession } from "@/lib/services/sessions";
 import { env, oidcConfigured } from "@/lib/env";
+import { log } from "@/lib/log";
 
 const SignInForm = z.object({
   email: Email,
@@ -84,10 +85,10 @@ export const authConfig: NextAuthConfig = {
   logger: {
     error(error: Error) {
       if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") {
-        console.warn(`[countersign] sign-in refused (${(error as CredentialsSignin).code ?? "credentials"})`);
+        log().warn({ code: (error as CredentialsSignin).code ?? "credentials" }, "sign-in refused");
         return;
       }
-      console.error("[auth]", error);
+      log().error({ err: error }, "auth");
     },
   },
   pages: { signIn: "/signin", error: "/signin" },
