@@ -4,7 +4,7 @@ import { isStorable } from "@/lib/text";
 import type { z } from "zod";
 import { policySchema } from "./schema";
 import type { Policy } from "./types";
-import { formatPath, type IssuePath, locate } from "./yaml-location";
+import { formatPath, type IssuePath, locate, locateInScalar } from "./yaml-location";
 
 export { policySchema } from "./schema";
 
@@ -33,7 +33,7 @@ function syntaxIssues(doc: Doc): PolicyIssue[] {
   });
 }
 
-function schemaIssues(doc: Doc, lines: LineCounter, issues: readonly z.core.$ZodIssue[]): PolicyIssue[] {
+function schemaIssues(doc: Doc, lines: LineCounter, text: string, issues: readonly z.core.$ZodIssue[]): PolicyIssue[] {
   const out: PolicyIssue[] = [];
   for (const issue of issues) {
     const path: IssuePath = issue.path.filter((p): p is string | number => typeof p !== "symbol");
@@ -45,7 +45,9 @@ function schemaIssues(doc: Doc, lines: LineCounter, issues: readonly z.core.$Zod
       }
       continue;
     }
-    out.push({ path: formatPath(path), message: issue.message, ...locate(doc, lines, path) });
+    const whenOffset = issue.code === "custom" ? (issue.params as { whenOffset?: number } | undefined)?.whenOffset : undefined;
+    const where = whenOffset === undefined ? locate(doc, lines, path) : locateInScalar(doc, lines, text, path, whenOffset);
+    out.push({ path: formatPath(path), message: issue.message, ...where });
   }
   return out.sort(byPosition);
 }
@@ -134,7 +136,7 @@ export function parsePolicy(text: string): ParsePolicyResult {
   if (unstorableText.length > 0) return { ok: false, errors: unstorableText.sort(byPosition) };
 
   const result = policySchema.safeParse(raw);
-  if (!result.success) return { ok: false, errors: schemaIssues(doc, lineCounter, result.error.issues) };
+  if (!result.success) return { ok: false, errors: schemaIssues(doc, lineCounter, text, result.error.issues) };
   return { ok: true, policy: result.data };
 }
 

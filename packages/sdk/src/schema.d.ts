@@ -829,6 +829,8 @@ export interface paths {
                                 job_hash: string;
                                 matched_rules: {
                                     decision: string;
+                                    /** @description why the rule's match.when could not be evaluated */
+                                    error?: string;
                                     id: string;
                                     reason: string | null;
                                 }[];
@@ -950,6 +952,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1078,6 +1082,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1547,6 +1553,8 @@ export interface paths {
                                 job_hash: string;
                                 matched_rules: {
                                     decision: string;
+                                    /** @description why the rule's match.when could not be evaluated */
+                                    error?: string;
                                     id: string;
                                     reason: string | null;
                                 }[];
@@ -1673,6 +1681,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1749,6 +1759,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1857,6 +1869,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1973,6 +1987,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -2154,6 +2170,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -2236,6 +2254,8 @@ export interface paths {
                                 decision: "ALLOW" | "ALLOW_WITH_CONSTRAINTS" | "REQUIRE_APPROVAL" | "DENY";
                                 matched_rules: {
                                     decision: string;
+                                    /** @description why the rule's match.when could not be evaluated */
+                                    error?: string;
                                     id: string;
                                     reason: string | null;
                                 }[];
@@ -2285,6 +2305,8 @@ export interface paths {
                                 job_hash: string;
                                 matched_rules: {
                                     decision: string;
+                                    /** @description why the rule's match.when could not be evaluated */
+                                    error?: string;
                                     id: string;
                                     reason: string | null;
                                 }[];
