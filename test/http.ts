@@ -20,6 +20,8 @@ const ROUTES: [RegExp, () => Promise<RouteModule>][] = [
   [/^\/api\/v1\/policy$/, () => import("@/app/api/v1/policy/route")],
   [/^\/api\/v1\/policy\/snapshots$/, () => import("@/app/api/v1/policy/snapshots/route")],
   [/^\/api\/v1\/policy\/simulate$/, () => import("@/app/api/v1/policy/simulate/route")],
+  [/^\/api\/v1\/policy\/test$/, () => import("@/app/api/v1/policy/test/route")],
+  [/^\/api\/v1\/policy\/snapshots\/(?<id>[^/]+)\/activate$/, () => import("@/app/api/v1/policy/snapshots/[id]/activate/route")],
   [/^\/api\/v1\/metrics\/daily$/, () => import("@/app/api/v1/metrics/daily/route")],
   [/^\/api\/v1\/metrics\/decisions$/, () => import("@/app/api/v1/metrics/decisions/route")],
   [/^\/api\/v1\/audit$/, () => import("@/app/api/v1/audit/route")],

@@ -58,6 +58,27 @@ export const ActivePolicy = z.object({
 
 export const Activation = z.object({ snapshot_id: z.string(), changed: z.boolean(), redecided: z.number() });
 
+const DecisionName = z.enum(["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "DENY"]);
+const TestRequirement = z.object({ rule_id: z.string(), roles: z.array(z.string()), count: z.number() });
+const TestConstraints = z.object({ max_runtime_sec: z.number().optional(), network_allowlist: z.array(z.string()).optional() });
+export const PolicyTestReport = z.object({
+  passed: z.number(),
+  failed: z.number(),
+  results: z.array(
+    z.object({
+      name: z.string(),
+      ok: z.boolean(),
+      expected: z.object({
+        decision: DecisionName,
+        rule_id: z.string().optional(),
+        requirements: z.array(TestRequirement).optional(),
+        constraints: TestConstraints.nullable().optional(),
+      }),
+      actual: z.object({ decision: DecisionName, rule_id: z.string(), requirements: z.array(TestRequirement), constraints: TestConstraints.nullable() }),
+    }),
+  ),
+});
+
 export const SnapshotList = z.object({
   active: z.string().nullable(),
   items: z.array(

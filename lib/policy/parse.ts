@@ -113,11 +113,13 @@ function numberIssues(doc: Doc, lines: LineCounter): PolicyIssue[] {
   return out;
 }
 
+export type ParseYamlResult<T> = { ok: true; value: T } | { ok: false; errors: PolicyIssue[] };
+
 /**
- * Parses and validates a policy YAML. A policy is accepted whole or refused whole: every problem
- * found is returned with its line and column, and nothing partial is ever produced.
+ * Reads a YAML document and validates it with `schema`, every problem placed at its line and column.
+ * Shared by policies and policy tests, so both refuse the same YAML the same way.
  */
-export function parsePolicy(text: string): ParsePolicyResult {
+export function parseYamlWith<S extends z.ZodType>(text: string, schema: S): ParseYamlResult<z.output<S>> {
   const nul = nulIssue(text);
   if (nul) return { ok: false, errors: [nul] };
   const lineCounter = new LineCounter();
@@ -135,9 +137,18 @@ export function parsePolicy(text: string): ParsePolicyResult {
   const unstorableText = [...valueIssues(doc, lineCounter, raw), ...numberIssues(doc, lineCounter)];
   if (unstorableText.length > 0) return { ok: false, errors: unstorableText.sort(byPosition) };
 
-  const result = policySchema.safeParse(raw);
+  const result = schema.safeParse(raw);
   if (!result.success) return { ok: false, errors: schemaIssues(doc, lineCounter, text, result.error.issues) };
-  return { ok: true, policy: result.data };
+  return { ok: true, value: result.data };
+}
+
+/**
+ * Parses and validates a policy YAML. A policy is accepted whole or refused whole: every problem
+ * found is returned with its line and column, and nothing partial is ever produced.
+ */
+export function parsePolicy(text: string): ParsePolicyResult {
+  const result = parseYamlWith(text, policySchema);
+  return result.ok ? { ok: true, policy: result.value } : result;
 }
 
 /** One issue a line: `12:5 rules[2].decision: must be one of ...`. */

@@ -2748,6 +2748,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/policy/snapshots/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rollback: make an earlier snapshot active again (a new activation, audited; re-decides as PUT /policy does)
+         * @description Scopes: policy:write. Error codes: unauthenticated, insufficient_scope, not_found.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed: boolean;
+                            redecided: number;
+                            snapshot_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/policy/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a tests file against a policy (both YAML) with the pure engine; touches no data
+         * @description Scopes: policy:read. Error codes: unauthenticated, insufficient_scope, invalid_policy, invalid_tests, validation_failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the policy, as YAML */
+                        policy: string;
+                        /** @description the tests file: a YAML list of {name, job, expect} */
+                        tests: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            failed: number;
+                            passed: number;
+                            results: {
+                                actual: {
+                                    constraints: {
+                                        max_runtime_sec?: number;
+                                        network_allowlist?: string[];
+                                    } | null;
+                                    /** @enum {string} */
+                                    decision: "ALLOW" | "ALLOW_WITH_CONSTRAINTS" | "REQUIRE_APPROVAL" | "DENY";
+                                    requirements: {
+                                        count: number;
+                                        roles: string[];
+                                        rule_id: string;
+                                    }[];
+                                    rule_id: string;
+                                };
+                                expected: {
+                                    constraints?: {
+                                        max_runtime_sec?: number;
+                                        network_allowlist?: string[];
+                                    } | null;
+                                    /** @enum {string} */
+                                    decision: "ALLOW" | "ALLOW_WITH_CONSTRAINTS" | "REQUIRE_APPROVAL" | "DENY";
+                                    requirements?: {
+                                        count: number;
+                                        roles: string[];
+                                        rule_id: string;
+                                    }[];
+                                    rule_id?: string;
+                                };
+                                name: string;
+                                ok: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
