@@ -1,6 +1,8 @@
 // (f) In-process policy evaluation: the default policy plus generated rules (1,000 in all), compiled
 // once, then `evaluate` over ~1e6 varied jobs. Prints one JSON line on stdout for run.mjs.
-// Run: node node_modules/tsx/dist/cli.mjs bench/eval.ts [iterations] [totalRules]
+// Run: node node_modules/tsx/dist/cli.mjs bench/eval.ts [iterations] [totalRules] [whenRules]
+// With whenRules > 0, that many of the rules carry a `match.when` condition over every job's topic:
+// the worst case, where each job evaluates every condition.
 import { DEFAULT_POLICY_YAML } from "../lib/policy/default-policy";
 import { compilePolicy, evaluate, type EvaluationJob } from "../lib/policy/evaluate";
 import { parsePolicy } from "../lib/policy/parse";
@@ -10,9 +12,19 @@ import { jobTemplates, policyYaml } from "./policy-gen.mjs";
 const iterations = Number(process.argv[2] ?? 1_000_000);
 const totalRules = Number(process.argv[3] ?? 1000);
 const defaultRules = (DEFAULT_POLICY_YAML.match(/^\s{2}- id:/gm) ?? []).length;
-const generated = totalRules - defaultRules;
+const whenRules = Number(process.argv[4] ?? 0);
+const generated = totalRules - defaultRules - whenRules;
 
-const yaml: string = policyYaml(DEFAULT_POLICY_YAML, generated);
+function whenRulesYaml(count: number): string {
+  let out = "";
+  for (let k = 0; k < count; k++) {
+    out += `  - id: when-${k}\n    match:\n      topics: ["job.**"]\n`;
+    out += `      when: "payload.amount > ${1000 + k} && payload.currency == 'EUR'"\n    decision: require_approval\n`;
+  }
+  return out;
+}
+
+const yaml: string = policyYaml(DEFAULT_POLICY_YAML, generated) + whenRulesYaml(whenRules);
 const parsed = parsePolicy(yaml);
 if (!parsed.ok) {
   console.error(JSON.stringify(parsed.errors.slice(0, 5)));
@@ -28,7 +40,15 @@ const jobs: EvaluationJob[] = [];
 for (let k = 0; k < 1000; k++) {
   const base = templates[k % templates.length]!;
   const topic = base.topic.replace(/svc(\d+)/, (_m, n) => `svc${(Number(n) + 4 * Math.floor(k / templates.length)) % generated}`);
-  jobs.push({ topic, risk_tags: base.risk_tags, title: k % 3 === 0 ? `Job ${k}` : null });
+  jobs.push({
+    topic,
+    risk_tags: base.risk_tags,
+    title: k % 3 === 0 ? `Job ${k}` : null,
+    payload: { amount: k * 7, currency: k % 2 === 0 ? "EUR" : "USD" },
+    labels: null,
+    requested_by: `agent:bench-${k % 10}`,
+    on_behalf_of: null,
+  });
 }
 
 const mix: Record<string, number> = {};
@@ -47,6 +67,7 @@ const ns = Number(process.hrtime.bigint() - start);
 console.log(
   JSON.stringify({
     rules: parsed.policy.rules.length,
+    when_rules: whenRules,
     iterations,
     ns_per_job: ns / iterations,
     compile_ms: compileMs,

@@ -30,7 +30,7 @@ import { routeFiles, templateOf } from "./routes";
 /** Who succeeds with an entry's valid request (the positive control for every refusal). */
 type As = "agent" | "admin" | "reviewer" | "installation";
 /** What a path id names; every tenant's fixture has one of each. */
-type IdKind = "pending" | "forApprove" | "forReject" | "forCancel" | "approved" | "running" | "user" | "token" | "target" | "delivery";
+type IdKind = "pending" | "forApprove" | "forReject" | "forCancel" | "approved" | "running" | "user" | "token" | "target" | "delivery" | "snapshot";
 
 interface Req {
   params?: Record<string, string>;
@@ -120,6 +120,13 @@ const MATRIX: Record<string, Entry> = {
     as: "admin",
     req: () => ({ body: { yaml: POLICY_V2, job: { ...PROD_WRITE, payload: {} } } }),
   },
+  "POST /api/v1/policy/test": {
+    who: "scoped",
+    scopes: ["policy:read"],
+    as: "admin",
+    req: () => ({ body: { policy: POLICY_V2, tests: "- name: read\n  job: { topic: job.repo.read }\n  expect: { decision: ALLOW }\n" } }),
+  },
+  "POST /api/v1/policy/snapshots/[id]/activate": { who: "scoped", scopes: ["policy:write"], as: "admin", id: "snapshot" },
 
   // Metrics and audit.
   "GET /api/v1/metrics/daily": { who: "scoped", scopes: ["metrics:read"], as: "reviewer", req: () => ({ query: "window=30d" }) },
@@ -351,6 +358,12 @@ async function mintUserToken(w: World, userId: string, scopes: readonly string[]
 const item = (submitted: { job: { id: string }; job_hash: string }): Item => ({ id: submitted.job.id, hash: submitted.job_hash });
 
 async function makeRes(w: World, mark: string): Promise<Res> {
+  // An earlier snapshot to roll back to, made before any job exists so no job is re-decided by it.
+  const shipped = await call("GET", "/api/v1/policy", { token: w.admin });
+  const rollbackTo = await call("PUT", "/api/v1/policy", { token: w.admin, rawBody: DEFAULT_POLICY_YAML.replace("cutoff: 24h", "cutoff: 22h"), headers: { "content-type": "application/yaml" } });
+  expect(rollbackTo.status, JSON.stringify(rollbackTo.body)).toBe(200);
+  const back = await call("PUT", "/api/v1/policy", { token: w.admin, rawBody: DEFAULT_POLICY_YAML, headers: { "content-type": "application/yaml" } });
+  expect(back.body.snapshot_id).toBe(shipped.body.snapshot_id);
   const reviewer = await person(w, ["oncall"], "rev");
   const pw = (n: string, extra: Record<string, unknown> = {}) => w.submit({ ...PROD_WRITE, payload: { n, mark }, ...extra });
   const [pending, forApprove, forReject, forCancel] = await Promise.all([pw("pending"), pw("approve"), pw("reject"), pw("cancel")]);
@@ -398,6 +411,7 @@ async function makeRes(w: World, mark: string): Promise<Res> {
     token: { id: tok.body.id, hash: "" },
     target: { id: target.body.id, hash: "" },
     delivery: { id: dl.body.items[0].id, hash: "" },
+    snapshot: { id: rollbackTo.body.snapshot_id, hash: "" },
   };
 }
 

@@ -21,6 +21,9 @@ import path from "node:path";
 import fc from "fast-check";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_POLICY_YAML } from "@/lib/policy/default-policy";
+import { parsePolicy } from "@/lib/policy/parse";
+import { policySnapshotId } from "@/lib/policy/snapshot";
 import { signCheckpoint } from "@/lib/services/audit/checkpoint";
 import { publicKeyId } from "@/lib/services/audit/keys";
 import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
@@ -744,6 +747,12 @@ async function acceptedVote(vote: "approve" | "reject", a: Ans, sent: any, t: Ta
   expect(votes[0]!.vote).toBe(vote);
 }
 
+function shippedSnapshot(tenant: string): string {
+  const parsed = parsePolicy(DEFAULT_POLICY_YAML);
+  if (!parsed.ok) throw new Error("the shipped policy does not parse");
+  return policySnapshotId(tenant, parsed.policy);
+}
+
 function buildSpecs(): Record<string, Spec> {
   const asAgent = async (): Promise<Target> => ({ params: {}, token: F.agent() });
   const asAdmin = async (): Promise<Target> => ({ params: {}, token: F.admin() });
@@ -875,6 +884,29 @@ function buildSpecs(): Record<string, Spec> {
       },
     },
     "GET v1/policy/snapshots": { target: asAdmin, readOnly: true },
+    // Every tenant starts with the shipped policy, so its snapshot id is known without a read.
+    "POST v1/policy/snapshots/[id]/activate": {
+      target: async () => ({ params: { id: shippedSnapshot(F.pol.tenant) }, token: F.polAdmin() }),
+      foreign: () => shippedSnapshot(F.other.tenant),
+      accepted: async (a, _sent, t) => {
+        expect(a.body.snapshot_id).toBe(t.params.id);
+        const [tenant] = await sql`select active_snapshot_id from tenants where id = ${F.pol.tenant}`;
+        expect(tenant!.active_snapshot_id).toBe(t.params.id);
+      },
+    },
+    "POST v1/policy/test": {
+      target: asAdmin,
+      readOnly: true,
+      fields: {
+        policy: fc.constantFrom(POLICY_YAML("ok")),
+        tests: fc.constantFrom(
+          "- name: read\n  job: { topic: job.repo.read }\n  expect: { decision: ALLOW }\n",
+          "- name: <script>alert(1)</script>\n  job: { topic: job.config.update, risk_tags: [prod, write], payload: { a: 1 } }\n  expect: { decision: require_approval }\n",
+          "[]",
+        ),
+      },
+      required: ["policy", "tests"],
+    },
     "POST v1/policy/simulate": {
       target: asAdmin,
       readOnly: true,

@@ -13,6 +13,7 @@ import {
   NotificationTargetOut,
   NotificationTargets,
   JobDecisions,
+  PolicyTestReport,
   MintedToken,
   QueuePage,
   ResolveResult,
@@ -45,6 +46,7 @@ import { MetricsQuery } from "@/lib/services/metrics/decisions";
 import { DeliveriesQuery } from "@/lib/services/outbox/admin";
 import { CreateTargetBody } from "@/lib/services/outbox/targets";
 import { SimulateBody } from "@/lib/services/policy/simulate";
+import { PolicyTestBody } from "@/lib/services/policy/test";
 import { CreateTenantBody, CreateTokenBody, CreateUserBody, UpdateUserBody } from "@/lib/services/provisioning/schemas";
 import { TenantQuery } from "@/lib/services/provisioning/tenants";
 
@@ -87,7 +89,9 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/policy", summary: "The active policy snapshot with its YAML", scopes: ["policy:read"], response: ActivePolicy, errors: [] },
   { method: "put", path: "/policy", summary: "Upload a new policy (application/yaml); re-decides pending and approved, unclaimed jobs", scopes: ["policy:write"], body: "yaml", response: Activation, errors: ["invalid_policy", "validation_failed", "unsupported_media_type", "payload_too_large"] },
   { method: "get", path: "/policy/snapshots", summary: "Policy history", scopes: ["policy:read"], response: SnapshotList, errors: [] },
+  { method: "post", path: "/policy/snapshots/{id}/activate", summary: "Rollback: make an earlier snapshot active again (a new activation, audited; re-decides as PUT /policy does)", scopes: ["policy:write"], response: Activation, errors: ["not_found"] },
   { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide, for one job or the last days' jobs", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
+  { method: "post", path: "/policy/test", summary: "Run a tests file against a policy (both YAML) with the pure engine; touches no data", scopes: ["policy:read"], body: PolicyTestBody, response: PolicyTestReport, errors: ["invalid_policy", "invalid_tests", "validation_failed"] },
   { method: "get", path: "/metrics/daily", summary: "Time-to-decision p50/p90/p99 per UTC day of the window (human decisions), every day listed", scopes: ["metrics:read"], query: DailyQuery, response: DailyMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/metrics/decisions", summary: "Time-to-decision percentiles, outcomes, SLA breaches, rejection reasons, queue depth", scopes: ["metrics:read"], query: MetricsQuery, response: DecisionMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, response: AuditPage, errors: ["validation_failed", "invalid_cursor"] },

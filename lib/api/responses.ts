@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JobItem } from "@/lib/services/jobs/schemas";
+import { JobItem, MatchedRuleOut } from "@/lib/services/jobs/schemas";
 
 /** Answer shapes for the OpenAPI document (request shapes come from the services' own schemas). */
 const ISO = z.string().describe("RFC 3339 timestamp");
@@ -20,7 +20,7 @@ export const JobDecisions = z.object({
       decision: z.enum(["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "DENY"]),
       rule_id: z.string(),
       reason: z.string(),
-      matched_rules: z.array(z.object({ id: z.string(), decision: z.string(), reason: z.string().nullable() })),
+      matched_rules: z.array(MatchedRuleOut),
       requirements: z.array(z.object({ rule_id: z.string(), roles: z.array(z.string()), count: z.number() })),
       constraints: z.object({}).passthrough().nullable(),
       created_at: ISO,
@@ -57,6 +57,27 @@ export const ActivePolicy = z.object({
 });
 
 export const Activation = z.object({ snapshot_id: z.string(), changed: z.boolean(), redecided: z.number() });
+
+const DecisionName = z.enum(["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "DENY"]);
+const TestRequirement = z.object({ rule_id: z.string(), roles: z.array(z.string()), count: z.number() });
+const TestConstraints = z.object({ max_runtime_sec: z.number().optional(), network_allowlist: z.array(z.string()).optional() });
+export const PolicyTestReport = z.object({
+  passed: z.number(),
+  failed: z.number(),
+  results: z.array(
+    z.object({
+      name: z.string(),
+      ok: z.boolean(),
+      expected: z.object({
+        decision: DecisionName,
+        rule_id: z.string().optional(),
+        requirements: z.array(TestRequirement).optional(),
+        constraints: TestConstraints.nullable().optional(),
+      }),
+      actual: z.object({ decision: DecisionName, rule_id: z.string(), requirements: z.array(TestRequirement), constraints: TestConstraints.nullable() }),
+    }),
+  ),
+});
 
 export const SnapshotList = z.object({
   active: z.string().nullable(),

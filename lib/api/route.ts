@@ -6,8 +6,9 @@ import { contextOf, requireScope, type Ctx, type Scope } from "@/lib/services/co
 import { NotFound } from "@/lib/services/errors";
 import { toProblem } from "./problem";
 
-// Every id we hand out (job-…, usr-…, tok-…) fits this; anything else cannot name a row.
-const ID_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
+// Every id we hand out (job-…, usr-…, tok-…, cfg:<tenant>:policy#sha256:…) fits this; anything
+// else cannot name a row.
+const ID_RE = /^[A-Za-z0-9_.:#-]{1,200}$/;
 
 type Params = Record<string, string | string[] | undefined>;
 

@@ -2,6 +2,7 @@ import { policyDurationSec } from "./duration";
 import { addTopicGlob, createTopicTrie, type TopicTrie } from "./glob";
 import { type CompiledTemplate, compileTemplate } from "./summary";
 import type { Constraints, OnTimeout, Policy, PolicyDecision, Requirement } from "./types";
+import { type CompiledWhen, compileWhen } from "./when";
 
 export const DECISION_RANK: Record<PolicyDecision, number> = {
   allow: 0,
@@ -26,6 +27,13 @@ export interface CompiledRule {
   readonly constraints: Readonly<Constraints> | null;
   readonly title: CompiledTemplate | null;
   readonly nextEffect: CompiledTemplate | null;
+  /** `match.when`, compiled; null for the (common) rule without one, which never touches CEL. */
+  readonly when: CompiledWhen | null;
+  /**
+   * What the rule counts as when its condition fails to evaluate (DESIGN §2.1): never an allow. An
+   * allow rule becomes an approval rule asking the defaults' approvers; deny and approval rules stay.
+   */
+  readonly onWhenError: Omit<CompiledRule, "onWhenError" | "reason"> | null;
 }
 
 export interface CompiledPolicy {
@@ -69,6 +77,22 @@ function fileUnderRarestTag(byTag: Map<number, number[]>, ruleTags: readonly num
   else byTag.set(bestTag, [index]);
 }
 
+function whenErrorRule(rule: Omit<CompiledRule, "onWhenError">, d: Policy["defaults"]): CompiledRule["onWhenError"] {
+  if (rule.rank >= DECISION_RANK.require_approval) return rule;
+  return {
+    ...rule,
+    decision: "require_approval",
+    rank: DECISION_RANK.require_approval,
+    requirement: { rule_id: rule.id, roles: [...d.approvers.roles], count: d.approvers.count, escalate_to: [] },
+    slaSec: d.sla === undefined ? null : policyDurationSec(d.sla),
+    cutoffSec: policyDurationSec(d.cutoff),
+    onTimeout: d.on_timeout,
+    constraints: null,
+    title: null,
+    nextEffect: null,
+  };
+}
+
 /** Compiles a validated, defaults-filled policy (from parsePolicy) for fast evaluation. */
 export function compilePolicy(policy: Policy): CompiledPolicy {
   const d = policy.defaults;
@@ -90,7 +114,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     }
     const approval = r.decision === "require_approval";
     const approvers = r.approvers ?? d.approvers;
-    return {
+    const rule: Omit<CompiledRule, "onWhenError"> = {
       index,
       id: r.id,
       decision: r.decision,
@@ -106,7 +130,9 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       constraints: r.decision === "allow_with_constraints" ? (r.constraints ?? {}) : null,
       title: r.summary?.title !== undefined ? compileTemplate(r.summary.title) : null,
       nextEffect: r.summary?.next_effect !== undefined ? compileTemplate(r.summary.next_effect) : null,
+      when: r.match.when !== undefined ? compileWhen(r.match.when) : null,
     };
+    return { ...rule, onWhenError: rule.when === null ? null : whenErrorRule(rule, d) };
   });
 
   return {

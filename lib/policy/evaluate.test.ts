@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_YAML, GUIDE_POLICY_YAML } from "./default-policy";
-import { compilePolicy, type CompiledPolicy, evaluate } from "./evaluate";
+import { compilePolicy, type CompiledPolicy, evaluate as evaluateJob, type EvaluationJob } from "./evaluate";
 import { formatIssues, parsePolicy } from "./parse";
 import { stricterConstraints } from "./outcome";
 
@@ -9,6 +9,10 @@ function compile(yaml: string): CompiledPolicy {
   if (!result.ok) throw new Error(formatIssues(result.errors));
   return compilePolicy(result.policy);
 }
+
+// These cases are about topics, tags and outcomes; the job's other fields are blank.
+type Job = Pick<EvaluationJob, "topic" | "risk_tags" | "title">;
+const evaluate = (c: CompiledPolicy, job: Job) => evaluateJob(c, { payload: {}, labels: null, requested_by: "agent:test", on_behalf_of: null, ...job });
 
 const shipped = compile(DEFAULT_POLICY_YAML);
 const guide = compile(GUIDE_POLICY_YAML);

@@ -3,13 +3,39 @@ import { matchTopic } from "./glob";
 import { type ApprovalOutcome, approvalOutcome, DEFAULT_NEXT_EFFECT, defaultReason, mergeConstraints } from "./outcome";
 import { compileTemplate, renderTemplate, type TemplateVar } from "./summary";
 import type { Evaluation, PolicyDecision } from "./types";
+import type { WhenVars } from "./when";
 
 export { compilePolicy, type CompiledPolicy } from "./compile";
 
+/**
+ * What a policy reads of a job. Everything a `match.when` condition may name is required, so a caller
+ * cannot forget a field and have a condition silently read it as missing.
+ */
 export interface EvaluationJob {
   topic: string;
   risk_tags: readonly string[];
   title?: string | null;
+  payload: Record<string, unknown>;
+  labels: Record<string, string> | null;
+  requested_by: string;
+  on_behalf_of: string | null;
+}
+
+/** A matching rule; `error` when it counts only because its condition failed to evaluate. */
+type MatchedRule = CompiledRule & { readonly error?: string };
+
+function whenVars(job: EvaluationJob): WhenVars {
+  const vars: WhenVars = { topic: job.topic, risk_tags: job.risk_tags, payload: job.payload, labels: job.labels ?? {}, requested_by: job.requested_by };
+  if (job.on_behalf_of !== null) vars.on_behalf_of = job.on_behalf_of;
+  return vars;
+}
+
+// A condition that errs never lets the job through (DESIGN §2.1): the rule counts as at least an
+// approval rule, and the error goes to the decision log (its reason and its matched_rules entry).
+function erred(rule: CompiledRule, error: string): MatchedRule {
+  const as = rule.onWhenError!;
+  const base = as.decision === rule.decision && rule.reason !== null ? rule.reason : defaultReason(as.decision, rule.id);
+  return { ...as, onWhenError: null, reason: `${base}: its condition could not be evaluated (${error})`, error };
 }
 
 const DEFAULT_TITLE = compileTemplate("Review {{topic}}");
@@ -32,8 +58,8 @@ function carriesAll(required: readonly number[], carried: readonly number[]): bo
   return true;
 }
 
-/** Every rule whose topics and risk tags both match, in file order. */
-export function matchingRules(compiled: CompiledPolicy, job: EvaluationJob): CompiledRule[] {
+/** Every rule whose topics, risk tags and condition all match, in file order. */
+export function matchingRules(compiled: CompiledPolicy, job: EvaluationJob): MatchedRule[] {
   const carried = carriedTagIds(compiled, job.risk_tags);
   const candidates: number[] = [...compiled.always];
   for (const id of carried) {
@@ -43,13 +69,22 @@ export function matchingRules(compiled: CompiledPolicy, job: EvaluationJob): Com
   for (const i of matchTopic(compiled.topics, job.topic)) candidates.push(i);
   // File order decides which rule speaks for the decision; a rule reached by two globs counts once.
   candidates.sort((a, b) => a - b);
-  const matched: CompiledRule[] = [];
+  const matched: MatchedRule[] = [];
   let previous = -1;
+  let vars: WhenVars | null = null;
   for (const i of candidates) {
     if (i === previous) continue;
     previous = i;
     const rule = compiled.rules[i];
-    if (rule && carriesAll(rule.tagIds, carried)) matched.push(rule);
+    if (!rule || !carriesAll(rule.tagIds, carried)) continue;
+    // Only a rule with a condition pays for CEL, and only once its topics and tags matched.
+    if (rule.when === null) {
+      matched.push(rule);
+      continue;
+    }
+    const result = rule.when((vars ??= whenVars(job)));
+    if (result === true) matched.push(rule);
+    else if (result !== false) matched.push(erred(rule, result.error));
   }
   return matched;
 }
@@ -95,7 +130,9 @@ export function evaluate(compiled: CompiledPolicy, job: EvaluationJob): Evaluati
     decision,
     rule_id: ruleId,
     reason,
-    matched_rules: matched.map((r) => ({ id: r.id, decision: r.decision, reason: r.reason })),
+    matched_rules: matched.map((r) =>
+      r.error === undefined ? { id: r.id, decision: r.decision, reason: r.reason } : { id: r.id, decision: r.decision, reason: r.reason, error: r.error },
+    ),
     ...approval,
     constraints: decision === "allow_with_constraints" ? mergeConstraints(matched) : null,
     summary: { title, why: reason, next_effect: renderTemplate(winner?.nextEffect ?? NEXT_EFFECT[decision], values) },

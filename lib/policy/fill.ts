@@ -31,6 +31,7 @@ function fillRule(r: RawRule, defaults: Defaults): PolicyRule {
     match: { topics: unique(r.match?.topics ?? []), risk_tags: unique(r.match?.risk_tags ?? []) },
     decision: r.decision,
   };
+  if (r.match?.when !== undefined) rule.match.when = r.match.when;
   if (r.reason !== undefined) rule.reason = r.reason;
   if (r.decision === "require_approval") {
     rule.approvers = copyApprovers(r.approvers ?? defaults.approvers);

@@ -4,7 +4,7 @@ import { isStorable } from "@/lib/text";
 import type { z } from "zod";
 import { policySchema } from "./schema";
 import type { Policy } from "./types";
-import { formatPath, type IssuePath, locate } from "./yaml-location";
+import { formatPath, type IssuePath, locate, locateInScalar } from "./yaml-location";
 
 export { policySchema } from "./schema";
 
@@ -33,7 +33,7 @@ function syntaxIssues(doc: Doc): PolicyIssue[] {
   });
 }
 
-function schemaIssues(doc: Doc, lines: LineCounter, issues: readonly z.core.$ZodIssue[]): PolicyIssue[] {
+function schemaIssues(doc: Doc, lines: LineCounter, text: string, issues: readonly z.core.$ZodIssue[]): PolicyIssue[] {
   const out: PolicyIssue[] = [];
   for (const issue of issues) {
     const path: IssuePath = issue.path.filter((p): p is string | number => typeof p !== "symbol");
@@ -45,7 +45,9 @@ function schemaIssues(doc: Doc, lines: LineCounter, issues: readonly z.core.$Zod
       }
       continue;
     }
-    out.push({ path: formatPath(path), message: issue.message, ...locate(doc, lines, path) });
+    const whenOffset = issue.code === "custom" ? (issue.params as { whenOffset?: number } | undefined)?.whenOffset : undefined;
+    const where = whenOffset === undefined ? locate(doc, lines, path) : locateInScalar(doc, lines, text, path, whenOffset);
+    out.push({ path: formatPath(path), message: issue.message, ...where });
   }
   return out.sort(byPosition);
 }
@@ -111,11 +113,13 @@ function numberIssues(doc: Doc, lines: LineCounter): PolicyIssue[] {
   return out;
 }
 
+export type ParseYamlResult<T> = { ok: true; value: T } | { ok: false; errors: PolicyIssue[] };
+
 /**
- * Parses and validates a policy YAML. A policy is accepted whole or refused whole: every problem
- * found is returned with its line and column, and nothing partial is ever produced.
+ * Reads a YAML document and validates it with `schema`, every problem placed at its line and column.
+ * Shared by policies and policy tests, so both refuse the same YAML the same way.
  */
-export function parsePolicy(text: string): ParsePolicyResult {
+export function parseYamlWith<S extends z.ZodType>(text: string, schema: S): ParseYamlResult<z.output<S>> {
   const nul = nulIssue(text);
   if (nul) return { ok: false, errors: [nul] };
   const lineCounter = new LineCounter();
@@ -133,9 +137,18 @@ export function parsePolicy(text: string): ParsePolicyResult {
   const unstorableText = [...valueIssues(doc, lineCounter, raw), ...numberIssues(doc, lineCounter)];
   if (unstorableText.length > 0) return { ok: false, errors: unstorableText.sort(byPosition) };
 
-  const result = policySchema.safeParse(raw);
-  if (!result.success) return { ok: false, errors: schemaIssues(doc, lineCounter, result.error.issues) };
-  return { ok: true, policy: result.data };
+  const result = schema.safeParse(raw);
+  if (!result.success) return { ok: false, errors: schemaIssues(doc, lineCounter, text, result.error.issues) };
+  return { ok: true, value: result.data };
+}
+
+/**
+ * Parses and validates a policy YAML. A policy is accepted whole or refused whole: every problem
+ * found is returned with its line and column, and nothing partial is ever produced.
+ */
+export function parsePolicy(text: string): ParsePolicyResult {
+  const result = parseYamlWith(text, policySchema);
+  return result.ok ? { ok: true, policy: result.value } : result;
 }
 
 /** One issue a line: `12:5 rules[2].decision: must be one of ...`. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DURATION_RE, MAX_DURATION_SEC, parseDuration } from "./duration";
 import { fillDefaults } from "./fill";
 import { TEMPLATE_VARS } from "./summary";
+import { checkWhen, WHEN_MAX_LENGTH } from "./when";
 
 // Charsets mirror what a job may carry (DESIGN §3), so a rule can only name tags and topic
 // segments that a job could actually have: a typo such as "Prod" fails here, not silently at runtime.
@@ -41,6 +42,17 @@ const template = z
     }
   });
 
+// A CEL condition, parsed and type-checked here so a policy with a broken one is refused at upload.
+// `whenOffset` lets parse.ts point at the character inside the expression, not just at its start.
+const whenCondition = z
+  .string(expect("must be a CEL expression (a string)"))
+  .min(1, "must not be empty")
+  .max(WHEN_MAX_LENGTH, `must be at most ${WHEN_MAX_LENGTH} characters`)
+  .superRefine((text, ctx) => {
+    const problem = checkWhen(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, params: { whenOffset: problem.offset } });
+  });
+
 const approvers = z.strictObject({
   roles: z.array(role, expect("must be a list of roles")).min(1, "must name at least one role"),
   count: z.number(expect("must be a number")).int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20"),
@@ -66,6 +78,7 @@ const rule = z
       .strictObject({
         topics: z.array(z.string().max(200).regex(TOPIC_GLOB_RE, "must be a topic glob: dot-separated [a-z0-9_-] segments, * or **")).nullish(),
         risk_tags: z.array(z.string().max(64).regex(RISK_TAG_RE, "must match ^[a-z0-9_-]+$")).nullish(),
+        when: whenCondition.optional(),
       })
       .nullish(),
     decision: z.enum(DECISIONS, expect(`must be one of ${DECISIONS.join(", ")}`)),

@@ -17,7 +17,8 @@ export interface Approvers {
 
 export interface PolicyRule {
   id: string;
-  match: { topics: string[]; risk_tags: string[] };
+  /** `when` (a CEL condition) is written only when the rule has one. */
+  match: { topics: string[]; risk_tags: string[]; when?: string };
   decision: PolicyDecision;
   reason?: string;
   approvers?: Approvers;
@@ -55,7 +56,8 @@ export interface Evaluation {
   /** That rule's reason, or a default text naming the rule. */
   reason: string;
   /** All matching rules, file order. */
-  matched_rules: { id: string; decision: PolicyDecision; reason: string | null }[];
+  /** `error`: the rule's `when` failed to evaluate, so it counts as at least require_approval. */
+  matched_rules: { id: string; decision: PolicyDecision; reason: string | null; error?: string }[];
   /** Only for require_approval: one per matching require_approval rule (or "default"). */
   requirements: Requirement[];
   /** Strictest merge over matching allow_with_constraints rules; null for any other decision. */

@@ -94,6 +94,14 @@ const DecisionName = z.enum(["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVA
 const ConstraintsOut = z.object({ max_runtime_sec: z.number().optional(), network_allowlist: z.array(z.string()).optional() });
 
 /** The one rendering of a job: `POST /jobs`, `GET /jobs/{id}` and each queue entry. */
+/** One matching rule; `error` only when its `match.when` failed to evaluate (it then counts as at least require_approval). */
+export const MatchedRuleOut = z.object({
+  id: z.string(),
+  decision: z.string(),
+  reason: z.string().nullable(),
+  error: z.string().optional().describe("why the rule's match.when could not be evaluated"),
+});
+
 export const JobItem = z.object({
   job: z.object({
     id: z.string(),
@@ -127,7 +135,7 @@ export const JobItem = z.object({
   resolved_comment: z.string().nullable(),
   resolved_at: z.string().nullable(),
   constraints: ConstraintsOut.nullable(),
-  matched_rules: z.array(z.object({ id: z.string(), decision: z.string(), reason: z.string().nullable() })),
+  matched_rules: z.array(MatchedRuleOut),
 });
 export type JobItem = z.infer<typeof JobItem>;
 

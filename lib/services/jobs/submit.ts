@@ -182,7 +182,15 @@ export async function submitJob({
       const active = await activePolicy(db, tenantId, { guess: attempt === 0 });
       let evaluation: Evaluation;
       try {
-        evaluation = evaluate(active.compiled, { topic: input.topic, risk_tags: riskTags, title: input.title ?? null });
+        evaluation = evaluate(active.compiled, {
+          topic: input.topic,
+          risk_tags: riskTags,
+          title: input.title ?? null,
+          payload: input.payload,
+          labels: input.labels ?? null,
+          requested_by: actorOf(principal),
+          on_behalf_of: input.on_behalf_of ?? null,
+        });
       } catch (err) {
         evaluation = failClosed(input.topic, err, ctx.log);
       }

@@ -94,7 +94,15 @@ function planFor(job: JobRow, votes: VoteTally[], r: Redecision): Plan {
   // Past its deadline a job is EXPIRED for every reader, swept or not: a new policy cannot turn that
   // history into a denial or a fresh wait. The expiry is persisted instead.
   if (isLapsed(job, r.now)) return { job, ev: null };
-  const ev = evaluate(r.compiled, { topic: job.topic, risk_tags: job.riskTags, title: job.title });
+  const ev = evaluate(r.compiled, {
+    topic: job.topic,
+    risk_tags: job.riskTags,
+    title: job.title,
+    payload: job.payload,
+    labels: job.labels,
+    requested_by: job.requestedBy,
+    on_behalf_of: job.onBehalfOf,
+  });
   const change = stricterOutcome(job, ev, votes, r);
   const after: JobRow = { ...job, ...change, updatedAt: r.now };
   const data: Record<string, unknown> = { policy_snapshot: r.snapshotId, decision: ev.decision, rule_id: ev.rule_id, state: after.state };

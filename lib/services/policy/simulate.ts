@@ -4,7 +4,7 @@ import { z } from "zod";
 import { jobs } from "@/lib/db/schema";
 import { compilePolicy, evaluate } from "@/lib/policy/evaluate";
 import { policySnapshotId } from "@/lib/policy/snapshot";
-import type { Ctx } from "@/lib/services/context";
+import { actorOf, type Ctx } from "@/lib/services/context";
 import { SubmitJobBody } from "@/lib/services/jobs/schemas";
 import { activePolicy } from "./active";
 import { parseOrThrow } from "./activate";
@@ -30,7 +30,16 @@ export async function simulatePolicy({ ctx, input }: { ctx: Ctx; input: Simulate
   const snapshot_id = policySnapshotId(tenantId, candidate);
 
   if (input.job) {
-    const job = { topic: input.job.topic, risk_tags: [...new Set(input.job.risk_tags)].sort(), title: input.job.title ?? null };
+    // Evaluated as if the caller submitted it.
+    const job = {
+      topic: input.job.topic,
+      risk_tags: [...new Set(input.job.risk_tags)].sort(),
+      title: input.job.title ?? null,
+      payload: input.job.payload,
+      labels: input.job.labels ?? null,
+      requested_by: actorOf(ctx.principal),
+      on_behalf_of: input.job.on_behalf_of ?? null,
+    };
     const active = await activePolicy(ctx.db, tenantId);
     const before = evaluate(active.compiled, job);
     const after = evaluate(compiled, job);
@@ -40,7 +49,17 @@ export async function simulatePolicy({ ctx, input }: { ctx: Ctx; input: Simulate
   const days = input.days ?? 7;
   const since = new Date(ctx.now.getTime() - days * 86_400_000);
   const rows = await ctx.db
-    .select({ id: jobs.id, topic: jobs.topic, riskTags: jobs.riskTags, title: jobs.title, decision: jobs.decision })
+    .select({
+      id: jobs.id,
+      topic: jobs.topic,
+      riskTags: jobs.riskTags,
+      title: jobs.title,
+      payload: jobs.payload,
+      labels: jobs.labels,
+      requestedBy: jobs.requestedBy,
+      onBehalfOf: jobs.onBehalfOf,
+      decision: jobs.decision,
+    })
     .from(jobs)
     .where(and(eq(jobs.tenantId, tenantId), gte(jobs.createdAt, since)))
     .orderBy(desc(jobs.createdAt))
@@ -48,7 +67,15 @@ export async function simulatePolicy({ ctx, input }: { ctx: Ctx; input: Simulate
   const transitions = new Map<string, { from: string; to: string; count: number; examples: { job_id: string; topic: string }[] }>();
   let changed = 0;
   for (const row of rows) {
-    const after = evaluate(compiled, { topic: row.topic, risk_tags: row.riskTags, title: row.title });
+    const after = evaluate(compiled, {
+      topic: row.topic,
+      risk_tags: row.riskTags,
+      title: row.title,
+      payload: row.payload,
+      labels: row.labels,
+      requested_by: row.requestedBy,
+      on_behalf_of: row.onBehalfOf,
+    });
     const k = `${row.decision}>${after.decision}`;
     let t = transitions.get(k);
     if (!t) transitions.set(k, (t = { from: row.decision, to: after.decision, count: 0, examples: [] }));

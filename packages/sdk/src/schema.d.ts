@@ -829,6 +829,8 @@ export interface paths {
                                 job_hash: string;
                                 matched_rules: {
                                     decision: string;
+                                    /** @description why the rule's match.when could not be evaluated */
+                                    error?: string;
                                     id: string;
                                     reason: string | null;
                                 }[];
@@ -950,6 +952,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1078,6 +1082,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1547,6 +1553,8 @@ export interface paths {
                                 job_hash: string;
                                 matched_rules: {
                                     decision: string;
+                                    /** @description why the rule's match.when could not be evaluated */
+                                    error?: string;
                                     id: string;
                                     reason: string | null;
                                 }[];
@@ -1673,6 +1681,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1749,6 +1759,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1857,6 +1869,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -1973,6 +1987,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -2154,6 +2170,8 @@ export interface paths {
                             job_hash: string;
                             matched_rules: {
                                 decision: string;
+                                /** @description why the rule's match.when could not be evaluated */
+                                error?: string;
                                 id: string;
                                 reason: string | null;
                             }[];
@@ -2236,6 +2254,8 @@ export interface paths {
                                 decision: "ALLOW" | "ALLOW_WITH_CONSTRAINTS" | "REQUIRE_APPROVAL" | "DENY";
                                 matched_rules: {
                                     decision: string;
+                                    /** @description why the rule's match.when could not be evaluated */
+                                    error?: string;
                                     id: string;
                                     reason: string | null;
                                 }[];
@@ -2285,6 +2305,8 @@ export interface paths {
                                 job_hash: string;
                                 matched_rules: {
                                     decision: string;
+                                    /** @description why the rule's match.when could not be evaluated */
+                                    error?: string;
                                     id: string;
                                     reason: string | null;
                                 }[];
@@ -2720,6 +2742,152 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/policy/snapshots/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rollback: make an earlier snapshot active again (a new activation, audited; re-decides as PUT /policy does)
+         * @description Scopes: policy:write. Error codes: unauthenticated, insufficient_scope, not_found.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed: boolean;
+                            redecided: number;
+                            snapshot_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/policy/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a tests file against a policy (both YAML) with the pure engine; touches no data
+         * @description Scopes: policy:read. Error codes: unauthenticated, insufficient_scope, invalid_policy, invalid_tests, validation_failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the policy, as YAML */
+                        policy: string;
+                        /** @description the tests file: a YAML list of {name, job, expect} */
+                        tests: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            failed: number;
+                            passed: number;
+                            results: {
+                                actual: {
+                                    constraints: {
+                                        max_runtime_sec?: number;
+                                        network_allowlist?: string[];
+                                    } | null;
+                                    /** @enum {string} */
+                                    decision: "ALLOW" | "ALLOW_WITH_CONSTRAINTS" | "REQUIRE_APPROVAL" | "DENY";
+                                    requirements: {
+                                        count: number;
+                                        roles: string[];
+                                        rule_id: string;
+                                    }[];
+                                    rule_id: string;
+                                };
+                                expected: {
+                                    constraints?: {
+                                        max_runtime_sec?: number;
+                                        network_allowlist?: string[];
+                                    } | null;
+                                    /** @enum {string} */
+                                    decision: "ALLOW" | "ALLOW_WITH_CONSTRAINTS" | "REQUIRE_APPROVAL" | "DENY";
+                                    requirements?: {
+                                        count: number;
+                                        roles: string[];
+                                        rule_id: string;
+                                    }[];
+                                    rule_id?: string;
+                                };
+                                name: string;
+                                ok: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
