@@ -116,7 +116,6 @@ function pendingMap(snapshot) {
     escalated: `false`,
     resolution: `null`,
     resolved_by: `null`,
-    resolved_comment: `null`,
     resolved_reason: `null`,
     resolved_at: `null`,
     approved_snapshot: `null`,
@@ -149,7 +148,6 @@ function resolvedMap(snapshot) {
     expires_at: `${CREATED_AT} + interval '4 hours'`,
     resolution: RESOLUTION,
     resolved_by: `(case when g % 10 < 9 then 'reviewer' || (g % 20) || '@bench.example' end)`,
-    resolved_comment: `(case when g % 10 < 7 then 'looks good' when g % 10 < 9 then 'see reason' end)`,
     // The deciding vote's reason; for rejections the same text as the reject vote seeded below.
     resolved_reason: `(case when g % 10 < 7 then 'looks good' when g % 10 < 9 then (${textArray(REJECT_REASONS)})[1 + (hashtext('job-R' || lpad(g::text, 10, '0')) & 2147483647) % ${REJECT_REASONS.length}] end)`,
     resolved_at: RESOLVED_AT,
