@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { getDb, type Db } from "@/lib/db/client";
 import { auditEvents, auditHeads } from "@/lib/db/schema";
 import { chainHash } from "@/lib/services/audit/chain";
+import { sealMac, stampEvent } from "@/lib/services/audit/mac";
 import { call } from "./http";
 import { makeWorld, type World } from "./fixtures";
 
@@ -137,5 +138,23 @@ export async function insertAsForger(row: {
     await tx.execute(sql`
       insert into audit_events (tenant_id, type, actor, job_id, data, created_at${mac})
       values (${row.tenant}, ${row.type}, ${row.actor}, ${row.jobId}, ${JSON.stringify(row.data)}::jsonb, ${row.createdAt}${macValues})`);
+  });
+}
+
+/**
+ * The tenant's newest event rewritten by someone who holds the app's audit key too: a fresh MAC, the
+ * chain hash and seal MAC recomputed, the head moved along (triggers bypassed). Only a checkpoint tells.
+ */
+export async function rewriteTailWithKey(world: World, all: ListedEvent[]): Promise<void> {
+  const [last, prev] = [all.at(-1)!, all.at(-2)!];
+  await bypassingTriggers(async (tx) => {
+    const data = { ...last.data, rewritten: true };
+    const stamp = stampEvent({ tenantId: world.tenant, type: last.type, actor: last.actor, jobId: last.job_id, data, createdAt: last.created_at });
+    const hash = chainHash(prev.hash, { tenant_id: world.tenant, seq: last.seq, type: last.type, actor: last.actor, job_id: last.job_id, data: stamp.data, created_at: last.created_at });
+    await tx
+      .update(auditEvents)
+      .set({ data: stamp.data, keyId: stamp.keyId, nonce: stamp.nonce, mac: stamp.mac, hash, sealMac: sealMac(stamp.keyId, hash) })
+      .where(and(eq(auditEvents.tenantId, world.tenant), eq(auditEvents.seq, last.seq)));
+    await tx.update(auditHeads).set({ hash }).where(eq(auditHeads.tenantId, world.tenant));
   });
 }
