@@ -1,3 +1,4 @@
+import type { CompiledBudget } from "./budget";
 import { policyDurationSec } from "./duration";
 import { addTopicGlob, createTopicTrie, type TopicTrie } from "./glob";
 import { type CompiledTemplate, compileTemplate } from "./summary";
@@ -29,6 +30,9 @@ export interface CompiledRule {
   readonly nextEffect: CompiledTemplate | null;
   /** `match.when`, compiled; null for the (common) rule without one, which never touches CEL. */
   readonly when: CompiledWhen | null;
+  /** `mode: shadow`: evaluated and logged, never part of the outcome. */
+  readonly shadow: boolean;
+  readonly budget: CompiledBudget | null;
   /**
    * What the rule counts as when its condition fails to evaluate (DESIGN §2.1): never an allow. An
    * allow rule becomes an approval rule asking the defaults' approvers; deny and approval rules stay.
@@ -39,6 +43,11 @@ export interface CompiledRule {
 export interface CompiledPolicy {
   readonly policy: Policy;
   readonly rules: readonly CompiledRule[];
+  readonly byId: ReadonlyMap<string, CompiledRule>;
+  /** Whether any rule has a budget: without one, submission never counts anything. */
+  readonly hasBudgets: boolean;
+  /** Whether any rule is a shadow rule. */
+  readonly hasShadow: boolean;
   readonly topics: TopicTrie;
   readonly tagIds: ReadonlyMap<string, number>;
   /** Rules without topic globs but with tags, filed under one of their tags. */
@@ -93,6 +102,15 @@ function whenErrorRule(rule: Omit<CompiledRule, "onWhenError">, d: Policy["defau
   };
 }
 
+function compileBudget(b: NonNullable<Policy["rules"][number]["budget"]>): CompiledBudget {
+  return {
+    per: b.per,
+    windowSec: policyDurationSec(b.window),
+    maxCount: b.max_count ?? null,
+    maxSum: b.max_sum ? { path: b.max_sum.field.split(".").slice(1), value: b.max_sum.value } : null,
+  };
+}
+
 /** Compiles a validated, defaults-filled policy (from parsePolicy) for fast evaluation. */
 export function compilePolicy(policy: Policy): CompiledPolicy {
   const d = policy.defaults;
@@ -131,6 +149,8 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       title: r.summary?.title !== undefined ? compileTemplate(r.summary.title) : null,
       nextEffect: r.summary?.next_effect !== undefined ? compileTemplate(r.summary.next_effect) : null,
       when: r.match.when !== undefined ? compileWhen(r.match.when) : null,
+      shadow: r.mode === "shadow",
+      budget: r.budget ? compileBudget(r.budget) : null,
     };
     return { ...rule, onWhenError: rule.when === null ? null : whenErrorRule(rule, d) };
   });
@@ -138,6 +158,9 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   return {
     policy,
     rules,
+    byId: new Map(rules.map((r) => [r.id, r])),
+    hasBudgets: rules.some((r) => r.budget !== null),
+    hasShadow: rules.some((r) => r.shadow),
     topics,
     tagIds,
     byTag,

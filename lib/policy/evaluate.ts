@@ -2,7 +2,7 @@ import type { CompiledPolicy, CompiledRule } from "./compile";
 import { matchTopic } from "./glob";
 import { type ApprovalOutcome, approvalOutcome, DEFAULT_NEXT_EFFECT, defaultReason, mergeConstraints } from "./outcome";
 import { compileTemplate, renderTemplate, type TemplateVar } from "./summary";
-import type { Evaluation, PolicyDecision } from "./types";
+import type { Evaluation, PolicyDecision, ShadowEntry } from "./types";
 import type { WhenVars } from "./when";
 
 export { compilePolicy, type CompiledPolicy } from "./compile";
@@ -58,8 +58,11 @@ function carriesAll(required: readonly number[], carried: readonly number[]): bo
   return true;
 }
 
-/** Every rule whose topics, risk tags and condition all match, in file order. */
-export function matchingRules(compiled: CompiledPolicy, job: EvaluationJob): MatchedRule[] {
+/**
+ * Every rule whose topics, risk tags and condition all match, in file order, shadow rules included.
+ * A rule in `exhausted` (past its budget) does not match.
+ */
+export function matchingRules(compiled: CompiledPolicy, job: EvaluationJob, exhausted?: ReadonlySet<string>): MatchedRule[] {
   const carried = carriedTagIds(compiled, job.risk_tags);
   const candidates: number[] = [...compiled.always];
   for (const id of carried) {
@@ -77,6 +80,7 @@ export function matchingRules(compiled: CompiledPolicy, job: EvaluationJob): Mat
     previous = i;
     const rule = compiled.rules[i];
     if (!rule || !carriesAll(rule.tagIds, carried)) continue;
+    if (exhausted !== undefined && rule.budget !== null && exhausted.has(rule.id)) continue;
     // Only a rule with a condition pays for CEL, and only once its topics and tags matched.
     if (rule.when === null) {
       matched.push(rule);
@@ -106,12 +110,39 @@ function defaultApproval(compiled: CompiledPolicy): ApprovalOutcome {
   };
 }
 
+const WOULD_HAVE: Record<PolicyDecision, string> = {
+  allow: "allowed",
+  allow_with_constraints: "allowed within constraints",
+  require_approval: "required approval",
+  deny: "denied",
+};
+
+/**
+ * What each matching shadow rule would have made the job had it alone been live beside the live rules:
+ * the stronger of the two decisions, or its own when no live rule matched (the default stood).
+ */
+function shadowEntries(shadows: readonly MatchedRule[], winner: CompiledRule | null, live: PolicyDecision): ShadowEntry[] {
+  return shadows.map((r) => {
+    const would = winner === null || r.rank > winner.rank ? r.decision : winner.decision;
+    const entry: ShadowEntry = { id: r.id, shadow: true, decision: r.decision, reason: r.reason, would_decide: would, disagreed: would !== live, note: `shadow: would have ${WOULD_HAVE[would]}` };
+    if (r.error !== undefined) entry.error = r.error;
+    return entry;
+  });
+}
+
 /**
  * Decides one job (DESIGN §2): every matching rule counts, the strongest decision wins, and the
- * first rule in file order with that decision names it. Pure and total on valid input.
+ * first rule in file order with that decision names it. Pure and total on valid input. `exhausted`:
+ * ids of budgeted rules the job does not fit in (DESIGN §2.1; the caller counts them), which do not
+ * match; without it every budget counts as unused.
  */
-export function evaluate(compiled: CompiledPolicy, job: EvaluationJob): Evaluation {
-  const matched = matchingRules(compiled, job);
+export function evaluate(compiled: CompiledPolicy, job: EvaluationJob, exhausted?: ReadonlySet<string>): Evaluation {
+  let matched = matchingRules(compiled, job, exhausted);
+  let shadows: MatchedRule[] = [];
+  if (compiled.hasShadow) {
+    shadows = matched.filter((r) => r.shadow);
+    matched = matched.filter((r) => !r.shadow);
+  }
   let winner: CompiledRule | null = null;
   for (const r of matched) if (winner === null || r.rank > winner.rank) winner = r;
 
@@ -133,6 +164,7 @@ export function evaluate(compiled: CompiledPolicy, job: EvaluationJob): Evaluati
     matched_rules: matched.map((r) =>
       r.error === undefined ? { id: r.id, decision: r.decision, reason: r.reason } : { id: r.id, decision: r.decision, reason: r.reason, error: r.error },
     ),
+    shadow: shadows.length === 0 ? [] : shadowEntries(shadows, winner, decision),
     ...approval,
     constraints: decision === "allow_with_constraints" ? mergeConstraints(matched) : null,
     summary: { title, why: reason, next_effect: renderTemplate(winner?.nextEffect ?? NEXT_EFFECT[decision], values) },

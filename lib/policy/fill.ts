@@ -1,5 +1,5 @@
 import type { RawPolicy } from "./schema";
-import type { Approvers, Constraints, Policy, PolicyRule } from "./types";
+import type { Approvers, Budget, Constraints, Policy, PolicyRule } from "./types";
 
 type RawRule = NonNullable<RawPolicy["rules"]>[number];
 type Defaults = Policy["defaults"];
@@ -32,6 +32,13 @@ function fillRule(r: RawRule, defaults: Defaults): PolicyRule {
     decision: r.decision,
   };
   if (r.match?.when !== undefined) rule.match.when = r.match.when;
+  if (r.mode !== undefined) rule.mode = r.mode;
+  if (r.budget !== undefined) {
+    const b: Budget = { per: r.budget.per, window: r.budget.window };
+    if (r.budget.max_count !== undefined) b.max_count = r.budget.max_count;
+    if (r.budget.max_sum !== undefined) b.max_sum = { field: r.budget.max_sum.field, value: r.budget.max_sum.value };
+    rule.budget = b;
+  }
   if (r.reason !== undefined) rule.reason = r.reason;
   if (r.decision === "require_approval") {
     rule.approvers = copyApprovers(r.approvers ?? defaults.approvers);

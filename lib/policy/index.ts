@@ -8,3 +8,4 @@ export * from "./compile";
 export * from "./evaluate";
 export * from "./summary";
 export * from "./default-policy";
+export * from "./budget";

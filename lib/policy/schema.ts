@@ -63,6 +63,23 @@ const constraints = z.strictObject({
   network_allowlist: z.array(z.string().max(253).regex(HOST_RE, "must be a lowercase host name")).optional(),
 });
 
+// A budget names the field it sums as `payload.<key>...`: the only numbers a job carries.
+export const BUDGET_FIELD_RE = /^payload(?:\.[A-Za-z0-9_-]+)+$/;
+
+const budget = z
+  .strictObject({
+    per: z.enum(["agent", "on_behalf_of", "tenant"], { error: "must be agent, on_behalf_of or tenant" }),
+    window: duration,
+    max_count: z.number(expect("must be a number")).int("must be a whole number").min(1, "must be at least 1").max(1_000_000).optional(),
+    max_sum: z
+      .strictObject({
+        field: z.string(expect("must be a field such as payload.amount")).max(200).regex(BUDGET_FIELD_RE, "must be a field such as payload.amount"),
+        value: z.number(expect("must be a number")).positive("must be more than 0").max(1e15),
+      })
+      .optional(),
+  })
+  .refine((b) => b.max_count !== undefined || b.max_sum !== undefined, "must set max_count, max_sum or both");
+
 // Fields that only mean something for one decision are refused elsewhere, so an author who writes
 // `approvers` under an `allow` rule learns the rule will not ask anyone, instead of assuming it does.
 const APPROVAL_ONLY = ["approvers", "sla", "cutoff", "on_timeout", "escalate_to"] as const;
@@ -82,6 +99,8 @@ const rule = z
       })
       .nullish(),
     decision: z.enum(DECISIONS, expect(`must be one of ${DECISIONS.join(", ")}`)),
+    mode: z.enum(["shadow"], { error: "must be shadow (leave it out for a live rule)" }).optional(),
+    budget: budget.optional(),
     reason: z.string().min(1).max(1000).optional(),
     approvers: approvers.optional(),
     sla: duration.optional(),
@@ -98,6 +117,13 @@ const rule = z
           ctx.addIssue({ code: "custom", path: [key], message: `only applies to require_approval rules (this rule is ${r.decision})` });
         }
       }
+    }
+    // A budget caps what a rule lets through; on a gate it would lower the gate once spent.
+    if (r.budget !== undefined && r.decision !== "allow" && r.decision !== "allow_with_constraints") {
+      ctx.addIssue({ code: "custom", path: ["budget"], message: `only applies to allow and allow_with_constraints rules (this rule is ${r.decision})` });
+    }
+    if (r.budget !== undefined && r.mode === "shadow") {
+      ctx.addIssue({ code: "custom", path: ["budget"], message: "does not apply to shadow rules, which never let a job through" });
     }
     if (r.decision !== "allow_with_constraints" && r.constraints !== undefined) {
       ctx.addIssue({ code: "custom", path: ["constraints"], message: `only applies to allow_with_constraints rules (this rule is ${r.decision})` });

@@ -15,8 +15,23 @@ export interface Approvers {
   count: number;
 }
 
+/**
+ * A rate or spend cap on an allow rule (DESIGN §2.1): the rule matches only while the job fits in what
+ * is left over the sliding `window` of jobs it allowed, per submitting agent, per on_behalf_of or per tenant.
+ */
+export interface Budget {
+  per: "agent" | "on_behalf_of" | "tenant";
+  window: string;
+  max_count?: number;
+  /** `field` is a dotted path into the job, `payload.<key>[.<key>...]`. */
+  max_sum?: { field: string; value: number };
+}
+
 export interface PolicyRule {
   id: string;
+  /** `shadow`: evaluated and logged, never part of the outcome. Written only when set. */
+  mode?: "shadow";
+  budget?: Budget;
   /** `when` (a CEL condition) is written only when the rule has one. */
   match: { topics: string[]; risk_tags: string[]; when?: string };
   decision: PolicyDecision;
@@ -58,6 +73,8 @@ export interface Evaluation {
   /** All matching rules, file order. */
   /** `error`: the rule's `when` failed to evaluate, so it counts as at least require_approval. */
   matched_rules: { id: string; decision: PolicyDecision; reason: string | null; error?: string }[];
+  /** Matching shadow rules, file order: what each would have made the job, never part of the outcome. */
+  shadow: ShadowEntry[];
   /** Only for require_approval: one per matching require_approval rule (or "default"). */
   requirements: Requirement[];
   /** Strictest merge over matching allow_with_constraints rules; null for any other decision. */
@@ -71,4 +88,19 @@ export interface Evaluation {
   /** Union (sorted, unique) over matching approval rules. */
   escalate_to: string[];
   summary: { title: string; why: string; next_effect: string };
+}
+
+/** A shadow rule's line in the decision log. */
+export interface ShadowEntry {
+  id: string;
+  shadow: true;
+  /** The rule's own decision (require_approval when its condition failed to evaluate). */
+  decision: PolicyDecision;
+  reason: string | null;
+  /** The outcome had this rule alone been live, beside the live rules. */
+  would_decide: PolicyDecision;
+  disagreed: boolean;
+  /** "shadow: would have required approval". */
+  note: string;
+  error?: string;
 }

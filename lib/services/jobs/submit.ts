@@ -32,6 +32,7 @@ function failClosed(topic: string, err: unknown, logger: Logger): Evaluation {
     rule_id: "default",
     reason: "Policy evaluation failed; the job is not allowed",
     matched_rules: [],
+    shadow: [],
     requirements: [],
     constraints: null,
     sla_sec: null,
