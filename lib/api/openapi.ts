@@ -24,6 +24,7 @@ import {
   User,
   VerifyResult,
 } from "./responses";
+import { BudgetUse, ShadowMetrics } from "./responses-budgets";
 import { QueueQuery, ResolveBody } from "@/lib/services/approvals/schemas";
 import { AuditExportQuery, AuditQuery } from "@/lib/services/audit/list";
 import { VerifyAuditBody } from "@/lib/services/audit/verify-checkpoints";
@@ -43,6 +44,7 @@ import {
 } from "@/lib/services/jobs/schemas";
 import { DailyQuery } from "@/lib/services/metrics/daily";
 import { MetricsQuery } from "@/lib/services/metrics/decisions";
+import { ShadowQuery } from "@/lib/services/metrics/shadow";
 import { DeliveriesQuery } from "@/lib/services/outbox/admin";
 import { CreateTargetBody } from "@/lib/services/outbox/targets";
 import { SimulateBody } from "@/lib/services/policy/simulate";
@@ -92,8 +94,10 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/policy/snapshots/{id}/activate", summary: "Rollback: make an earlier snapshot active again (a new activation, audited; re-decides as PUT /policy does)", scopes: ["policy:write"], response: Activation, errors: ["not_found"] },
   { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide, for one job or the last days' jobs", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
   { method: "post", path: "/policy/test", summary: "Run a tests file against a policy (both YAML) with the pure engine; touches no data", scopes: ["policy:read"], body: PolicyTestBody, response: PolicyTestReport, errors: ["invalid_policy", "invalid_tests", "validation_failed"] },
+  { method: "get", path: "/policy/budgets", summary: "What each budget of the active policy has spent over its sliding window, per agent, on_behalf_of or tenant", scopes: ["policy:read"], response: BudgetUse, errors: [] },
   { method: "get", path: "/metrics/daily", summary: "Time-to-decision p50/p90/p99 per UTC day of the window (human decisions), every day listed", scopes: ["metrics:read"], query: DailyQuery, response: DailyMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/metrics/decisions", summary: "Time-to-decision percentiles, outcomes, SLA breaches, rejection reasons, queue depth", scopes: ["metrics:read"], query: MetricsQuery, response: DecisionMetrics, errors: ["validation_failed"] },
+  { method: "get", path: "/metrics/shadow", summary: "Per shadow rule over the window: jobs it matched, how many it would have decided otherwise than the live outcome, and examples", scopes: ["metrics:read"], query: ShadowQuery, response: ShadowMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, response: AuditPage, errors: ["validation_failed", "invalid_cursor"] },
   { method: "get", path: "/audit/export", summary: "The audit trail as JSON Lines (application/x-ndjson), one event per line in chain order; the listing's filters apply", scopes: ["audit:read"], query: AuditExportQuery, errors: ["validation_failed"] },
   { method: "get", path: "/audit/verify", summary: "Recompute the tenant's hash chain and name the first broken link", scopes: ["audit:read"], response: VerifyResult, errors: [] },

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { JobItem, MatchedRuleOut } from "@/lib/services/jobs/schemas";
+import { JobItem } from "@/lib/services/jobs/schemas";
+import { DecisionLogRule } from "./responses-budgets";
 
 /** Answer shapes for the OpenAPI document (request shapes come from the services' own schemas). */
 const ISO = z.string().describe("RFC 3339 timestamp");
@@ -20,7 +21,7 @@ export const JobDecisions = z.object({
       decision: z.enum(["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "DENY"]),
       rule_id: z.string(),
       reason: z.string(),
-      matched_rules: z.array(MatchedRuleOut),
+      matched_rules: z.array(DecisionLogRule),
       requirements: z.array(z.object({ rule_id: z.string(), roles: z.array(z.string()), count: z.number() })),
       constraints: z.object({}).passthrough().nullable(),
       created_at: ISO,

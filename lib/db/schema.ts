@@ -8,6 +8,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   primaryKey,
   text,
@@ -230,7 +231,36 @@ export const decisions = pgTable(
     constraints: jsonb("constraints"),
     createdAt: ts("created_at").notNull(),
   },
-  (t) => [index("decisions_job_idx").on(t.jobId)],
+  (t) => [
+    index("decisions_job_idx").on(t.jobId),
+    // GET /metrics/shadow reads only the submissions a shadow rule matched.
+    index("decisions_shadow_idx")
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.cause} = 'submit' and ${t.matchedRules} @> '[{"shadow": true}]'`),
+  ],
+);
+
+/**
+ * What budgeted rules spent (DESIGN §2.1): one row per job a budgeted rule allowed, written in the
+ * submission's transaction under an advisory lock on (tenant, rule, scope), so counts are exact.
+ * Keyed by rule id, so re-uploading a policy does not refill a budget.
+ */
+export const budgetUses = pgTable(
+  "budget_uses",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    ruleId: text("rule_id").notNull(),
+    /** `agent:<requested_by>`, `on_behalf_of:<name>` or `tenant`. */
+    scope: text("scope").notNull(),
+    jobId: text("job_id").notNull(),
+    /** What the job added to `max_sum` (0 without one), exact. */
+    amount: numeric("amount").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.ruleId] }),
+    index("budget_uses_window_idx").on(t.tenantId, t.ruleId, t.scope, t.createdAt),
+  ],
 );
 
 export const votes = pgTable(

@@ -20,7 +20,7 @@ const JOB_COLUMNS = [
   [jobs.createdAt, "timestamptz"], [jobs.updatedAt, "timestamptz"],
 ] as const;
 type JobSlot = (typeof JOB_COLUMNS)[number][0]["name"];
-type Slot = JobSlot | "event" | "eventCreatedAt" | "keyId" | "nonce" | "mac" | "channel" | "change" | "pageBody";
+type Slot = JobSlot | "logged_rules" | "event" | "eventCreatedAt" | "keyId" | "nonce" | "mac" | "channel" | "change" | "pageBody";
 
 /**
  * Submission in one statement (one round trip, its own transaction): lock the tenant row FOR KEY SHARE
@@ -52,7 +52,7 @@ with tenant as (
   insert into ${d} (${bare(d.tenantId)}, ${bare(d.jobId)}, ${bare(d.cause)}, ${bare(d.policySnapshot)}, ${bare(d.decision)}, ${bare(d.ruleId)},
                     ${bare(d.reason)}, ${bare(d.matchedRules)}, ${bare(d.requirements)}, ${bare(d.constraints)}, ${bare(d.createdAt)})
   select ${tenant}, job.id, 'submit', ${slot("policy_snapshot")}, ${slot("decision")}, ${slot("policy_rule_id")}, ${slot("policy_reason")},
-         ${slot("matched_rules")}::jsonb, ${slot("requirements")}::jsonb, ${slot("constraints")}::jsonb, ${createdAt} from job
+         ${slot("logged_rules")}::jsonb, ${slot("requirements")}::jsonb, ${slot("constraints")}::jsonb, ${createdAt} from job
 ), audited as (
   insert into ${a} (${bare(a.tenantId)}, ${bare(a.type)}, ${bare(a.actor)}, ${bare(a.jobId)}, ${bare(a.data)}, ${bare(a.createdAt)},
                     ${bare(a.keyId)}, ${bare(a.nonce)}, ${bare(a.mac)})
@@ -134,6 +134,8 @@ export async function insertSubmitted(query: RawQuery, row: JobRow, evaluation: 
     SUBMIT.sql,
     SUBMIT.params({
       ...values,
+      // The decision log also keeps what the shadow rules would have done; the job shows only live rules.
+      logged_rules: evaluation.shadow.length === 0 ? values.matched_rules : json([...row.matchedRules, ...evaluation.shadow]),
       event: stamp.dataJson,
       eventCreatedAt: row.createdAt.toISOString(),
       keyId: stamp.keyId,

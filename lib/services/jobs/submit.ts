@@ -2,7 +2,8 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { ulid } from "@/lib/ids";
 import { jobs, type JobRow } from "@/lib/db/schema";
-import { evaluate } from "@/lib/policy/evaluate";
+import { budgetClaims } from "@/lib/policy/budget";
+import { type CompiledPolicy, evaluate, type EvaluationJob } from "@/lib/policy/evaluate";
 import { canonicalJson, jobHash } from "@/lib/policy/snapshot";
 import { sha256Hex } from "@/lib/sha256";
 import type { Logger } from "@/lib/log";
@@ -11,6 +12,7 @@ import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
 import { txQuery } from "@/lib/db/raw-sql";
 import { activePolicy, forgetActive } from "@/lib/services/policy/active";
+import { insertWithinBudgets } from "./budget";
 import { insertSubmitted, type InsertOutcome } from "./insert";
 import { executionGrant, startJob } from "./claim";
 import { renderJob, votesColumn } from "./render";
@@ -134,6 +136,15 @@ async function insertClaimed(
   });
 }
 
+/** Evaluates, failing closed: if evaluation itself throws, the job is denied. */
+function decide(compiled: CompiledPolicy, job: EvaluationJob, logger: Logger, exhausted?: ReadonlySet<string>): Evaluation {
+  try {
+    return evaluate(compiled, job, exhausted);
+  } catch (err) {
+    return failClosed(job.topic, err, logger);
+  }
+}
+
 /** Claimed by the request that submitted it (see insertClaimed), and not yet completed. */
 function runningSinceSubmission(job: JobRow): boolean {
   return job.state === "RUNNING" && job.claimedAt?.getTime() === job.createdAt.getTime() && job.claimedBy === job.requestedBy;
@@ -175,25 +186,32 @@ export async function submitJob({
     return { item, created: false };
   };
 
+  const job: EvaluationJob = {
+    topic: input.topic,
+    risk_tags: riskTags,
+    title: input.title ?? null,
+    payload: input.payload,
+    labels: input.labels ?? null,
+    requested_by: actorOf(principal),
+    on_behalf_of: input.on_behalf_of ?? null,
+  };
+
   try {
     // Evaluate under the active policy and insert in one statement; if a new policy became active in
     // between, the insert does nothing and the job is evaluated again under the new one.
     for (let attempt = 0; attempt < 5; attempt++) {
       // First try the snapshot this instance last saw; the insert re-checks it under lock.
       const active = await activePolicy(db, tenantId, { guess: attempt === 0 });
-      let evaluation: Evaluation;
-      try {
-        evaluation = evaluate(active.compiled, {
-          topic: input.topic,
-          risk_tags: riskTags,
-          title: input.title ?? null,
-          payload: input.payload,
-          labels: input.labels ?? null,
-          requested_by: actorOf(principal),
-          on_behalf_of: input.on_behalf_of ?? null,
-        });
-      } catch (err) {
-        evaluation = failClosed(input.topic, err, ctx.log);
+      const evaluation = decide(active.compiled, job, ctx.log);
+      const claims = budgetClaims(active.compiled, evaluation, job);
+      if (claims.length > 0) {
+        const rowFor = (ev: Evaluation) => jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation: ev });
+        const again = (exhausted: ReadonlySet<string>) => decide(active.compiled, job, ctx.log, exhausted);
+        const spent = await insertWithinBudgets({ ctx, job, compiled: active.compiled, first: { evaluation, claims }, again, rowFor, claim });
+        if (spent.claimed) return { item: { ...renderJob(spent.claimed.row, [], principal, now), grant: spent.claimed.grant }, created: true };
+        if (spent.outcome === "inserted") return { item: renderJob(spent.row, [], principal, now), created: true };
+        if (spent.outcome === "duplicate_key") return replay();
+        continue;
       }
       const row = jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation });
       if (claim && row.state === "APPROVED") {

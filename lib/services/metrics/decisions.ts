@@ -15,7 +15,7 @@ export const MetricsQuery = z
   .strict();
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
-const WINDOW_MS = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
+export const WINDOW_MS = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
 
 /** The grouping key; `tier` is single or dual approval, after the guide's risk tiers. */
 const GROUP_KEY: Record<MetricsQuery["group_by"], SQL> = {

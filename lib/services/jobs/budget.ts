@@ -1,0 +1,91 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { RawQuery } from "@/lib/db/client";
+import { bare, runSql, timestamptz } from "@/lib/db/raw-sql";
+import { budgetUses } from "@/lib/db/schema";
+import { txQuery } from "@/lib/db/raw-sql";
+import type { JobRow } from "@/lib/db/schema";
+import { budgetClaims, type BudgetClaim, type BudgetUsed, exhaustedRules } from "@/lib/policy/budget";
+import type { CompiledPolicy, EvaluationJob } from "@/lib/policy/evaluate";
+import type { Evaluation } from "@/lib/policy/types";
+import type { Ctx } from "@/lib/services/context";
+import { startJob } from "./claim";
+import { insertSubmitted, type InsertOutcome } from "./insert";
+import type { ExecutionGrant } from "./schemas";
+
+/**
+ * Locks each claimed budget's (tenant, rule, scope) for the rest of the transaction, then reads what it
+ * spent over its sliding window, and answers the rules the job no longer fits in. The lock serialises
+ * submissions spending the same budget, and the read is a later statement, so under READ COMMITTED it
+ * sees every use committed by whoever held the lock before: 50 racing jobs against 10 let exactly 10 in.
+ */
+export async function spentBudgets(query: RawQuery, tenantId: string, claims: readonly BudgetClaim[], now: Date): Promise<Set<string>> {
+  const counted = claims.filter((c) => c.scope !== null && c.amount !== null);
+  if (counted.length > 0) {
+    const keys = counted.map((c) => `${tenantId}\n${c.rule_id}\n${c.scope}`);
+    // Sorted key order, so two submissions spending the same two budgets cannot deadlock.
+    await runSql(query, sql`select pg_advisory_xact_lock(k) from (select hashtextextended(key, 0) as k from unnest(${sql.param(keys)}::text[]) key order by 1 offset 0) locks`);
+  }
+  const used = new Map<string, BudgetUsed>();
+  if (counted.length > 0) {
+    const u = budgetUses;
+    const rows = await runSql<{ rule_id: string; count: number; sum: string }>(
+      query,
+      sql`select c.rule_id, count(${u.jobId})::int as count, coalesce(sum(${u.amount}), 0)::text as sum
+          from unnest(${sql.param(counted.map((c) => c.rule_id))}::text[], ${sql.param(counted.map((c) => c.scope))}::text[],
+                      ${sql.param(counted.map((c) => new Date(now.getTime() - c.budget.windowSec * 1000).toISOString()))}::timestamptz[]) as c(rule_id, scope, since)
+          left join ${u} on ${u.tenantId} = ${tenantId} and ${u.ruleId} = c.rule_id and ${u.scope} = c.scope and ${u.createdAt} > c.since
+          group by c.rule_id`,
+    );
+    for (const r of rows) used.set(r.rule_id, { count: r.count, sum: Number(r.sum) });
+  }
+  return exhaustedRules(claims, used);
+}
+
+/** Records what the job spent, in the transaction that inserted it (and still holds the locks). */
+export async function spendBudgets(query: RawQuery, tenantId: string, jobId: string, claims: readonly BudgetClaim[], now: Date): Promise<void> {
+  if (claims.length === 0) return;
+  const u = budgetUses;
+  await runSql(
+    query,
+    sql`insert into ${u} (${bare(u.tenantId)}, ${bare(u.ruleId)}, ${bare(u.scope)}, ${bare(u.jobId)}, ${bare(u.amount)}, ${bare(u.createdAt)})
+        select ${tenantId}, c.rule_id, c.scope, ${jobId}, c.amount, ${timestamptz(now)}
+        from unnest(${sql.param(claims.map((c) => c.rule_id))}::text[], ${sql.param(claims.map((c) => c.scope))}::text[], ${sql.param(claims.map((c) => String(c.amount)))}::numeric[]) as c(rule_id, scope, amount)`,
+  );
+}
+
+interface WithinBudgets {
+  outcome: InsertOutcome;
+  row: JobRow;
+  claimed?: { row: JobRow; grant: ExecutionGrant };
+}
+
+/**
+ * Submits a job that a budgeted rule would allow (DESIGN §2.1), in one transaction: lock and count those
+ * budgets, evaluate again without the rules past theirs (`again`: stricter rules or the default then
+ * decide), insert, record what the job spent, and claim it if asked. Jobs no budget touches never come
+ * here: they keep the one-statement submission.
+ */
+export async function insertWithinBudgets({ ctx, job, compiled, first, again, rowFor, claim }: {
+  ctx: Ctx;
+  job: EvaluationJob;
+  compiled: CompiledPolicy;
+  first: { evaluation: Evaluation; claims: BudgetClaim[] };
+  again: (exhausted: ReadonlySet<string>) => Evaluation;
+  rowFor: (evaluation: Evaluation) => JobRow;
+  claim: boolean;
+}): Promise<WithinBudgets> {
+  const tenantId = ctx.principal.tenantId;
+  return ctx.transaction(async (tx) => {
+    const query = txQuery(tx);
+    const exhausted = await spentBudgets(query, tenantId, first.claims, ctx.now);
+    const evaluation = exhausted.size === 0 ? first.evaluation : again(exhausted);
+    const row = rowFor(evaluation);
+    const outcome = await insertSubmitted(query, row, evaluation);
+    const result: WithinBudgets = { outcome, row };
+    if (outcome !== "inserted") return { result };
+    await spendBudgets(query, tenantId, row.id, exhausted.size === 0 ? first.claims : budgetClaims(compiled, evaluation, job), ctx.now);
+    if (claim && row.state === "APPROVED") result.claimed = await startJob(tx, row, ctx);
+    return { result };
+  });
+}
