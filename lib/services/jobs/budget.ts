@@ -24,7 +24,7 @@ export async function spentBudgets(query: RawQuery, tenantId: string, claims: re
   if (counted.length > 0) {
     const keys = counted.map((c) => `${tenantId}\n${c.rule_id}\n${c.scope}`);
     // Sorted key order, so two submissions spending the same two budgets cannot deadlock.
-    await runSql(query, sql`select pg_advisory_xact_lock(k) from (select hashtextextended(key, 0) as k from unnest(${sql.param(keys)}::text[]) key order by 1 offset 0) locks`);
+    await runSql(query, sql`select pg_advisory_xact_lock(k) from (select hashtextextended(key, 0) as k from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) key order by 1 offset 0) locks`);
   }
   const used = new Map<string, BudgetUsed>();
   if (counted.length > 0) {
@@ -32,8 +32,8 @@ export async function spentBudgets(query: RawQuery, tenantId: string, claims: re
     const rows = await runSql<{ rule_id: string; count: number; sum: string }>(
       query,
       sql`select c.rule_id, count(${u.jobId})::int as count, coalesce(sum(${u.amount}), 0)::text as sum
-          from unnest(${sql.param(counted.map((c) => c.rule_id))}::text[], ${sql.param(counted.map((c) => c.scope))}::text[],
-                      ${sql.param(counted.map((c) => new Date(now.getTime() - c.budget.windowSec * 1000).toISOString()))}::timestamptz[]) as c(rule_id, scope, since)
+          from jsonb_to_recordset(${JSON.stringify(counted.map((c) => ({ rule_id: c.rule_id, scope: c.scope, since: new Date(now.getTime() - c.budget.windowSec * 1000).toISOString() })))}::jsonb)
+               as c(rule_id text, scope text, since timestamptz)
           left join ${u} on ${u.tenantId} = ${tenantId} and ${u.ruleId} = c.rule_id and ${u.scope} = c.scope and ${u.createdAt} > c.since
           group by c.rule_id`,
     );
@@ -50,7 +50,8 @@ export async function spendBudgets(query: RawQuery, tenantId: string, jobId: str
     query,
     sql`insert into ${u} (${bare(u.tenantId)}, ${bare(u.ruleId)}, ${bare(u.scope)}, ${bare(u.jobId)}, ${bare(u.amount)}, ${bare(u.createdAt)})
         select ${tenantId}, c.rule_id, c.scope, ${jobId}, c.amount, ${timestamptz(now)}
-        from unnest(${sql.param(claims.map((c) => c.rule_id))}::text[], ${sql.param(claims.map((c) => c.scope))}::text[], ${sql.param(claims.map((c) => String(c.amount)))}::numeric[]) as c(rule_id, scope, amount)`,
+        from jsonb_to_recordset(${JSON.stringify(claims.map((c) => ({ rule_id: c.rule_id, scope: c.scope, amount: c.amount })))}::jsonb)
+             as c(rule_id text, scope text, amount numeric)`,
   );
 }
 

@@ -24,8 +24,8 @@ export async function budgetUse({ ctx }: { ctx: Ctx }) {
       : await runSql<{ rule_id: string; scope: string; count: number; sum: string }>(
           ctx.query,
           sql`select c.rule_id, ${u.scope} as scope, count(*)::int as count, sum(${u.amount})::text as sum
-              from unnest(${sql.param(compiled.map((r) => r.id))}::text[],
-                          ${sql.param(compiled.map((r) => new Date(ctx.now.getTime() - r.budget!.windowSec * 1000).toISOString()))}::timestamptz[]) as c(rule_id, since)
+              from jsonb_to_recordset(${JSON.stringify(compiled.map((r) => ({ rule_id: r.id, since: new Date(ctx.now.getTime() - r.budget!.windowSec * 1000).toISOString() })))}::jsonb)
+                   as c(rule_id text, since timestamptz)
               join ${u} on ${u.tenantId} = ${tenantId} and ${u.ruleId} = c.rule_id and ${u.createdAt} > c.since
               group by 1, 2 order by 1, 3 desc, 2`,
         );
