@@ -114,6 +114,7 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/v1/policy": { who: "scoped", scopes: ["policy:read"], as: "admin", lists: true },
   "PUT /api/v1/policy": { who: "scoped", scopes: ["policy:write"], as: "admin", req: () => ({ rawBody: POLICY_V2, contentType: "application/yaml" }) },
   "GET /api/v1/policy/snapshots": { who: "scoped", scopes: ["policy:read"], as: "admin", lists: true },
+  "GET /api/v1/policy/budgets": { who: "scoped", scopes: ["policy:read"], as: "admin" },
   "POST /api/v1/policy/simulate": {
     who: "scoped",
     scopes: ["policy:read"],
@@ -131,6 +132,7 @@ const MATRIX: Record<string, Entry> = {
   // Metrics and audit.
   "GET /api/v1/metrics/daily": { who: "scoped", scopes: ["metrics:read"], as: "reviewer", req: () => ({ query: "window=30d" }) },
   "GET /api/v1/metrics/decisions": { who: "scoped", scopes: ["metrics:read"], as: "reviewer", req: () => ({ query: "window=30d&group_by=approver" }) },
+  "GET /api/v1/metrics/shadow": { who: "scoped", scopes: ["metrics:read"], as: "reviewer", req: () => ({ query: "window=30d" }) },
   "GET /api/metrics": { who: "scoped", scopes: ["metrics:read"], as: "reviewer" },
   "GET /api/v1/audit": { who: "scoped", scopes: ["audit:read"], as: "admin", lists: true, req: () => ({ query: "limit=1000" }) },
   "GET /api/v1/audit/export": { who: "scoped", scopes: ["audit:read"], as: "admin", lists: true },

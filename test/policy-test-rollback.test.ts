@@ -35,16 +35,16 @@ describe("POST /policy/test", () => {
 `;
     const res = await call("POST", "/api/v1/policy/test", { token: w.admin, body: { policy: example("refunds-policy.yaml"), tests } });
     expect(res.status).toBe(200);
-    expect(res.body.passed).toBe(6);
+    expect(res.body.passed).toBe(7);
     expect(res.body.failed).toBe(1);
-    expect(res.body.results).toHaveLength(7);
+    expect(res.body.results).toHaveLength(8);
     expect(res.body.results[0]).toEqual({
       name: "a small euro refund goes through",
       ok: true,
       expected: { decision: "ALLOW", rule_id: "small-refund" },
       actual: { decision: "ALLOW", rule_id: "small-refund", requirements: [], constraints: null },
     });
-    expect(res.body.results[6]).toMatchObject({ ok: false, expected: { decision: "DENY" }, actual: { decision: "ALLOW" } });
+    expect(res.body.results[7]).toMatchObject({ ok: false, expected: { decision: "DENY" }, actual: { decision: "ALLOW" } });
     expect(await counts(w.tenant)).toEqual(before);
   });
 

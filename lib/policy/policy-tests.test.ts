@@ -11,7 +11,7 @@ describe("runPolicyTests", () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.report.failed).toBe(0);
-    expect(r.report.passed).toBe(6);
+    expect(r.report.passed).toBe(7);
   });
 
   it.each([

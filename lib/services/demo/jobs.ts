@@ -75,7 +75,8 @@ export function dbMigrate(a: { service: string; database: string; migration: str
   };
 }
 
-// ---- payments: payment-gate (two distinct finance approvals; rejected if not decided within the hour)
+// ---- payments: in the demo policy, EUR refunds under 200 pass within a budget, up to 1,000 need one finance
+// approval, payouts and larger refunds two (rejected if not decided within the hour)
 
 export function paymentRefund(a: { amount: number; currency: string; customer: string; invoice: string; why: string; ticket: string; onBehalfOf?: string }): SubmitJobBody {
   return {
@@ -84,7 +85,8 @@ export function paymentRefund(a: { amount: number; currency: string; customer: s
     title: `Refund ${money(a.amount)} ${a.currency} to ${a.customer}`,
     description: `${a.why}\nInvoice ${a.invoice}; refund to the original payment method.`,
     labels: { service: "billing-api", env: "prod", ticket: a.ticket },
-    payload: { amount: money(a.amount), currency: a.currency, customer: a.customer, invoice: a.invoice, method: "original" },
+    // A number, so the demo policy's conditions and budget can read it.
+    payload: { amount: Number(money(a.amount)), currency: a.currency, customer: a.customer, invoice: a.invoice, method: "original" },
     ...(a.onBehalfOf ? { on_behalf_of: a.onBehalfOf } : {}),
   };
 }

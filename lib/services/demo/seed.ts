@@ -13,6 +13,7 @@ import { insertTenant } from "@/lib/services/provisioning/tenants";
 import { createToken } from "@/lib/services/provisioning/tokens";
 import { createUser } from "@/lib/services/provisioning/users";
 import { Conflict } from "@/lib/services/errors";
+import { DEMO_POLICY_YAML } from "@/lib/policy/demo-policy";
 import * as J from "./jobs";
 
 export const DEMO_TENANT = "demo";
@@ -61,7 +62,7 @@ export async function seedDemo(database: DbHandle, now: Date, opts: { tenant?: s
   const { db } = database;
   // A new tenant's history starts six hours back, so people and token predate the first job.
   const createdAt = new Date(now.getTime() - 6 * 60 * MIN);
-  const created = await db.transaction((tx) => insertTenant(tx, { id: tenant, name: "Demo Co", actor: "admin:installation", now: createdAt }));
+  const created = await db.transaction((tx) => insertTenant(tx, { id: tenant, name: "Demo Co", actor: "admin:installation", now: createdAt, policyYaml: DEMO_POLICY_YAML }));
   const admin = contextOf(database, ADMIN, created ? createdAt : now);
 
   const people = await ensurePeople(admin, tenant);
@@ -175,7 +176,7 @@ const HISTORY: Scripted[] = [
   { ago: 290, body: J.repoRead({ repo: "demo/checkout-api", path: "deploy/values.yaml", ref: "a41c9e2" }), run: { after: 1, detail: "Read 214 lines." } },
   {
     ago: 270,
-    body: J.paymentRefund({ amount: 249, currency: "EUR", customer: "Blue Sky Bakery", invoice: "INV-48213", why: "The customer was charged twice for the March subscription.", ticket: "SUP-3310" }),
+    body: J.paymentRefund({ amount: 1490, currency: "EUR", customer: "Blue Sky Bakery", invoice: "INV-48213", why: "The customer was charged twice for the annual subscription.", ticket: "SUP-3310" }),
     votes: [approve("fay", 9, "amount matches invoice"), approve("finn", 21, "duplicate charge confirmed in the processor dashboard")],
     run: { after: 23, detail: "Refund re_3PqL issued." },
   },
@@ -213,8 +214,10 @@ const HISTORY: Scripted[] = [
     body: J.storageDelete({ bucket: "ci-artifacts", prefix: "2023/", objects: 184220, sizeGb: 412, why: "CI artifacts past the 12-month retention period.", ticket: "OPS-2270" }),
     votes: [approve("ada", 11, "retention period is over", "No release references these builds."), approve("omar", 19, "checked: nothing in use")],
   },
+  // Under 200 EUR: the small-refund rule lets it through and spends one of the agent's 20 a day.
+  { ago: 110, body: J.paymentRefund({ amount: 49, currency: "EUR", customer: "Initech", invoice: "INV-48360", why: "Shipping fee charged on a free-shipping order.", ticket: "SUP-3338" }), run: { after: 1, detail: "Refund re_3PrA issued." } },
   { ago: 100, body: J.logsList({ service: "auth-gateway", since: "1h", query: "level:error" }) },
-  // Nobody decides this one: the payment rule rejects at its one-hour SLA (the sweeper expires it).
+  // Nobody decides this one: refund-review rejects at its one-hour SLA (the sweeper expires it).
   { ago: 95, body: J.paymentRefund({ amount: 89.9, currency: "USD", customer: "Initech", invoice: "INV-48377", why: "Order cancelled before shipping.", ticket: "SUP-3342" }) },
   {
     ago: 80,

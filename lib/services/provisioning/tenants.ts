@@ -10,8 +10,9 @@ import { activatePolicy, parseOrThrow } from "@/lib/services/policy/activate";
 import { z } from "zod";
 import { TenantId, type CreateTenantBody } from "./schemas";
 
-/** Insert a tenant with the shipped default policy active; returns null if it already exists. */
-export async function insertTenant(tx: Db, args: { id: string; name: string; actor: string; now: Date }) {
+/** Insert a tenant with the shipped default policy (or `policyYaml`) active; returns null if it already exists. */
+export async function insertTenant(tx: Db, args: { id: string; name: string; actor: string; now: Date; policyYaml?: string }) {
+  const yaml = args.policyYaml ?? DEFAULT_POLICY_YAML;
   const [created] = await tx
     .insert(tenants)
     .values({ id: args.id, name: args.name, createdAt: args.now })
@@ -22,8 +23,8 @@ export async function insertTenant(tx: Db, args: { id: string; name: string; act
   await appendAudit(tx, { tenantId: args.id, type: "tenant.created", actor: args.actor, data: { name: args.name }, at: args.now });
   const activation = await activatePolicy(tx, {
     tenantId: args.id,
-    yaml: DEFAULT_POLICY_YAML,
-    policy: parseOrThrow(DEFAULT_POLICY_YAML),
+    yaml,
+    policy: parseOrThrow(yaml),
     actor: args.actor,
     now: args.now,
   });

@@ -30,9 +30,9 @@ describe("countersign policy test", () => {
     const r = await cli("policy", "test", example("refunds-policy.yaml"), example("refunds-policy.tests.yaml"));
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
     expect(lines[0]).toBe("ok   a small euro refund goes through");
-    expect(lines.at(-1)).toBe("6 passed, 0 failed");
+    expect(lines.at(-1)).toBe("7 passed, 0 failed");
   });
 
   it("exits 1 on a failing case, saying what it got", async () => {
