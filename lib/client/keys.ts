@@ -28,6 +28,7 @@ export const policyKeys = {
   all: ["policy"] as const,
   active: () => ["policy", "active"] as const,
   snapshots: () => ["policy", "snapshots"] as const,
+  budgets: () => ["policy", "budgets"] as const,
 };
 
 function normalise(f: QueueFilters): QueueFilters {

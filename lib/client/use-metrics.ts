@@ -2,11 +2,13 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { dailyPercentiles } from "@/lib/services/metrics/daily";
 import type { decisionMetrics } from "@/lib/services/metrics/decisions";
+import type { shadowMetrics } from "@/lib/services/metrics/shadow";
 import { api } from "./api";
 
 export type DecisionMetrics = Awaited<ReturnType<typeof decisionMetrics>>;
 export type MetricsGroup = DecisionMetrics["groups"][number];
 export type DailyMetrics = Awaited<ReturnType<typeof dailyPercentiles>>;
+export type ShadowMetrics = Awaited<ReturnType<typeof shadowMetrics>>;
 
 export const WINDOWS = ["24h", "7d", "30d"] as const;
 export type MetricsWindow = (typeof WINDOWS)[number];
@@ -18,6 +20,7 @@ export const metricsKeys = {
   all: ["metrics"] as const,
   decisions: (window: MetricsWindow, groupBy: MetricsGrouping | "overall") => ["metrics", "decisions", window, groupBy] as const,
   daily: (window: MetricsWindow) => ["metrics", "daily", window] as const,
+  shadow: (window: MetricsWindow) => ["metrics", "shadow", window] as const,
 };
 
 /** Read the window and grouping from URL search params, falling back to 7d by rule. */
@@ -43,6 +46,14 @@ export function useDailyMetrics(window: MetricsWindow) {
   return useQuery({
     queryKey: metricsKeys.daily(window),
     queryFn: ({ signal }) => api<DailyMetrics>(`/api/v1/metrics/daily?window=${window}`, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useShadowMetrics(window: MetricsWindow) {
+  return useQuery({
+    queryKey: metricsKeys.shadow(window),
+    queryFn: ({ signal }) => api<ShadowMetrics>(`/api/v1/metrics/shadow?window=${window}`, { signal }),
     placeholderData: keepPreviousData,
   });
 }

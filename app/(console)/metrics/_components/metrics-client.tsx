@@ -9,6 +9,7 @@ import { WINDOW_LABEL } from "./format";
 import { Headline } from "./headline";
 import { MetricsControls } from "./metrics-controls";
 import { ReasonsTable } from "./reasons-table";
+import { ShadowRules } from "./shadow-rules";
 
 export function MetricsClient() {
   const pathname = usePathname();
@@ -67,6 +68,7 @@ export function MetricsClient() {
           {grouped.data && <BreakdownTable metrics={grouped.data} groupBy={groupBy} window={window} />}
           {overall.data && <ReasonsTable overall={overall.data} window={window} />}
         </div>
+        <ShadowRules window={window} />
       </div>
     </div>
   );

@@ -4,6 +4,7 @@ import { ApiError } from "@/lib/client/api";
 import { useActivePolicy, useSnapshots } from "@/lib/client/use-policy";
 import { useViewer } from "../../_components/viewer-context";
 import { ActivePolicyView } from "./active-policy";
+import { BudgetUse } from "./budget-use";
 import { PolicyEditor } from "./policy-editor";
 import { SnapshotDiff } from "./snapshot-diff";
 import { SnapshotHistory } from "./snapshot-history";
@@ -35,6 +36,7 @@ export function PolicyClient() {
           ) : (
             <p className="text-sm text-slate-600">Loading…</p>
           )}
+          {active.data && <BudgetUse />}
           {snapshots.data && <SnapshotDiff items={snapshots.data.items} />}
           {canWrite && (active.data || noPolicy) && (
             <PolicyEditor activeYaml={active.data?.yaml ?? ""} activeId={active.data?.snapshot_id} />
