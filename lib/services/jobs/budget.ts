@@ -1,10 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { RawQuery } from "@/lib/db/client";
-import { bare, runSql, timestamptz } from "@/lib/db/raw-sql";
-import { budgetUses } from "@/lib/db/schema";
-import { txQuery } from "@/lib/db/raw-sql";
-import type { JobRow } from "@/lib/db/schema";
+import { bare, runSql, timestamptz, txQuery } from "@/lib/db/raw-sql";
+import { budgetUses, type JobRow } from "@/lib/db/schema";
 import { budgetClaims, type BudgetClaim, type BudgetUsed, exhaustedRules } from "@/lib/policy/budget";
 import type { CompiledPolicy, EvaluationJob } from "@/lib/policy/evaluate";
 import type { Evaluation } from "@/lib/policy/types";
@@ -20,14 +18,13 @@ import type { ExecutionGrant } from "./schemas";
  * sees every use committed by whoever held the lock before: 50 racing jobs against 10 let exactly 10 in.
  */
 export async function spentBudgets(query: RawQuery, tenantId: string, claims: readonly BudgetClaim[], now: Date): Promise<Set<string>> {
+  // A claim without a scope or an amount cannot fit: nothing to lock or count for it.
   const counted = claims.filter((c) => c.scope !== null && c.amount !== null);
+  const used = new Map<string, BudgetUsed>();
   if (counted.length > 0) {
     const keys = counted.map((c) => `${tenantId}\n${c.rule_id}\n${c.scope}`);
     // Sorted key order, so two submissions spending the same two budgets cannot deadlock.
     await runSql(query, sql`select pg_advisory_xact_lock(k) from (select hashtextextended(key, 0) as k from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) key order by 1 offset 0) locks`);
-  }
-  const used = new Map<string, BudgetUsed>();
-  if (counted.length > 0) {
     const u = budgetUses;
     const rows = await runSql<{ rule_id: string; count: number; sum: string }>(
       query,
