@@ -1,10 +1,10 @@
-import { createRequire } from "node:module";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN_TOKEN } from "../playwright.config";
 import { signIn } from "./support/console";
 import { makeWorld } from "./support/world";
 
-const require = createRequire(import.meta.url);
+const axePath = path.resolve(__dirname, "../node_modules/axe-core/axe.min.js");
 
 const POLICY = `version: v1
 rules:
@@ -20,7 +20,7 @@ rules:
 
 /** axe-core (the engine @axe-core/playwright wraps) run in the page on one region: violations by rule. */
 async function axeViolations(page: Page, selector: string): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  await page.addScriptTag({ path: axePath });
   return page.evaluate(async (sel) => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
     const result = await axe.run({ include: [[sel]] });
