@@ -884,6 +884,7 @@ function buildSpecs(): Record<string, Spec> {
       },
     },
     "GET v1/policy/snapshots": { target: asAdmin, readOnly: true },
+    "GET v1/policy/budgets": { target: asAdmin, readOnly: true },
     // Every tenant starts with the shipped policy, so its snapshot id is known without a read.
     "POST v1/policy/snapshots/[id]/activate": {
       target: async () => ({ params: { id: shippedSnapshot(F.pol.tenant) }, token: F.polAdmin() }),
@@ -919,6 +920,7 @@ function buildSpecs(): Record<string, Spec> {
     },
     "GET v1/metrics/daily": { target: asManager, readOnly: true, query: { window: windowQ } },
     "GET v1/metrics/decisions": { target: asManager, readOnly: true, query: { window: windowQ, group_by: fc.constantFrom("overall", "rule", "topic", "approver", "tier") } },
+    "GET v1/metrics/shadow": { target: asManager, readOnly: true, query: { window: windowQ } },
     "GET v1/audit": {
       target: asAdmin,
       readOnly: true,

@@ -2254,10 +2254,20 @@ export interface paths {
                                 decision: "ALLOW" | "ALLOW_WITH_CONSTRAINTS" | "REQUIRE_APPROVAL" | "DENY";
                                 matched_rules: {
                                     decision: string;
+                                    disagreed?: boolean;
                                     /** @description why the rule's match.when could not be evaluated */
                                     error?: string;
                                     id: string;
+                                    /** @description shadow rules: e.g. "shadow: would have required approval" */
+                                    note?: string;
                                     reason: string | null;
+                                    /** @constant */
+                                    shadow?: true;
+                                    /**
+                                     * @description shadow rules: the outcome had this rule alone been live
+                                     * @enum {string}
+                                     */
+                                    would_decide?: "allow" | "allow_with_constraints" | "require_approval" | "deny";
                                 }[];
                                 policy_snapshot: string;
                                 reason: string;
@@ -2517,6 +2527,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics/shadow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per shadow rule over the window: jobs it matched, how many it would have decided otherwise than the live outcome, and examples
+         * @description Scopes: metrics:read. Error codes: unauthenticated, insufficient_scope, validation_failed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    window?: "24h" | "7d" | "30d";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rules: {
+                                /** @description of those, jobs whose live outcome differs from what this rule alone would have made it */
+                                disagreed: number;
+                                /** @description submissions of the window the shadow rule matched */
+                                evaluated: number;
+                                /** @description the latest disagreeing job ids, at most 5 */
+                                examples: string[];
+                                rule_id: string;
+                            }[];
+                            /** @description RFC 3339 timestamp */
+                            since: string;
+                            /** @enum {string} */
+                            window: "24h" | "7d" | "30d";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/policy": {
         parameters: {
             query?: never;
@@ -2609,6 +2683,76 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/policy/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What each budget of the active policy has spent over its sliding window, per agent, on_behalf_of or tenant
+         * @description Scopes: policy:read. Error codes: unauthenticated, insufficient_scope.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            budgets: {
+                                max_count: number | null;
+                                max_sum: {
+                                    field: string;
+                                    value: number;
+                                } | null;
+                                /** @description scopes with use beyond the 20 busiest listed */
+                                others: number;
+                                /** @enum {string} */
+                                per: "agent" | "on_behalf_of" | "tenant";
+                                rule_id: string;
+                                scopes: {
+                                    count: number;
+                                    /** @description the agent (requested_by) or on_behalf_of; null for per tenant */
+                                    key: string | null;
+                                    /** @description of max_sum.field; 0 without max_sum */
+                                    sum: number;
+                                }[];
+                                window: string;
+                            }[];
+                            policy_snapshot: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
