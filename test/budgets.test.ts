@@ -125,6 +125,16 @@ describe("budgets (DESIGN §2.1)", () => {
     expect(use.body.budgets.find((b: { rule_id: string }) => b.rule_id === "sliding").scopes).toEqual([{ key: null, count: 1, sum: 0 }]);
   });
 
+  it("claim: true on a job that fits claims it and spends the budget in one transaction", async () => {
+    const w3 = await makeWorld("budget-claim");
+    await put(w3, POLICY);
+    const first = await call("POST", "/api/v1/jobs", { token: w3.agent, body: { topic: "job.slide.go", risk_tags: [], payload: {}, claim: true } });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ decision: "ALLOW", job: { state: "RUNNING" }, grant: { job_id: first.body.job.id } });
+    const second = await call("POST", "/api/v1/jobs", { token: w3.agent, body: { topic: "job.slide.go", risk_tags: [], payload: {}, claim: true } });
+    expect(second.body.decision).toBe("REQUIRE_APPROVAL");
+  });
+
   it("GET /policy/budgets shows each budget's use per scope", async () => {
     const res = await call("GET", "/api/v1/policy/budgets", { token: w.admin });
     expect(res.status).toBe(200);
