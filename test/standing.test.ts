@@ -44,7 +44,7 @@ describe("standing approvals", () => {
   });
 
   /** Submit `deploy`, approve it with a standing approval for `for_`; the grant. */
-  async function grant(for_ = "2h", body = deploy) {
+  async function grant(for_ = "2h", body: { topic: string; payload: Record<string, unknown> } = deploy) {
     const job = await w.submit(body);
     const res = await approve(oncall, job.job.id, { standing_for: for_ });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
