@@ -41,6 +41,7 @@ export function ActivePolicyView({ policy }: { policy: ActivePolicy }) {
       {/* Focusable so a keyboard user can scroll a long policy; rendered as text, never as HTML. */}
       <pre
         tabIndex={0}
+        role="region"
         aria-labelledby="active-yaml-title"
         data-testid="active-yaml"
         className="max-h-[32rem] overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs leading-5 text-slate-900"
