@@ -1,7 +1,7 @@
 "use client";
 
 import type { ActivePolicy } from "@/lib/client/use-policy";
-import { LocalTime } from "./local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { SnapshotId } from "./snapshot-id";
 
 /** The active snapshot: its id, who made it active and when, and its YAML exactly as uploaded. */

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useActivatePolicy, type SnapshotList } from "@/lib/client/use-policy";
 import { ActivateConfirm } from "./activate-confirm";
 import { ActivationResult } from "./activation-result";
-import { LocalTime } from "./local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { SnapshotId } from "./snapshot-id";
 
 type Snapshot = SnapshotList["items"][number];
