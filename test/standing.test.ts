@@ -8,7 +8,12 @@ import { activatePolicy, allowRule, approvalRule, policyOf } from "./policies";
 // Standing approvals (DESIGN §2.1) end to end through the real routes on PostgreSQL.
 const SINGLE = approvalRule({ id: "single", topics: "job.ops.*", roles: ["oncall"], count: 1, sla: "10m", cutoff: "1h" });
 const DUAL = approvalRule({ id: "dual", topics: "job.pay.*", roles: ["finance"], count: 2, sla: "10m", cutoff: "1h" });
-const POLICY = policyOf(SINGLE, DUAL, allowRule("reads", "job.read.*"));
+// Two single approvals from different roles: one person's approval alone does not approve it.
+const TWO_ROLES = [
+  approvalRule({ id: "two-a", topics: "job.two.*", roles: ["oncall"], count: 1, sla: "10m", cutoff: "1h" }),
+  approvalRule({ id: "two-b", topics: "job.two.*", roles: ["security"], count: 1, sla: "10m", cutoff: "1h" }),
+];
+const POLICY = policyOf(SINGLE, DUAL, ...TWO_ROLES, allowRule("reads", "job.read.*"));
 
 const approve = (p: Person, id: string, body: Record<string, unknown> = {}) =>
   call("POST", `/api/v1/approvals/${id}/approve`, { token: p.token, body: { reason: "looks right", ...body } });
@@ -101,13 +106,15 @@ describe("standing approvals", () => {
     const revoked = await revoke(oncall.token, standing.id);
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
     expect(revoked.body).toMatchObject({ id: standing.id, revoked_by: `user:${oncall.email}` });
-    expect((await revoke(oncall.token, standing.id)).status).toBe(404);
+    // Again: answered as it stands, audited once.
+    expect((await revoke(oncall.token, standing.id)).body).toEqual(revoked.body);
     expect((await w.submit(body)).job.state).toBe("APPROVAL");
 
     const byAdmin = await grant("2h", { topic: "job.ops.flush", payload: { cache: "origin" } });
     expect((await revoke(w.admin, byAdmin.standing.id)).status).toBe(200);
     const ended = await auditTypes(w.tenant, "approval.standing_revoked");
     expect(ended.map((e) => e.data.id)).toEqual(expect.arrayContaining([standing.id, byAdmin.standing.id]));
+    expect(ended.filter((e) => e.data.id === standing.id)).toHaveLength(1);
   });
 
   it("ends when another policy becomes active", async () => {
@@ -131,6 +138,14 @@ describe("standing approvals", () => {
     expect(await rows(sql`select id from audit_events where job_id = ${job.job.id} and type <> 'job.submitted'`)).toEqual([]);
     // Without it the same vote counts as usual.
     expect((await approve(finance[0]!, job.job.id)).status).toBe(200);
+  });
+
+  it("is refused where this approval alone would not approve the job, recording nothing", async () => {
+    const job = await w.submit({ topic: "job.two.rotate", payload: { key: "k1" } });
+    const res = await approve(oncall, job.job.id, { standing_for: "1h" });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe("standing_not_allowed");
+    expect(await rows(sql`select id from votes where job_id = ${job.job.id}`)).toEqual([]);
   });
 
   it.each([["25h"], ["2 hours"], ["0h"], [""]])("refuses standing_for %j with 400", async (value) => {

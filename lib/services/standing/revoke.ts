@@ -9,7 +9,7 @@ import { renderStanding } from "./render";
 /**
  * Revoke a live standing approval: its granter or an admin may (DESIGN §2.1). The row lock orders this
  * against a submission using it (which holds it FOR SHARE): either that job was approved first, or it
- * sees the grant revoked. An ended grant (revoked or expired) is as unknown as a missing one.
+ * sees the grant revoked. A grant already revoked answers as it stands; an expired one is revoked too.
  */
 export async function revokeStanding({ ctx, id }: { ctx: Ctx; id: string }) {
   const { principal, now } = ctx;
@@ -19,11 +19,13 @@ export async function revokeStanding({ ctx, id }: { ctx: Ctx; id: string }) {
       .from(standingApprovals)
       .where(and(eq(standingApprovals.tenantId, principal.tenantId), eq(standingApprovals.id, id)))
       .for("update");
-    if (!current || current.revokedAt || current.expiresAt <= now) throw new NotFound("standing approval");
+    if (!current) throw new NotFound("standing approval");
     const mine = principal.kind === "user" && principal.userId === current.grantedByUserId;
     if (!mine && !principal.scopes.has("admin")) {
       throw new Forbidden("not_granter", "Only the person who granted a standing approval, or an admin, may revoke it.");
     }
+    // Revoking twice answers as the first time did (as DELETE /admin/tokens/{id} does), auditing once.
+    if (current.revokedAt) return current;
     const actor = actorOf(principal);
     const [updated] = await tx
       .update(standingApprovals)
