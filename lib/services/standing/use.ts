@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { txQuery, txRows } from "@/lib/db/raw-sql";
+import { statement, timestamptz, txQuery, txRows } from "@/lib/db/raw-sql";
 import { decisions, jobs, standingApprovals, tenants, type JobRow, type StandingApprovalRow } from "@/lib/db/schema";
 import type { Evaluation } from "@/lib/policy/types";
 import { appendAudit } from "@/lib/services/audit/chain";
@@ -21,6 +21,16 @@ const live = (row: Pick<JobRow, "tenantId" | "requestedBy" | "jobHash" | "policy
     eq(standingApprovals.snapshotId, row.policySnapshot),
     gt(standingApprovals.expiresAt, now),
   );
+
+// The submission's lookup, on the plain path (a named prepared statement): it runs for every gated job
+// whose requirements each need one person, so it reads standing_approvals_lookup_idx only.
+const s = standingApprovals;
+const LOOKUP = statement<"tenant" | "agent" | "hash" | "snapshot" | "now">(
+  (slot) => sql`select ${s.id} from ${s}
+  where ${s.tenantId} = ${slot("tenant")} and ${s.agent} = ${slot("agent")} and ${s.jobHash} = ${slot("hash")} and ${s.revokedAt} is null
+    and ${s.snapshotId} = ${slot("snapshot")} and ${s.expiresAt} > ${timestamptz(slot("now"))}
+  limit 1`,
+);
 
 /** The job as a standing approval leaves it: approved at submission, resolved by the granter. */
 function approvedBy(row: JobRow, grant: StandingApprovalRow): JobRow {
@@ -50,7 +60,10 @@ type StandingOutcome = { outcome: InsertOutcome | "none"; row: JobRow };
 
 export async function submitIfStanding(ctx: Ctx, row: JobRow, evaluation: Evaluation): Promise<StandingOutcome> {
   if (!standingApplies(evaluation)) return { outcome: "none", row };
-  const [found] = await ctx.db.select({ id: standingApprovals.id }).from(standingApprovals).where(live(row, ctx.now)).limit(1);
+  const [found] = await ctx.query<{ id: string }>(
+    LOOKUP.sql,
+    LOOKUP.params({ tenant: row.tenantId, agent: row.requestedBy, hash: row.jobHash, snapshot: row.policySnapshot, now: ctx.now.toISOString() }),
+  );
   if (!found) return { outcome: "none", row };
   return ctx.transaction<StandingOutcome>(async (tx) => {
     await txRows(tx, sql`select 1 from ${tenants} where ${tenants.id} = ${row.tenantId} for key share`);
