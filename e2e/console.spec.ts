@@ -261,11 +261,12 @@ test("policy: an admin sees errors with line and column before anything changes,
   await expect(page.getByTestId("policy-errors")).toContainText("The active policy is unchanged");
 
   await editor.fill(original.replace("sla: 30m", "sla: 20m"));
-  await page.getByRole("button", { name: "Activate" }).click();
+  await page.getByRole("button", { name: "Activate", exact: true }).click();
+  await page.getByRole("dialog", { name: "Activate this policy?" }).getByRole("button", { name: /^Activate and re-decide/ }).click();
   await expect(page.getByText("Activated. This is now the active policy.")).toBeVisible();
 
   const compare = page.getByRole("region", { name: "Compare versions" });
-  await expect(compare.getByRole("status")).toContainText("1 line added, 1 removed");
+  await expect(compare).toContainText("1 line added, 1 removed");
   await expect(compare).toContainText("+     sla: 20m");
   await expect(compare).toContainText("-     sla: 30m");
 });

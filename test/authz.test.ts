@@ -30,7 +30,7 @@ import { routeFiles, templateOf } from "./routes";
 /** Who succeeds with an entry's valid request (the positive control for every refusal). */
 type As = "agent" | "admin" | "reviewer" | "installation";
 /** What a path id names; every tenant's fixture has one of each. */
-type IdKind = "pending" | "forApprove" | "forReject" | "forCancel" | "approved" | "running" | "user" | "token" | "target" | "delivery" | "snapshot";
+type IdKind = "pending" | "forApprove" | "forReject" | "forCancel" | "approved" | "running" | "user" | "token" | "target" | "delivery" | "snapshot" | "standing";
 
 interface Req {
   params?: Record<string, string>;
@@ -109,6 +109,9 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/v1/approvals/stream": { who: "scoped", scopes: ["approvals:read"], as: "reviewer", stream: true },
   "POST /api/v1/approvals/[job_id]/approve": { who: "person", scopes: ["approvals:resolve"], as: "reviewer", id: "forApprove", req: () => ({ body: { reason: "looks right" } }) },
   "POST /api/v1/approvals/[job_id]/reject": { who: "person", scopes: ["approvals:resolve"], as: "reviewer", id: "forReject", req: () => ({ body: { reason: "not now" } }) },
+  "GET /api/v1/approvals/standing": { who: "scoped", scopes: ["approvals:read"], as: "reviewer" },
+  // The granter (the fixture's reviewer) or an admin; revoking twice answers as the first time.
+  "DELETE /api/v1/approvals/standing/[id]": { who: "scoped", scopes: ["approvals:resolve", "admin"], as: "reviewer", id: "standing" },
 
   // Policy.
   "GET /api/v1/policy": { who: "scoped", scopes: ["policy:read"], as: "admin", lists: true },
@@ -397,6 +400,10 @@ async function makeRes(w: World, mark: string): Promise<Res> {
   const voted = await pw("voted");
   const vote = await call("POST", `/api/v1/approvals/${voted.job.id}/approve`, { token: reviewer.token, body: { reason: `approved ${mark}` } });
   expect(vote.status, JSON.stringify(vote.body)).toBe(200);
+  // A standing approval granted by the reviewer (DELETE /approvals/standing/{id} names it).
+  const stood = await pw("standing");
+  const grant = await call("POST", `/api/v1/approvals/${stood.job.id}/approve`, { token: reviewer.token, body: { reason: `stands ${mark}`, standing_for: "1h" } });
+  expect(grant.status, JSON.stringify(grant.body)).toBe(200);
 
   return {
     w,
@@ -414,6 +421,7 @@ async function makeRes(w: World, mark: string): Promise<Res> {
     target: { id: target.body.id, hash: "" },
     delivery: { id: dl.body.items[0].id, hash: "" },
     snapshot: { id: rollbackTo.body.snapshot_id, hash: "" },
+    standing: { id: grant.body.standing_approval.id, hash: "" },
   };
 }
 
@@ -461,6 +469,7 @@ const CONTENT_TABLES = [
   "delivery_attempts",
   "callback_secrets",
   "notification_targets",
+  "standing_approvals",
 ];
 
 /** Everything a request could store. Audit events are counted (listing them seals them, which is no change). */
@@ -806,7 +815,7 @@ describe("403: agent tokens (and the installation token) on reviewer and admin r
 // ---------------------------------------------------------------------------------------------
 
 describe("tenant isolation: another tenant's ids answer 404 exactly as unknown ones, and its rows never show", () => {
-  const bMarkers = () => [B.w.tenant, B.mark, B.secret, B.reviewer.email, B.reviewer.id, ...(["pending", "forApprove", "approved", "running", "user", "token", "target", "delivery"] as const).map((k) => B[k].id)];
+  const bMarkers = () => [B.w.tenant, B.mark, B.secret, B.reviewer.email, B.reviewer.id, ...(["pending", "forApprove", "approved", "running", "user", "token", "target", "delivery", "standing"] as const).map((k) => B[k].id)];
 
   beforeAll(async () => {
     await worlds();

@@ -553,6 +553,7 @@ interface Fixtures {
   cancellable: Fresh<Job>;
   victimToken: Fresh<string>;
   target: Fresh<string>;
+  standing: Fresh<string>;
 }
 
 let F: Fixtures;
@@ -651,6 +652,13 @@ async function setup(): Promise<Fixtures> {
       const res = await call("POST", "/api/v1/admin/notification-targets", { token: admin(), body: { url: "https://hooks.fuzz.example/victim", events: ["job.pending"] } });
       if (res.status !== 201) throw new Error(`target: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.id as string;
+    }),
+    // A standing approval granted by a reviewer, for an admin to revoke.
+    standing: new Fresh(async () => {
+      const job = await submitAs(agent(), PROD_WRITE);
+      const res = await call("POST", `/api/v1/approvals/${job.id}/approve`, { token: reviewers[0]!.token, body: { reason: "stands", standing_for: "1h" } });
+      if (res.status !== 200) throw new Error(`standing: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.standing_approval.id as string;
     }),
   };
 }
@@ -866,6 +874,15 @@ function buildSpecs(): Record<string, Spec> {
       },
     },
     "GET v1/approvals/stream": { target: asReviewer, readOnly: true },
+    "GET v1/approvals/standing": { target: asReviewer, readOnly: true },
+    "DELETE v1/approvals/standing/[id]": {
+      target: async () => ({ params: { id: await F.standing.get() }, token: F.admin(), done: () => F.standing.used() }),
+      accepted: async (_a, _sent, t) => {
+        const [row] = await sql`select * from standing_approvals where id = ${t.params.id!}`;
+        expect(row!.tenant_id).toBe(F.w.tenant);
+        expect(row!.revoked_at).not.toBeNull();
+      },
+    },
     "POST v1/approvals/[job_id]/approve": vote("approve"),
     "POST v1/approvals/[job_id]/reject": vote("reject"),
 

@@ -25,7 +25,8 @@ import {
   VerifyResult,
 } from "./responses";
 import { BudgetUse, ShadowMetrics } from "./responses-budgets";
-import { QueueQuery, ResolveBody } from "@/lib/services/approvals/schemas";
+import { RevokedStanding, StandingList } from "./responses-standing";
+import { ApproveBody, QueueQuery, ResolveBody } from "@/lib/services/approvals/schemas";
 import { AuditExportQuery, AuditQuery } from "@/lib/services/audit/list";
 import { VerifyAuditBody } from "@/lib/services/audit/verify-checkpoints";
 import { SCOPES } from "@/lib/services/context";
@@ -86,7 +87,9 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/jobs/{id}/cancel", summary: "The submitter withdraws a job still in APPROVAL", scopes: ["jobs:submit"], body: CancelBody, bodyOptional: true, response: JobItem, errors: ["not_found", "not_submitter", "already_resolved", "expired"] },
   { method: "get", path: "/approvals", summary: "The approval queue, most urgent first", scopes: ["approvals:read"], query: QueueQuery, response: QueuePage, errors: ["validation_failed", "invalid_cursor"] },
   { method: "get", path: "/approvals/stream", summary: "Server-sent events (`queue`: {job_id, state}) whenever a job enters or leaves the queue", scopes: ["approvals:read"], errors: ["too_many_waits"] },
-  { method: "post", path: "/approvals/{job_id}/approve", summary: "Approve: counts toward every requirement the voter qualifies for", scopes: ["approvals:resolve"], body: ResolveBody, response: ResolveResult, errors: RESOLVE_ERRORS },
+  { method: "post", path: "/approvals/{job_id}/approve", summary: "Approve: counts toward every requirement the voter qualifies for. With standing_for (a duration ≤ 24h) the approval also stands for identical later jobs of the same agent (same job_hash) under this policy; 409 standing_not_allowed (nothing recorded) where a requirement needs more than one person or this approval alone does not approve the job", scopes: ["approvals:resolve"], body: ApproveBody, response: ResolveResult, errors: [...RESOLVE_ERRORS, "standing_not_allowed"] },
+  { method: "get", path: "/approvals/standing", summary: "Live standing approvals (not revoked or expired), soonest to end first", scopes: ["approvals:read"], response: StandingList, errors: [] },
+  { method: "delete", path: "/approvals/standing/{id}", summary: "Revoke a standing approval: its granter or an admin (others: 403 not_granter); revoking again answers as it stands; unknown: 404", scopes: ["approvals:resolve", "admin"], response: RevokedStanding, errors: ["not_found", "not_granter"] },
   { method: "post", path: "/approvals/{job_id}/reject", summary: "Reject: one qualified reject ends it", scopes: ["approvals:resolve"], body: ResolveBody, response: ResolveResult, errors: RESOLVE_ERRORS },
   { method: "get", path: "/policy", summary: "The active policy snapshot with its YAML", scopes: ["policy:read"], response: ActivePolicy, errors: [] },
   { method: "put", path: "/policy", summary: "Upload a new policy (application/yaml); re-decides pending and approved, unclaimed jobs", scopes: ["policy:write"], body: "yaml", response: Activation, errors: ["invalid_policy", "validation_failed", "unsupported_media_type", "payload_too_large"] },

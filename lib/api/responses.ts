@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { JobItem } from "@/lib/services/jobs/schemas";
 import { DecisionLogRule } from "./responses-budgets";
+import { JobItem, MatchedRuleOut } from "@/lib/services/jobs/schemas";
+import { StandingApproval } from "./responses-standing";
 
 /** Answer shapes for the OpenAPI document (request shapes come from the services' own schemas). */
 const ISO = z.string().describe("RFC 3339 timestamp");
@@ -8,6 +9,7 @@ const ISO = z.string().describe("RFC 3339 timestamp");
 export const ResolveResult = JobItem.extend({
   vote: z.object({ vote: z.enum(["approve", "reject"]), reason: z.string(), note: z.string().nullable() }),
   missing: z.array(z.object({ rule_id: z.string(), roles: z.array(z.string()), needed: z.number() })),
+  standing_approval: StandingApproval.optional().describe("present when the approve carried standing_for"),
 });
 
 export const QueuePage = z.object({ items: z.array(JobItem), next_cursor: z.string().nullable() });
@@ -16,7 +18,7 @@ export const JobDecisions = z.object({
   job: JobItem,
   decisions: z.array(
     z.object({
-      cause: z.enum(["submit", "policy_change"]),
+      cause: z.enum(["submit", "policy_change", "standing_approval"]),
       policy_snapshot: z.string(),
       decision: z.enum(["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "DENY"]),
       rule_id: z.string(),

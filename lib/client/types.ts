@@ -24,7 +24,7 @@ export interface ViewerStanding {
 }
 
 export interface DecisionEntry {
-  cause: "submit" | "policy_change";
+  cause: "submit" | "policy_change" | "standing_approval";
   policy_snapshot: string;
   decision: string;
   rule_id: string;

@@ -13,6 +13,8 @@ export interface ResolveInput {
   note?: string;
   job_hash: string;
   policy_snapshot: string;
+  /** Also approve identical later requests of this agent for this long (approve only). */
+  standing_for?: string;
 }
 
 /** Would this vote end the job? The server's own rule (rules.ts), on the requirements as the item shows them. */

@@ -221,7 +221,7 @@ export const decisions = pgTable(
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
     jobId: text("job_id").notNull().references(() => jobs.id),
-    cause: text("cause").$type<"submit" | "policy_change">().notNull(),
+    cause: text("cause").$type<"submit" | "policy_change" | "standing_approval">().notNull(),
     policySnapshot: text("policy_snapshot").notNull(),
     decision: text("decision").$type<PolicyDecision>().notNull(),
     ruleId: text("rule_id").notNull(),
@@ -429,6 +429,35 @@ export const callbackSecrets = pgTable(
   ],
 );
 
+/**
+ * Standing approvals (DESIGN §2.1): a person's approval of one job, granted for a while to identical
+ * later jobs of the same agent (same requested_by and job_hash) under the same active snapshot. Ended by
+ * expiry, by revocation, or by any policy activation (which sets revoked_at in its transaction).
+ */
+export const standingApprovals = pgTable(
+  "standing_approvals",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    jobHash: text("job_hash").notNull(),
+    topic: text("topic").notNull(),
+    // The job's requested_by (`agent:<name>` or `user:<email>`).
+    agent: text("agent").notNull(),
+    grantedBy: text("granted_by").notNull(),
+    grantedByUserId: text("granted_by_user_id").notNull(),
+    // The job whose approval was extended, and the vote's reason (what later jobs are approved with).
+    sourceJobId: text("source_job_id").notNull(),
+    reason: text("reason").notNull(),
+    snapshotId: text("snapshot_id").notNull(),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  // The submission's lookup: live grants of one agent for one job hash.
+  (t) => [index("standing_approvals_lookup_idx").on(t.tenantId, t.agent, t.jobHash).where(sql`${t.revokedAt} is null`)],
+);
+
 /** Where reviewers hear about work: Slack-compatible incoming webhooks, optionally only for some roles. */
 export const notificationTargets = pgTable(
   "notification_targets",
@@ -459,6 +488,7 @@ export const schema = {
   deliveryAttempts,
   callbackSecrets,
   notificationTargets,
+  standingApprovals,
   rateLimits,
   metricDays,
 };
@@ -468,3 +498,4 @@ export type VoteRow = typeof votes.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type TokenRow = typeof tokens.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+export type StandingApprovalRow = typeof standingApprovals.$inferSelect;

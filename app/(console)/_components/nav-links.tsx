@@ -12,6 +12,7 @@ export function NavLinks() {
   const links = [
     { href: "/queue", label: "Queue" },
     { href: "/history", label: "History" },
+    { href: "/standing", label: "Standing approvals" },
     { href: "/policy", label: "Policy" },
     ...(viewer.roles.some((r) => MANAGER_ROLES.includes(r)) ? [{ href: "/metrics", label: "Metrics" }] : []),
     ...(viewer.scopes.includes("audit:read") ? [{ href: "/audit", label: "Audit" }] : []),

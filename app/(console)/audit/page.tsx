@@ -10,6 +10,7 @@ const TYPES = [
   "job.expired", "job.escalated", "job.redecided", "policy.activated", "user.created", "user.updated",
   "token.created", "token.revoked", "tenant.created", "callback_secret.rotated", "delivery.redelivered",
   "notification_target.created", "notification_target.deleted", "audit.event_rejected",
+  "approval.standing_granted", "approval.standing_used", "approval.standing_revoked",
 ];
 
 export default async function AuditPage() {

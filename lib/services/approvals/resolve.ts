@@ -9,7 +9,9 @@ import { FinalWrite, withLockedJob } from "@/lib/services/jobs/locked";
 import { renderJob, renderRequirements, type VoteTally } from "@/lib/services/jobs/render";
 import { isEscalated, isEscalationDue, isLapsed } from "@/lib/services/jobs/state";
 import { pendingRefusal, standingRefusal, voteOutcome, voterRefusal, type Refusal, type VoteKind } from "./rules";
-import type { ResolveBody } from "./schemas";
+import { grantStanding } from "@/lib/services/standing/grant";
+import type { StandingItem } from "@/lib/services/standing/render";
+import type { ApproveBody, ResolveBody } from "./schemas";
 import { voteStatement, type VoteGuard, type VoteWrite } from "./write-vote";
 
 export type { VoteKind } from "./rules";
@@ -118,7 +120,7 @@ async function castUnlocked(req: VoteRequest, id: string, voterId: string) {
  * is written: first without a transaction (castUnlocked), and if a row moved meanwhile, on the
  * row-locked job, so concurrent votes queue on the lock and a role removed before commit is honoured.
  */
-export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: string; vote: VoteKind; input: ResolveBody }) {
+export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: string; vote: VoteKind; input: ResolveBody | ApproveBody }) {
   const { principal, now } = ctx;
   assertMayResolve(principal);
   const req = { ctx, vote, input };
@@ -132,10 +134,14 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
           where ${users.tenantId} = ${principal.tenantId} and ${users.id} = ${principal.userId} for share`,
     );
 
+  // A standing approval is granted with the vote, in its transaction, so it always takes the locked path.
+  const standingFor = "standing_for" in input ? input.standing_for : undefined;
+  let standing: StandingItem | undefined;
   const result =
-    (await castUnlocked(req, id, principal.userId)) ??
-    (await withLockedJob(ctx, id, async (_tx, job, prior, voters) => {
+    (standingFor ? null : await castUnlocked(req, id, principal.userId)) ??
+    (await withLockedJob(ctx, id, async (tx, job, prior, voters) => {
       const { write, result } = planVote(req, job, prior, voters?.[0]);
+      if (standingFor) standing = await grantStanding(tx, write, standingFor);
       return new FinalWrite(result, voteStatement(write));
     }, readVoter));
 
@@ -143,5 +149,6 @@ export async function resolveVote({ ctx, id, vote, input }: { ctx: Ctx; id: stri
   const missing = item.requirements
     .filter((r) => r.approvals < r.count)
     .map((r) => ({ rule_id: r.rule_id, roles: r.roles, needed: r.count - r.approvals }));
-  return { ...item, vote: { vote, reason: input.reason, note: input.note ?? null }, missing: item.job.state === "APPROVAL" ? missing : [] };
+  const answer = { ...item, vote: { vote, reason: input.reason, note: input.note ?? null }, missing: item.job.state === "APPROVAL" ? missing : [] };
+  return standing ? { ...answer, standing_approval: standing } : answer;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DURATION_RE, parseDuration } from "@/lib/policy/duration";
 import { RiskTag, Topic, plainLine, plainText, queryInt } from "@/lib/services/jobs/schemas";
 
 export const ResolveBody = z
@@ -14,6 +15,20 @@ export const ResolveBody = z
   })
   .strict();
 export type ResolveBody = z.infer<typeof ResolveBody>;
+
+/** The longest a standing approval may last (DESIGN §2.1). */
+export const MAX_STANDING_SEC = 24 * 3600;
+
+/** `standing_for` on an approve: a duration (`90s`, `30m`, `2h`, `1d`) of at most 24h. */
+export const StandingFor = z
+  .string()
+  .regex(DURATION_RE, { message: "a duration such as 30m or 2h" })
+  // Zod runs the refinement even when the pattern failed: test it again before parsing.
+  .refine((s) => !DURATION_RE.test(s) || parseDuration(s) <= MAX_STANDING_SEC, { message: "at most 24h" });
+
+/** An approve may also grant a standing approval to identical later jobs (see approvals/standing/grant.ts). */
+export const ApproveBody = ResolveBody.extend({ standing_for: StandingFor.optional() }).strict();
+export type ApproveBody = z.infer<typeof ApproveBody>;
 
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
 

@@ -13,6 +13,7 @@ import { Conflict } from "@/lib/services/errors";
 import { txQuery } from "@/lib/db/raw-sql";
 import { activePolicy, forgetActive } from "@/lib/services/policy/active";
 import { insertWithinBudgets } from "./budget";
+import { submitIfStanding } from "@/lib/services/standing/use";
 import { insertSubmitted, type InsertOutcome } from "./insert";
 import { executionGrant, startJob } from "./claim";
 import { renderJob, votesColumn } from "./render";
@@ -220,6 +221,11 @@ export async function submitJob({
         if (outcome === "duplicate_key") return replay();
         continue;
       }
+      // A gated job a live standing approval covers is approved at submission (standing/use.ts).
+      const standing = await submitIfStanding(ctx, row, evaluation);
+      if (standing.outcome === "inserted") return { item: renderJob(standing.row, [], principal, now), created: true };
+      if (standing.outcome === "duplicate_key") return replay();
+      if (standing.outcome === "stale_policy") continue;
       // The common path: one statement, one round trip.
       const outcome = await insertSubmitted(ctx.query, row, evaluation);
       if (outcome === "inserted") return { item: renderJob(row, [], principal, now), created: true };

@@ -8,6 +8,7 @@ import type { Policy } from "@/lib/policy/types";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { actorOf, withTransaction, type Ctx } from "@/lib/services/context";
 import { Invalid, NotFound } from "@/lib/services/errors";
+import { endStanding } from "@/lib/services/standing/end";
 import { redecideTenant } from "./redecide";
 
 export interface ActivationResult {
@@ -41,11 +42,13 @@ export async function activatePolicy(
   // and the open jobs locked here are free: a claim that waited finds its job re-decided (or claims it
   // before this activation starts, under the snapshot that was active then).
   const redecided = await redecideTenant(tx, { tenantId, snapshotId, policy, now });
+  // Standing approvals last only as long as the policy they were granted under (DESIGN §2.1).
+  const standingEnded = await endStanding(tx, { tenantId, actor, snapshotId, now });
   await appendAudit(tx, {
     tenantId,
     type: "policy.activated",
     actor,
-    data: { snapshot_id: snapshotId, previous: tenant.activeSnapshotId, redecided },
+    data: { snapshot_id: snapshotId, previous: tenant.activeSnapshotId, redecided, standing_ended: standingEnded },
     at: now,
   });
   return { snapshot_id: snapshotId, changed: true, redecided };

@@ -886,8 +886,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Approve: counts toward every requirement the voter qualifies for
-         * @description Scopes: approvals:resolve. Error codes: unauthenticated, insufficient_scope, rate_limited, not_found, self_approval, role_required, agent_cannot_resolve, already_resolved, already_voted, stale_request, stale_snapshot, expired, validation_failed.
+         * Approve: counts toward every requirement the voter qualifies for. With standing_for (a duration ≤ 24h) the approval also stands for identical later jobs of the same agent (same job_hash) under this policy; 409 standing_not_allowed (nothing recorded) where a requirement needs more than one person or this approval alone does not approve the job
+         * @description Scopes: approvals:resolve. Error codes: unauthenticated, insufficient_scope, rate_limited, not_found, self_approval, role_required, agent_cannot_resolve, already_resolved, already_voted, stale_request, stale_snapshot, expired, validation_failed, standing_not_allowed.
          */
         post: {
             parameters: {
@@ -905,6 +905,7 @@ export interface paths {
                         note?: string;
                         policy_snapshot?: string;
                         reason: string;
+                        standing_for?: string;
                     };
                 };
             };
@@ -979,6 +980,21 @@ export interface paths {
                                 due_at: string | null;
                                 escalated: boolean;
                                 expires_at: string | null;
+                            };
+                            /** @description present when the approve carried standing_for */
+                            standing_approval?: {
+                                /** @description the requested_by of the jobs it approves */
+                                agent: string;
+                                /** @description RFC 3339 timestamp */
+                                expires_at: string;
+                                /** @description RFC 3339 timestamp */
+                                granted_at: string;
+                                granted_by: string;
+                                id: string;
+                                job_hash: string;
+                                /** @description the job whose approval granted it */
+                                source_job_id: string;
+                                topic: string;
                             };
                             vote: {
                                 note: string | null;
@@ -1110,6 +1126,21 @@ export interface paths {
                                 escalated: boolean;
                                 expires_at: string | null;
                             };
+                            /** @description present when the approve carried standing_for */
+                            standing_approval?: {
+                                /** @description the requested_by of the jobs it approves */
+                                agent: string;
+                                /** @description RFC 3339 timestamp */
+                                expires_at: string;
+                                /** @description RFC 3339 timestamp */
+                                granted_at: string;
+                                granted_by: string;
+                                id: string;
+                                job_hash: string;
+                                /** @description the job whose approval granted it */
+                                source_job_id: string;
+                                topic: string;
+                            };
                             vote: {
                                 note: string | null;
                                 reason: string;
@@ -1131,6 +1162,136 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/standing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live standing approvals (not revoked or expired), soonest to end first
+         * @description Scopes: approvals:read. Error codes: unauthenticated, insufficient_scope.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description the requested_by of the jobs it approves */
+                                agent: string;
+                                /** @description RFC 3339 timestamp */
+                                expires_at: string;
+                                /** @description RFC 3339 timestamp */
+                                granted_at: string;
+                                granted_by: string;
+                                id: string;
+                                job_hash: string;
+                                /** @description the job whose approval granted it */
+                                source_job_id: string;
+                                topic: string;
+                            }[];
+                            next_cursor: null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/standing/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a standing approval: its granter or an admin (others: 403 not_granter); revoking again answers as it stands; unknown: 404
+         * @description Scopes: approvals:resolve or admin. Error codes: unauthenticated, insufficient_scope, not_found, not_granter.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the requested_by of the jobs it approves */
+                            agent: string;
+                            /** @description RFC 3339 timestamp */
+                            expires_at: string;
+                            /** @description RFC 3339 timestamp */
+                            granted_at: string;
+                            granted_by: string;
+                            id: string;
+                            job_hash: string;
+                            /** @description RFC 3339 timestamp */
+                            revoked_at: string;
+                            revoked_by: string;
+                            /** @description the job whose approval granted it */
+                            source_job_id: string;
+                            topic: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2244,7 +2405,7 @@ export interface paths {
                         "application/json": {
                             decisions: {
                                 /** @enum {string} */
-                                cause: "submit" | "policy_change";
+                                cause: "submit" | "policy_change" | "standing_approval";
                                 constraints: {
                                     [key: string]: unknown;
                                 } | null;

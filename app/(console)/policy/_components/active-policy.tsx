@@ -1,7 +1,7 @@
 "use client";
 
 import type { ActivePolicy } from "@/lib/client/use-policy";
-import { LocalTime } from "./local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { SnapshotId } from "./snapshot-id";
 
 /** The active snapshot: its id, who made it active and when, and its YAML exactly as uploaded. */
@@ -41,6 +41,7 @@ export function ActivePolicyView({ policy }: { policy: ActivePolicy }) {
       {/* Focusable so a keyboard user can scroll a long policy; rendered as text, never as HTML. */}
       <pre
         tabIndex={0}
+        role="region"
         aria-labelledby="active-yaml-title"
         data-testid="active-yaml"
         className="max-h-[32rem] overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs leading-5 text-slate-900"

@@ -43,7 +43,7 @@ export function PolicyClient() {
           )}
         </div>
         <aside className="min-w-0 lg:self-start">
-          <SnapshotHistory list={snapshots.data} error={snapshots.error} />
+          <SnapshotHistory list={snapshots.data} error={snapshots.error} canWrite={canWrite} />
         </aside>
       </div>
     </div>

@@ -2,7 +2,10 @@
 
 import { useId, useRef, useState, type ChangeEvent } from "react";
 import { useActivatePolicy, useSimulatePolicy } from "@/lib/client/use-policy";
+import { ActivateConfirm } from "./activate-confirm";
 import { ActivationResult } from "./activation-result";
+import { DiffView } from "./diff-view";
+import { PolicyTests } from "./policy-tests";
 import { SimulationResult } from "./simulation-result";
 import { offsetOf } from "./text-position";
 import { PolicyErrors } from "./validation-errors";
@@ -18,6 +21,8 @@ export function PolicyEditor({ activeYaml, activeId }: { activeYaml: string; act
   const [draft, setDraft] = useState(activeYaml);
   const [days, setDays] = useState<number>(7);
   const [fileError, setFileError] = useState<string | null>(null);
+  // The YAML awaiting confirmation of its impact (the dialog is open while set).
+  const [confirming, setConfirming] = useState<string | null>(null);
   const check = useSimulatePolicy();
   const activate = useActivatePolicy();
   const textRef = useRef<HTMLTextAreaElement>(null);
@@ -61,6 +66,7 @@ export function PolicyEditor({ activeYaml, activeId }: { activeYaml: string; act
     check.mutate({ yaml: draft, days });
   };
   const runActivate = () => {
+    setConfirming(null);
     check.reset();
     activate.mutate(draft);
   };
@@ -138,7 +144,7 @@ export function PolicyEditor({ activeYaml, activeId }: { activeYaml: string; act
         </button>
         <button
           type="button"
-          onClick={runActivate}
+          onClick={() => setConfirming(draft)}
           disabled={busy || draft.trim() === ""}
           className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
         >
@@ -153,6 +159,13 @@ export function PolicyEditor({ activeYaml, activeId }: { activeYaml: string; act
           Reset to the active policy
         </button>
       </div>
+      <ActivateConfirm yaml={confirming} days={days} title="Activate this policy?" onConfirm={runActivate} onCancel={() => setConfirming(null)} />
+      {draft !== activeYaml && activeYaml !== "" && (
+        <details className="text-sm">
+          <summary className="cursor-pointer font-medium">Changes from the active policy</summary>
+          <DiffView from={activeYaml} to={draft} label="Changes from the active policy" />
+        </details>
+      )}
       {/* Always in the page, so screen readers announce what appears in it. */}
       <div role="status" aria-live="polite" className="empty:hidden">
         {check.data && <SimulationResult result={check.data} activeId={activeId} />}
@@ -163,6 +176,7 @@ export function PolicyEditor({ activeYaml, activeId }: { activeYaml: string; act
           <PolicyErrors error={error} onJump={jumpTo} />
         </div>
       )}
+      <PolicyTests policy={draft} />
     </section>
   );
 }

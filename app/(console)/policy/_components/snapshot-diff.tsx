@@ -1,8 +1,8 @@
 "use client";
 
-import { diffLines } from "diff";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import type { SnapshotList } from "@/lib/client/use-policy";
+import { DiffView } from "./diff-view";
 
 type Snapshot = SnapshotList["items"][number];
 
@@ -16,10 +16,7 @@ export function SnapshotDiff({ items }: { items: Snapshot[] }) {
   const to = picked.to ?? items[0]?.snapshot_id ?? "";
   const a = items.find((s) => s.snapshot_id === from);
   const b = items.find((s) => s.snapshot_id === to);
-  const parts = useMemo(() => (a && b ? diffLines(a.yaml, b.yaml) : []), [a, b]);
   if (items.length < 2) return null;
-  const added = parts.filter((p) => p.added).reduce((n, p) => n + (p.count ?? 0), 0);
-  const removed = parts.filter((p) => p.removed).reduce((n, p) => n + (p.count ?? 0), 0);
   return (
     <section aria-labelledby="diff-title" className="space-y-2 rounded-md border border-slate-200 bg-white p-4">
       <h2 id="diff-title" className="text-base font-semibold">
@@ -29,24 +26,7 @@ export function SnapshotDiff({ items }: { items: Snapshot[] }) {
         <SnapshotSelect label="From" items={items} value={from} onChange={(id) => setPicked((p) => ({ ...p, from: id }))} />
         <SnapshotSelect label="To" items={items} value={to} onChange={(id) => setPicked((p) => ({ ...p, to: id }))} />
       </div>
-      <p className="text-sm" role="status">
-        {from === to ? "The same version." : added + removed === 0 ? "No differences in the YAML." : `${added} line${added === 1 ? "" : "s"} added, ${removed} removed.`}
-      </p>
-      {from !== to && added + removed > 0 && (
-        <pre className="max-h-96 overflow-auto rounded-md border border-slate-200 bg-slate-50 p-2 font-mono text-xs leading-relaxed" aria-label="Differences: lines starting with + were added, - removed">
-          {parts.map((p, i) =>
-            p.value
-              .replace(/\n$/, "")
-              .split("\n")
-              .map((line, j) => (
-                <span key={`${i}-${j}`} className={`block ${p.added ? "bg-emerald-100 text-emerald-900" : p.removed ? "bg-red-100 text-red-900" : "text-slate-600"}`}>
-                  {p.added ? "+ " : p.removed ? "- " : "  "}
-                  {line}
-                </span>
-              )),
-          )}
-        </pre>
-      )}
+      {from === to ? <p className="text-sm">The same version.</p> : a && b && <DiffView from={a.yaml} to={b.yaml} label="Differences between the versions" />}
     </section>
   );
 }

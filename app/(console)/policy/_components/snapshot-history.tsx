@@ -1,11 +1,25 @@
 "use client";
 
-import type { SnapshotList } from "@/lib/client/use-policy";
-import { LocalTime } from "./local-time";
+import { useState } from "react";
+import { useActivatePolicy, type SnapshotList } from "@/lib/client/use-policy";
+import { ActivateConfirm } from "./activate-confirm";
+import { ActivationResult } from "./activation-result";
+import { LocalTime } from "@/components/ui/local-time";
 import { SnapshotId } from "./snapshot-id";
 
-/** Every snapshot the tenant has had, newest first (compare any two under "Compare versions"). */
-export function SnapshotHistory({ list, error }: { list: SnapshotList | undefined; error: Error | null }) {
+type Snapshot = SnapshotList["items"][number];
+
+/**
+ * Every snapshot the tenant has had, newest first (compare any two under "Compare versions"). With
+ * policy:write, any earlier one can be restored: a new activation, after a confirmation of its impact.
+ */
+export function SnapshotHistory({ list, error, canWrite }: { list: SnapshotList | undefined; error: Error | null; canWrite: boolean }) {
+  const [restoring, setRestoring] = useState<Snapshot | null>(null);
+  const restore = useActivatePolicy();
+  const confirm = () => {
+    if (restoring) restore.mutate({ snapshotId: restoring.snapshot_id });
+    setRestoring(null);
+  };
   return (
     <section aria-labelledby="history-title" className="space-y-2 rounded-md border border-slate-200 bg-white p-4">
       <h2 id="history-title" className="text-base font-semibold">
@@ -42,9 +56,32 @@ export function SnapshotHistory({ list, error }: { list: SnapshotList | undefine
                   </>
                 )}
               </p>
+              {canWrite && !s.active && (
+                <button
+                  type="button"
+                  onClick={() => {
+                    restore.reset();
+                    setRestoring(s);
+                  }}
+                  disabled={restore.isPending}
+                  aria-label={`Restore this version (${s.snapshot_id.slice(-12)})`}
+                  className="rounded-md border border-slate-400 bg-white px-2 py-1 text-xs font-semibold hover:bg-slate-100 disabled:opacity-60"
+                >
+                  Restore this version
+                </button>
+              )}
             </li>
           ))}
         </ol>
+      )}
+      <ActivateConfirm yaml={restoring?.yaml ?? null} days={7} title="Restore this version?" onConfirm={confirm} onCancel={() => setRestoring(null)} />
+      <div role="status" aria-live="polite" className="empty:hidden">
+        {restore.data && <ActivationResult result={restore.data} />}
+      </div>
+      {restore.error && (
+        <p role="alert" className="text-sm text-red-800">
+          Could not restore it: {restore.error.message}
+        </p>
       )}
     </section>
   );

@@ -116,8 +116,8 @@ export function Evidence({ detail }: { detail: JobDetail }) {
         </h2>
         <ol className="mt-1 space-y-0.5 text-sm">
           {decisions.map((d) => (
-            <li key={`${d.created_at}-${d.policy_snapshot}`}>
-              {localTime(d.created_at)}: {d.cause === "submit" ? "on submission" : "after a policy change"},{" "}
+            <li key={`${d.cause}-${d.created_at}-${d.policy_snapshot}`}>
+              {localTime(d.created_at)}: {{ submit: "on submission", policy_change: "after a policy change", standing_approval: "approved by a standing approval" }[d.cause]},{" "}
               <strong>{d.decision.toLowerCase().replaceAll("_", " ")}</strong> by rule <span className="font-mono">{d.rule_id}</span> ({d.reason})
             </li>
           ))}

@@ -5,6 +5,7 @@ import { useNow } from "@/components/approvals/use-now";
 import type { JobDetail } from "@/lib/client/types";
 import { useResolve } from "@/lib/client/use-resolve";
 import { conflictMessage } from "./conflict-message";
+import { StandingOption } from "./standing-option";
 
 export const REASON_PRESETS = {
   approve: ["Reviewed: matches the request and ticket", "Rollback plan verified", "Amount matches the invoice", "Low risk, expected change"],
@@ -33,6 +34,7 @@ export function ResolutionForm({ detail, roles, initialVote, serverNow, onDone }
   const [preset, setPreset] = useState("");
   const [custom, setCustom] = useState("");
   const [note, setNote] = useState("");
+  const [standingFor, setStandingFor] = useState<string | null>(null);
   const [invalid, setInvalid] = useState<string | null>(null);
   const resolve = useResolve(item, roles);
   const now = useNow(serverNow);
@@ -54,7 +56,7 @@ export function ResolutionForm({ detail, roles, initialVote, serverNow, onDone }
     }
     setInvalid(null);
     resolve.mutate(
-      { vote, reason, note: note.trim() || undefined, ...seen },
+      { vote, reason, note: note.trim() || undefined, ...seen, ...(vote === "approve" && standingFor ? { standing_for: standingFor } : {}) },
       { onSuccess: (res) => onDone(vote, res.job.state) },
     );
   };
@@ -125,6 +127,7 @@ export function ResolutionForm({ detail, roles, initialVote, serverNow, onDone }
         Note <span className="font-normal text-slate-500">(optional, kept with your vote)</span>
         <textarea value={note} onChange={(e) => setNote(e.target.value)} maxLength={4000} rows={2} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
       </label>
+      {vote === "approve" && <StandingOption item={item} roles={roles} value={standingFor} onChange={setStandingFor} />}
       {error && (
         <p id={`${ids}-error`} role="alert" className="rounded-md border border-red-200 bg-red-50 p-2 text-sm text-red-800">
           {error}

@@ -2,7 +2,7 @@ import { methodNotAllowed } from "@/lib/api/problem";
 import { readJson } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/route";
 import { assertMayResolve, resolveVote } from "@/lib/services/approvals/resolve";
-import { ResolveBody } from "@/lib/services/approvals/schemas";
+import { ApproveBody } from "@/lib/services/approvals/schemas";
 import { takeRateLimit } from "@/lib/services/limits";
 
 // The scope is checked in assertMayResolve, after the principal's kind, so that an agent token (which
@@ -10,7 +10,7 @@ import { takeRateLimit } from "@/lib/services/limits";
 export const POST = apiRoute<{ job_id: string }>([], async ({ req, ctx, params }) => {
   assertMayResolve(ctx.principal);
   await takeRateLimit(ctx, "resolve");
-  return resolveVote({ ctx, id: params.job_id, vote: "approve", input: await readJson(req, ResolveBody) });
+  return resolveVote({ ctx, id: params.job_id, vote: "approve", input: await readJson(req, ApproveBody) });
 });
 
 const notAllowed = methodNotAllowed("POST");
