@@ -21,7 +21,8 @@ export function conflictMessage(err: unknown, current: JobItem | undefined, now:
     case "expired":
       return "This request expired before your vote arrived. The agent must ask again.";
     case "self_approval":
-      return "You cannot decide a request made by you, on your behalf, or by an agent you answer for.";
+      // The server's words (rules.ts) say which applies: by you, on your behalf, or by your agent.
+      return err.detail;
     case "role_required":
       return `You do not hold a role this request needs. ${err.detail}`;
     case "validation_failed":
