@@ -7,6 +7,8 @@ import { approvalKeys, jobKeys } from "./keys";
 import { QUEUE_LISTS, updateQueued } from "./queue-cache";
 import type { JobItem, QueuePage } from "./types";
 
+export const VOTE_TIMEOUT_MS = 15_000;
+
 export interface ResolveInput {
   vote: "approve" | "reject";
   reason: string;
@@ -31,7 +33,8 @@ export function useResolve(item: JobItem, roles: string[]) {
     mutationFn: ({ vote, ...body }: ResolveInput) =>
       api<JobItem & { missing: { rule_id: string; roles: string[]; needed: number }[] }>(
         `/api/v1/approvals/${encodeURIComponent(id)}/${vote}`,
-        { method: "POST", json: body },
+        // A vote never waits forever: with no answer in 15 s the form says it was not confirmed.
+        { method: "POST", json: body, signal: AbortSignal.timeout(VOTE_TIMEOUT_MS) },
       ),
     onMutate: async (input) => {
       await client.cancelQueries(QUEUE_LISTS);

@@ -1,0 +1,21 @@
+"use client";
+
+import { checkHealth, useConnection } from "@/lib/client/connection";
+
+/** Said once for the whole console: what is shown stays, but it is no longer live. */
+export function ConnectionBanner() {
+  const { lost, since } = useConnection();
+  return (
+    <div role="status" aria-live="polite" className={lost ? "border-t border-amber-400 bg-amber-100 px-4 py-2 text-sm text-amber-950" : "sr-only"}>
+      {lost && (
+        <>
+          <strong>Connection lost, retrying.</strong> What you see is as of {since ? new Date(since).toLocaleTimeString() : "the last update"} and may be
+          out of date; timers are stopped.{" "}
+          <button type="button" className="underline" onClick={() => void checkHealth()}>
+            Retry now
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
