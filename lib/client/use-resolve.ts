@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { voteOutcome } from "@/lib/services/approvals/rules";
 import { api } from "./api";
+import { markDecided } from "./decided";
 import { approvalKeys, jobKeys } from "./keys";
 import { QUEUE_LISTS, updateQueued } from "./queue-cache";
 import type { JobItem, QueuePage } from "./types";
@@ -42,6 +43,9 @@ export function useResolve(item: JobItem, roles: string[]) {
       const resolves = wouldResolve(item, input.vote, roles);
       updateQueued(client, id, (queued) => (resolves ? null : { ...queued, can_act: false }));
       return { snapshot };
+    },
+    onSuccess: (res) => {
+      if (res.job.state !== "APPROVAL") markDecided(id);
     },
     onError: (_err, _input, context) => {
       for (const [key, data] of context?.snapshot ?? []) client.setQueryData(key, data);

@@ -1,15 +1,12 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { REASON_PRESETS } from "@/components/approvals/reasons";
 import { useNow } from "@/components/approvals/use-now";
 import type { JobDetail, JobItem } from "@/lib/client/types";
 import { useResolve } from "@/lib/client/use-resolve";
-import { conflictMessage } from "./conflict-message";
+import { conflictMessage } from "@/components/approvals/conflict-message";
 
-export const REASON_PRESETS = {
-  approve: ["Reviewed: matches the request and ticket", "Rollback plan verified", "Amount matches the invoice", "Low risk, expected change"],
-  reject: ["Policy violation", "Missing rollback plan", "Insufficient context", "Wrong target or amount", "Not the right time (freeze or incident)"],
-} as const;
 
 const OTHER = "__other__";
 

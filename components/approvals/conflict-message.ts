@@ -1,4 +1,4 @@
-import { ago } from "@/components/approvals/format";
+import { ago } from "./format";
 import { ApiError } from "@/lib/client/api";
 import type { JobItem } from "@/lib/client/types";
 
