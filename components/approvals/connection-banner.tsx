@@ -1,6 +1,7 @@
 "use client";
 
-import { checkHealth, useConnection } from "@/lib/client/connection";
+import { checkHealth } from "@/lib/client/connection";
+import { useConnection } from "@/lib/client/use-connection";
 
 /** Said once for the whole console: what is shown stays, but it is no longer live. */
 export function ConnectionBanner() {

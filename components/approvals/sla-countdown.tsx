@@ -1,6 +1,6 @@
 "use client";
 
-import { useConnection } from "@/lib/client/connection";
+import { useConnection } from "@/lib/client/use-connection";
 import { shortDuration } from "./format";
 import { useNow } from "./use-now";
 

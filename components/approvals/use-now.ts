@@ -1,7 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
-import { useConnection } from "@/lib/client/connection";
+import { useConnection } from "@/lib/client/use-connection";
 
 // One shared one-second clock for every countdown on the page, instead of a timer per row.
 let now = Date.now();

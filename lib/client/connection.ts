@@ -1,5 +1,3 @@
-import { useSyncExternalStore } from "react";
-
 /**
  * Whether the console can reach its server, for the whole tab. Lost when a request fails at the network
  * (or with a gateway error), when the browser goes offline, or when the live stream drops and a health
@@ -52,15 +50,14 @@ export function whenRestored(f: () => void): () => void {
   return () => onRestore.delete(f);
 }
 
-function subscribe(l: () => void) {
+/** For `useConnection` (use-connection.ts): the hook lives apart, so server modules may import this one. */
+export function subscribeConnection(l: () => void): () => void {
   listeners.add(l);
   return () => listeners.delete(l);
 }
 
-const SERVER: Connection = { lost: false, since: null };
-
-export function useConnection(): Connection {
-  return useSyncExternalStore(subscribe, () => state, () => SERVER);
+export function connectionNow(): Connection {
+  return state;
 }
 
 /** A failure that says nothing about the server being reachable is not a lost connection. */

@@ -1,5 +1,3 @@
-import { useSyncExternalStore } from "react";
-
 /**
  * The reviewer's choice between "what I can act on" (the default) and the whole queue, remembered in a
  * cookie so the server renders the right list first and the nav link keeps it.
@@ -18,17 +16,15 @@ export function rememberScope(scope: QueueScope): void {
   for (const l of listeners) l();
 }
 
-function read(): QueueScope {
-  const m = document.cookie.match(new RegExp(`(?:^|; )${QUEUE_SCOPE_COOKIE}=([^;]*)`));
-  return scopeFrom(m?.[1]);
+/** For `useQueueScope` (use-queue-scope.ts): the remembered choice and its changes. */
+export function subscribeScope(l: () => void): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
 }
 
-export function useQueueScope(): QueueScope {
-  return useSyncExternalStore(
-    (l) => (listeners.add(l), () => listeners.delete(l)),
-    read,
-    () => "mine",
-  );
+export function readScope(): QueueScope {
+  const m = document.cookie.match(new RegExp(`(?:^|; )${QUEUE_SCOPE_COOKIE}=([^;]*)`));
+  return scopeFrom(m?.[1]);
 }
 
 /** The queue's address for a scope (the nav link, and where /queue without one lands). */

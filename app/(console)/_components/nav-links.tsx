@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { queueHref, useQueueScope } from "@/lib/client/queue-scope";
+import { queueHref } from "@/lib/client/queue-scope";
+import { useQueueScope } from "@/lib/client/use-queue-scope";
 import { useViewer } from "./viewer-context";
 
 const MANAGER_ROLES = ["manager", "eng-manager", "admin"];
