@@ -5,6 +5,17 @@ import { jobs, makeWorld } from "./support/world";
 
 const agent = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/** The server gone, as the page sees it: the browser goes offline and every request to it fails. */
+async function serverGone(page: Page, gone: boolean) {
+  if (gone) {
+    await page.route("**/api/**", (route) => route.abort("internetdisconnected"));
+    await page.context().setOffline(true);
+  } else {
+    await page.unroute("**/api/**");
+    await page.context().setOffline(false);
+  }
+}
+
 async function expectAxeClean(page: Page, what: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
@@ -17,16 +28,16 @@ test("with the server gone, the job page keeps what it showed and a vote says it
   await signIn(page, w.people.fay!.email);
   await page.goto(`/jobs/${job.id}`);
   await expect(page.getByTestId("payload")).toContainText('"order": 3');
-  await page.context().setOffline(true);
-  await expect(page.getByRole("status").filter({ hasText: "Connection lost, retrying" })).toBeVisible();
+  await serverGone(page, true);
+  await expect(page.getByRole("alert").filter({ hasText: "Connection lost, retrying" })).toBeVisible();
   await new JobPage(page).decide("Approve", "Amount matches the invoice", "half-written note");
   await expect(page.getByRole("alert").filter({ hasText: "Your vote was not recorded" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sending…" })).toHaveCount(0);
   // Evidence and the half-filled form are still there.
   await expect(page.getByTestId("payload")).toContainText('"order": 3');
   await expect(page.getByLabel(/^Note/)).toHaveValue("half-written note");
-  await page.context().setOffline(false);
-  await expect(page.getByRole("status").filter({ hasText: "Connection lost" })).toHaveCount(0);
+  await serverGone(page, false);
+  await expect(page.getByRole("alert").filter({ hasText: "Connection lost" })).toHaveCount(0);
   const d = await (await request.get(`/api/v1/jobs/${job.id}/decisions`, { headers: agent(w.agentToken) })).json();
   expect(d.votes).toEqual([]);
 });
@@ -37,14 +48,14 @@ test("with the server gone, the queue keeps its rows and its timers stop, marked
   await signIn(page, w.people.ops!.email);
   const queue = new QueuePage(page);
   await queue.open();
-  await page.context().setOffline(true);
-  await expect(page.getByRole("status").filter({ hasText: "Connection lost, retrying" })).toBeVisible();
+  await serverGone(page, true);
+  await expect(page.getByRole("alert").filter({ hasText: "Connection lost, retrying" })).toBeVisible();
   const sla = queue.row(job.title).getByText(/^due in/);
   await expect(queue.row(job.title).getByTestId("sla-stale")).toBeVisible();
   const frozen = await sla.textContent();
   await page.waitForTimeout(2_100);
   await expect(sla).toHaveText(frozen!);
-  await page.context().setOffline(false);
+  await serverGone(page, false);
   await expect(queue.row(job.title).getByTestId("sla-stale")).toHaveCount(0);
 });
 
