@@ -28,6 +28,7 @@ test("with the server gone, the job page keeps what it showed and a vote says it
   await signIn(page, w.people.fay!.email);
   await page.goto(`/jobs/${job.id}`);
   await expect(page.getByTestId("payload")).toContainText('"order": 3');
+  await page.waitForTimeout(1_500);
   await serverGone(page, true);
   await expect(page.getByRole("alert").filter({ hasText: "Connection lost, retrying" })).toBeVisible();
   await new JobPage(page).decide("Approve", "Amount matches the invoice", "half-written note");
@@ -48,6 +49,10 @@ test("with the server gone, the queue keeps its rows and its timers stop, marked
   await signIn(page, w.people.ops!.email);
   const queue = new QueuePage(page);
   await queue.open();
+  // Let the page's own first requests (counts, the live stream) answer first: a late answer from
+  // a server that is there rightly says the connection is fine.
+  await expect(page.getByTestId("queue-counts")).toBeVisible();
+  await page.waitForTimeout(1_500);
   await serverGone(page, true);
   await expect(page.getByRole("alert").filter({ hasText: "Connection lost, retrying" })).toBeVisible();
   const sla = queue.row(job.title).getByText(/^due in/);
