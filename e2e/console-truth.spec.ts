@@ -104,7 +104,7 @@ test("evidence: from → to, deadline and escalation as text, real titles on the
   await signIn(page, w.people.ops!.email);
   await page.goto(`/jobs/${job.id}`);
   await expect(page.getByRole("list", { name: "Proposed changes" })).toHaveText("timeout: 10 → 30");
-  await expect(page.getByTestId("deadline")).toContainText(/Due .*Expires /);
+  await expect(page.getByTestId("deadline")).toContainText(/^Due .*, then escalates to eng-manager\. Expires .* if still undecided\.$/);
   await expect(page.getByRole("region", { name: /Recent requests/ }).getByRole("link", { name: earlier.title })).toBeVisible();
 
   await page.context().clearCookies();

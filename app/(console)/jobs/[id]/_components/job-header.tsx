@@ -12,7 +12,6 @@ export function JobHeader({ detail, now, serverNow }: { detail: JobDetail; now: 
   const pending = item.job.state === "APPROVAL";
   const { title, subtitle } = headline(item);
   const effect = nextEffect(item);
-  const escalateTo = detail.deadline.escalate_to;
   return (
     <header className="space-y-2 rounded-md border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-center gap-2">
@@ -36,14 +35,24 @@ export function JobHeader({ detail, now, serverNow }: { detail: JobDetail; now: 
       </p>
       {pending && (item.sla.due_at || item.sla.expires_at) && (
         <p className="text-sm text-slate-700" data-testid="deadline">
-          {item.sla.due_at && <>Due {localTime(item.sla.due_at)}</>}
-          {item.sla.due_at && detail.deadline.on_timeout === "escalate" && escalateTo.length > 0 && (
-            <>, then escalates to {escalateTo.join(", ")}{item.sla.escalated ? " (escalated)" : ""}</>
-          )}
-          {item.sla.due_at && detail.deadline.on_timeout === "reject" && <>, when it expires if still undecided</>}
-          {item.sla.expires_at && <>{item.sla.due_at ? ". " : ""}Expires {localTime(item.sla.expires_at)}.</>}
+          {deadlineText(item.sla, detail.deadline)}
         </p>
       )}
     </header>
   );
+}
+
+/** The SLA in words: when it is due, what happens then (escalation, or expiry), and the final cutoff. */
+function deadlineText(sla: JobDetail["job"]["sla"], deadline: JobDetail["deadline"]): string {
+  const due = sla.due_at ? localTime(sla.due_at) : null;
+  const expires = sla.expires_at ? localTime(sla.expires_at) : null;
+  // on_timeout reject: the due time is the deadline (it expires then), so the later cutoff never applies.
+  if (due && deadline.on_timeout === "reject") return `Due ${due}; it expires then if still undecided.`;
+  const parts: string[] = [];
+  if (due) {
+    const to = deadline.escalate_to.length ? `, then escalates to ${deadline.escalate_to.join(", ")}${sla.escalated ? " (escalated)" : ""}` : "";
+    parts.push(`Due ${due}${to}.`);
+  }
+  if (expires) parts.push(`Expires ${expires} if still undecided.`);
+  return parts.join(" ");
 }
