@@ -50,8 +50,9 @@ test("approve with a reason", async ({ page, request }) => {
   const queue = new QueuePage(page);
   await queue.open();
   await queue.row(job.title).getByRole("link").click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(job.summary);
-  await expect(page.getByText(job.title)).toBeVisible();
+  // The agent's own title is the headline; the rule's summary is under it.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(job.title);
+  await expect(page.getByText(job.summary, { exact: true })).toBeVisible();
   await expect(page.getByTestId("payload")).toContainText('"service": "search"');
   await new JobPage(page).decide("Approve", "Rollback plan verified", "checked runbook");
   await expect(page.getByRole("status").filter({ hasText: "You approved this request" })).toContainText("now approved");
@@ -111,7 +112,7 @@ test("the owner of the requesting agent sees why they cannot approve", async ({ 
   const job = await w.submit(jobs.config("payments-api"));
   await signIn(page, w.people.owner!.email);
   const queue = new QueuePage(page);
-  await queue.open();
+  await queue.open("?actionable=false");
   await expect(queue.row(job.title)).not.toContainText("you can act");
   await queue.row(job.title).getByRole("link").click();
   const box = page.getByTestId("cannot-act");
@@ -172,8 +173,24 @@ test("keyboard triage approves a job without the mouse", async ({ page, request 
   await expect(queue.row(second.title)).toHaveAttribute("aria-current", "true");
   await page.keyboard.press("k");
   await expect(queue.row(first.title)).toHaveAttribute("aria-current", "true");
+  // a: a compact reason picker; a digit picks a preset, Enter confirms, the selection moves on.
   await page.keyboard.press("a");
-  await expect(page).toHaveURL(new RegExp(`/jobs/${first.id}\\?act=approve`));
+  const picker = page.getByRole("dialog", { name: `Approve “${first.title}”` });
+  await expect(picker).toBeVisible();
+  await page.keyboard.press("2");
+  await expect(picker.getByRole("radio", { name: /Rollback plan verified/ })).toBeChecked();
+  await page.keyboard.press("Enter");
+  await expect(picker).toHaveCount(0);
+  await expect(queue.row(first.title)).toHaveCount(0);
+  await expect(queue.row(second.title)).toHaveAttribute("aria-current", "true");
+  await expect(page.getByRole("status").filter({ hasText: "1 approval counted" })).toContainText(`Counted: ${first.title} — now approved`);
+  // On the job page: r chooses Reject and puts the focus on the reason.
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/jobs/${second.id}`));
+  const form = page.getByRole("form", { name: "Your decision" });
+  await expect(form.getByRole("radio", { name: "Approve" })).not.toBeChecked();
+  await page.keyboard.press("r");
+  await expect(form.getByRole("radio", { name: "Reject" })).toBeChecked();
   const reason = page.getByLabel(/^Reason/);
   await expect(reason).toBeFocused();
   await page.keyboard.press("ArrowDown");
@@ -181,11 +198,10 @@ test("keyboard triage approves a job without the mouse", async ({ page, request 
   await page.keyboard.press("Tab"); // note
   await page.keyboard.press("Tab"); // submit
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("status").filter({ hasText: "You approved this request" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "You rejected this request" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Back to the queue" })).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(queue.rows()).toHaveCount(1);
-  await expect(queue.row(second.title)).toBeVisible();
+  await expect(page.getByText("Nothing is waiting")).toBeVisible();
   await page.keyboard.press("?");
   await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
 });

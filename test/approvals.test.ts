@@ -468,6 +468,8 @@ describe("resolving: errors leave the job exactly as it was", () => {
   it("403 self_approval: the voter is the job's on_behalf_of", async () => {
     const job = await w.submit({ ...PAYMENT, payload: { obo: 1 }, on_behalf_of: fin1.email.toUpperCase() });
     await refused(job.job.id, 403, "self_approval", (k) => vote(k, job.job.id, fin1.token, { reason: "mine" }));
+    // The refusal says which of the three cases applies.
+    expect((await vote("approve", job.job.id, fin1.token, { reason: "mine" })).body.detail).toMatch(/made on your behalf/);
   });
 
   it("403 self_approval: the voter owns the submitting agent token", async () => {
@@ -479,6 +481,7 @@ describe("resolving: errors leave the job exactly as it was", () => {
     const owned = await agentOwnedBy(w, owner, ["jobs:submit", "jobs:read"], "fin-bot");
     const pay = await w.submit({ ...PAYMENT, payload: { own: 2 } }, { token: owned });
     await refused(pay.job.id, 403, "self_approval", (k) => vote(k, pay.job.id, owner.token, { reason: "mine" }));
+    expect((await vote("approve", pay.job.id, owner.token, { reason: "mine" })).body.detail).toMatch(/made by fin-bot, an agent you answer for/);
   });
 
   it("403 role_required: the voter holds none of the roles", async () => {

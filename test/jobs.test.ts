@@ -367,7 +367,7 @@ describe("GET /jobs/{id}/decisions", () => {
     const item = await w.submit({ ...PROD_WRITE, payload: { decisions: 1 } });
     const pending = await call("GET", `/api/v1/jobs/${item.job.id}/decisions`, { token: w.agent });
     expect(pending.status).toBe(200);
-    expect(Object.keys(pending.body).sort()).toEqual(["decisions", "job", "resolution", "resolved_at", "resolved_by", "resolved_comment", "viewer", "votes"]);
+    expect(Object.keys(pending.body).sort()).toEqual(["deadline", "decisions", "execution", "job", "resolution", "resolved_at", "resolved_by", "resolved_comment", "viewer", "votes"]);
     expect(pending.body.job.job.id).toBe(item.job.id);
     expect(pending.body.decisions).toHaveLength(1);
     expect(pending.body.decisions[0]).toMatchObject({

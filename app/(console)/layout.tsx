@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { requireCtx, toViewer } from "@/lib/auth/viewer";
 import { signOutAction } from "@/app/signin/actions";
+import { ConnectionBanner } from "@/components/approvals/connection-banner";
 import { LiveUpdates } from "./_components/live-updates";
 import { NavLinks } from "./_components/nav-links";
 import { ViewerProvider } from "./_components/viewer-context";
@@ -33,6 +34,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             </form>
           </div>
         </div>
+        <ConnectionBanner />
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-4">
         {children}

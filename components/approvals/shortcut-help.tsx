@@ -2,17 +2,27 @@
 
 import { useEffect, useRef } from "react";
 
-const KEYS: [string, string][] = [
+export const QUEUE_KEYS: [string, string][] = [
   ["j / k", "next / previous request"],
   ["Enter", "open the selected request"],
-  ["a", "approve the selected request (opens it with the form ready)"],
-  ["r", "reject the selected request (opens it with the form ready)"],
+  ["a", "approve the selected request (pick a reason, Enter confirms)"],
+  ["r", "reject the selected request (pick a reason, Enter confirms)"],
+  ["x", "select the request for a batch decision"],
+  ["1–9", "in the reason picker: choose that reason"],
   ["/", "filter"],
   ["?", "show these keys"],
   ["Esc", "close this"],
 ];
 
-export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => void }) {
+export const JOB_KEYS: [string, string][] = [
+  ["j / k", "next / previous request in the list you came from"],
+  ["a", "approve: choose a reason in the form"],
+  ["r", "reject: choose a reason in the form"],
+  ["Esc", "back to the list"],
+  ["?", "show these keys"],
+];
+
+export function ShortcutHelp({ open, onClose, keys = QUEUE_KEYS }: { open: boolean; onClose: () => void; keys?: [string, string][] }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -27,7 +37,7 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
           Keyboard shortcuts
         </h2>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
-          {KEYS.map(([k, what]) => (
+          {keys.map(([k, what]) => (
             <div key={k} className="contents">
               <dt>
                 <kbd className="rounded border border-slate-300 bg-slate-100 px-1.5 font-mono text-xs">{k}</kbd>

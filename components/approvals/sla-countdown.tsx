@@ -1,5 +1,6 @@
 "use client";
 
+import { useConnection } from "@/lib/client/use-connection";
 import { shortDuration } from "./format";
 import { useNow } from "./use-now";
 
@@ -20,6 +21,7 @@ function tone(remainingMs: number): string {
 
 export function SlaCountdown({ dueAt, expiresAt, escalated, serverNow }: Props) {
   const now = useNow(serverNow);
+  const { lost } = useConnection();
   if (!dueAt) return <span className="text-xs text-slate-500">no SLA</span>;
   const remaining = Date.parse(dueAt) - now;
   const label = remaining > 0 ? `due in ${shortDuration(remaining)}` : `breached ${shortDuration(remaining)} ago`;
@@ -29,6 +31,11 @@ export function SlaCountdown({ dueAt, expiresAt, escalated, serverNow }: Props) 
       <span className={`whitespace-nowrap rounded px-1.5 py-0.5 font-mono text-xs tabular-nums ${tone(remaining)}`} data-sla={remaining > 0 ? "ok" : "breached"}>
         {label}
       </span>
+      {lost && (
+        <span className="rounded border border-amber-500 px-1 text-xs text-amber-900" data-testid="sla-stale">
+          stale
+        </span>
+      )}
       {escalated && <span className="rounded bg-violet-700 px-1.5 py-0.5 text-xs font-semibold text-white">escalated</span>}
     </span>
   );

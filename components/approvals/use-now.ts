@@ -1,6 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { useConnection } from "@/lib/client/use-connection";
 
 // One shared one-second clock for every countdown on the page, instead of a timer per row.
 let now = Date.now();
@@ -22,7 +23,13 @@ function subscribe(listener: () => void) {
   };
 }
 
-/** The current time, re-rendering every second; `serverNow` keeps the first render hydration-safe. */
+/**
+ * The current time, re-rendering every second; `serverNow` keeps the first render hydration-safe.
+ * With the server gone the clock stops where the data was last known true, so a countdown never
+ * claims progress nobody can see.
+ */
 export function useNow(serverNow: number): number {
-  return useSyncExternalStore(subscribe, () => now, () => serverNow);
+  const live = useSyncExternalStore(subscribe, () => now, () => serverNow);
+  const connection = useConnection();
+  return connection.lost && connection.since !== null ? connection.since : live;
 }

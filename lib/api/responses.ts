@@ -40,6 +40,19 @@ export const JobDecisions = z.object({
       created_at: ISO,
     }),
   ),
+  deadline: z
+    .object({ on_timeout: z.enum(["escalate", "reject"]).nullable(), escalate_to: z.array(z.string()) })
+    .describe("What happens when the SLA passes, and the roles it escalates to"),
+  execution: z
+    .object({
+      claimed_by: z.string().nullable(),
+      claimed_at: ISO,
+      completed_at: ISO.nullable(),
+      outcome: z.enum(["succeeded", "failed"]).nullable(),
+      detail: z.string().nullable(),
+    })
+    .nullable()
+    .describe("The run: who claimed the job and when, and how it completed (null until claimed)"),
   resolution: JobItem.shape.resolution,
   resolved_by: z.string().nullable(),
   resolved_comment: z.string().nullable(),

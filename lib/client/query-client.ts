@@ -11,6 +11,9 @@ export function makeQueryClient(): QueryClient {
         refetchOnWindowFocus: true,
         retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
       },
+      // A vote is sent (and fails plainly, with a timeout) even when the browser believes it is
+      // offline: a mutation paused until the network returns would read "Sending…" forever.
+      mutations: { networkMode: "always", retry: false },
     },
   });
 }

@@ -37,4 +37,6 @@ export interface JobDetail {
   decisions: DecisionEntry[];
   votes: VoteEntry[];
   viewer: ViewerStanding;
+  deadline: { on_timeout: "escalate" | "reject" | null; escalate_to: string[] };
+  execution: { claimed_by: string | null; claimed_at: string; completed_at: string | null; outcome: "succeeded" | "failed" | null; detail: string | null } | null;
 }

@@ -3,9 +3,12 @@
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { voteOutcome } from "@/lib/services/approvals/rules";
 import { api } from "./api";
+import { markDecided } from "./decided";
 import { approvalKeys, jobKeys } from "./keys";
 import { QUEUE_LISTS, updateQueued } from "./queue-cache";
 import type { JobItem, QueuePage } from "./types";
+
+export const VOTE_TIMEOUT_MS = 15_000;
 
 export interface ResolveInput {
   vote: "approve" | "reject";
@@ -33,7 +36,8 @@ export function useResolve(item: JobItem, roles: string[]) {
     mutationFn: ({ vote, ...body }: ResolveInput) =>
       api<JobItem & { missing: { rule_id: string; roles: string[]; needed: number }[] }>(
         `/api/v1/approvals/${encodeURIComponent(id)}/${vote}`,
-        { method: "POST", json: body },
+        // A vote never waits forever: with no answer in 15 s the form says it was not confirmed.
+        { method: "POST", json: body, signal: AbortSignal.timeout(VOTE_TIMEOUT_MS) },
       ),
     onMutate: async (input) => {
       await client.cancelQueries(QUEUE_LISTS);
@@ -41,6 +45,9 @@ export function useResolve(item: JobItem, roles: string[]) {
       const resolves = wouldResolve(item, input.vote, roles);
       updateQueued(client, id, (queued) => (resolves ? null : { ...queued, can_act: false }));
       return { snapshot };
+    },
+    onSuccess: (res) => {
+      if (res.job.state !== "APPROVAL") markDecided(id);
     },
     onError: (_err, _input, context) => {
       for (const [key, data] of context?.snapshot ?? []) client.setQueryData(key, data);

@@ -13,7 +13,8 @@ export function useShortcuts(map: Record<string, (e: KeyboardEvent) => void>): v
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
       const t = e.target as HTMLElement | null;
       if (t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName))) return;
-      if (t?.closest("[role=dialog]") && e.key !== "Escape") return;
+      // A dialog's keys are its own (Esc closes it, digits pick a reason).
+      if (t?.closest("dialog,[role=dialog]")) return;
       const handler = ref.current[e.key];
       if (handler) {
         e.preventDefault();

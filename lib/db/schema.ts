@@ -7,6 +7,7 @@ import {
   doublePrecision,
   index,
   integer,
+  json,
   jsonb,
   numeric,
   pgTable,
@@ -134,7 +135,9 @@ export const jobs = pgTable(
     state: text("state").$type<JobState>().notNull(),
     topic: text("topic").notNull(),
     riskTags: text("risk_tags").array().notNull(),
-    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    // json, not jsonb: the agent's text is kept as sent, so reviewers see its keys in its order (jsonb
+    // re-sorts them). The job hash is of the canonical form either way.
+    payload: json("payload").$type<Record<string, unknown>>().notNull(),
     title: text("title"),
     description: text("description"),
     labels: jsonb("labels").$type<Record<string, string>>(),

@@ -2,6 +2,8 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { queueHref } from "@/lib/client/queue-scope";
+import { useQueueScope } from "@/lib/client/use-queue-scope";
 import { useViewer } from "./viewer-context";
 
 const MANAGER_ROLES = ["manager", "eng-manager", "admin"];
@@ -9,8 +11,10 @@ const MANAGER_ROLES = ["manager", "eng-manager", "admin"];
 export function NavLinks() {
   const path = usePathname();
   const viewer = useViewer();
+  const scope = useQueueScope();
   const links = [
-    { href: "/queue", label: "Queue" },
+    // The remembered choice (what I can act on, or everything) rides in the link.
+    { href: viewer.scopes.includes("approvals:resolve") ? queueHref(scope) : "/queue", label: "Queue" },
     { href: "/history", label: "History" },
     { href: "/standing", label: "Standing approvals" },
     { href: "/policy", label: "Policy" },
@@ -20,7 +24,8 @@ export function NavLinks() {
   return (
     <nav aria-label="Console" className="flex flex-wrap gap-1 text-sm">
       {links.map((l) => {
-        const current = path === l.href || path.startsWith(`${l.href}/`);
+        const base = l.href.split("?")[0]!;
+        const current = path === base || path.startsWith(`${base}/`);
         return (
           <Link
             key={l.href}

@@ -16,6 +16,17 @@ export interface CountedVote {
 /** What the rules look at once the clock has been applied (see `currentView`, `isEscalated`). */
 export interface VoteFacts extends Pick<JobRow, "state" | "resolvedBy" | "resolvedAt" | "onBehalfOf" | "submitterEmail" | "requirements"> {
   escalated: boolean;
+  /** `agent:<name>` or `user:<email>`: says which kind of own request a self-approval refusal is. */
+  requestedBy?: string;
+}
+
+/** Which of the three own-request cases applies, in words (the voter is `email`). */
+function ownRequest(f: VoteFacts | undefined, email: string | undefined): string {
+  const e = email?.toLowerCase();
+  if (f && e && f.onBehalfOf?.toLowerCase() === e) return "it was made on your behalf";
+  if (f?.requestedBy?.startsWith("agent:")) return `it was made by ${f.requestedBy.slice(6)}, an agent you answer for`;
+  if (f?.requestedBy) return "it was made by you";
+  return "it was made by you, on your behalf, or by an agent you answer for";
 }
 
 /** Who asks to vote: a principal as far as the rules need it. */
@@ -46,16 +57,16 @@ const REFUSALS = {
   insufficient_scope: [403, () => "This needs the approvals:resolve scope."],
   expired: [409, () => "This request expired before anyone decided it."],
   already_resolved: [409, (f: VoteFacts) => `This request is already ${f.state.toLowerCase()}${f.resolvedBy ? ` by ${f.resolvedBy}` : ""}${f.resolvedAt ? ` at ${f.resolvedAt.toISOString()}` : ""}.`],
-  self_approval: [403, () => "You cannot decide this request: it was made by you, on your behalf, or by an agent you answer for."],
+  self_approval: [403, (f: VoteFacts, _r: string[], _m?: CountedVote, email?: string) => `You cannot decide this request: ${ownRequest(f, email)}.`],
   role_required: [403, (f: VoteFacts, roles: string[]) => `This needs one of these roles: ${eligibleRoles(f.requirements, f.escalated).join(", ") || "(none)"}. Yours: ${roles.length ? roles.join(", ") : "none"}.`],
   already_voted: [409, (_f: VoteFacts, _roles: string[], mine?: CountedVote) => `You already voted to ${mine?.vote ?? "decide"} this request; it now needs someone else.`],
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;
 
-function refuse(code: RefusalCode, facts?: VoteFacts, roles: string[] = [], mine?: CountedVote): Refusal {
+function refuse(code: RefusalCode, facts?: VoteFacts, roles: string[] = [], mine?: CountedVote, email?: string): Refusal {
   const [status, message] = REFUSALS[code];
-  return { code, status, message: (message as (f?: VoteFacts, r?: string[], m?: CountedVote) => string)(facts, roles, mine) };
+  return { code, status, message: (message as (f?: VoteFacts, r?: string[], m?: CountedVote, e?: string) => string)(facts, roles, mine, email) };
 }
 
 /** Whether the asker could vote on anything at all: a person holding approvals:resolve. */
@@ -79,7 +90,7 @@ export function pendingRefusal(facts: VoteFacts): Refusal | null {
 
 /** Whether this voter may vote on this pending job: not their own request, a role it needs, not twice. */
 export function voterRefusal(facts: VoteFacts, votes: readonly CountedVote[], voter: VoterRow): Refusal | null {
-  if (isSelf(facts, voter.email)) return refuse("self_approval", facts);
+  if (isSelf(facts, voter.email)) return refuse("self_approval", facts, voter.roles, undefined, voter.email);
   const allowed = eligibleRoles(facts.requirements, facts.escalated);
   if (!voter.roles.some((r) => allowed.includes(r))) return refuse("role_required", facts, voter.roles);
   const mine = votes.find((v) => v.userId === voter.id);

@@ -52,6 +52,18 @@ export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
       credential: v.credential,
       created_at: v.createdAt.toISOString(),
     })),
+    // What happens at the deadline, and to whom it escalates: shown as text beside the SLA.
+    deadline: { on_timeout: job.onTimeout, escalate_to: job.escalateTo },
+    // The run after approval: who claimed it when, and how it ended.
+    execution: job.claimedAt
+      ? {
+          claimed_by: job.claimedBy,
+          claimed_at: job.claimedAt.toISOString(),
+          completed_at: job.completedAt?.toISOString() ?? null,
+          outcome: job.state === "SUCCEEDED" ? ("succeeded" as const) : job.state === "FAILED" ? ("failed" as const) : null,
+          detail: job.outcomeDetail,
+        }
+      : null,
     resolution: item.resolution,
     resolved_by: item.resolved_by,
     resolved_comment: item.resolved_comment,

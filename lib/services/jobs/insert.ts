@@ -10,7 +10,7 @@ import { notificationBody } from "@/lib/services/outbox/notify";
 
 // The job's columns as the statement inserts them: each from the slot of its own name, with its cast.
 const JOB_COLUMNS = [
-  [jobs.id, ""], [jobs.tenantId, ""], [jobs.state, ""], [jobs.topic, ""], [jobs.riskTags, "text[]"], [jobs.payload, "jsonb"],
+  [jobs.id, ""], [jobs.tenantId, ""], [jobs.state, ""], [jobs.topic, ""], [jobs.riskTags, "text[]"], [jobs.payload, "json"],
   [jobs.title, ""], [jobs.description, ""], [jobs.labels, "jsonb"], [jobs.callbackUrl, ""], [jobs.onBehalfOf, ""],
   [jobs.requestedBy, ""], [jobs.submitterEmail, ""], [jobs.tokenId, ""], [jobs.principalKey, ""], [jobs.jobHash, ""],
   [jobs.policySnapshot, ""], [jobs.decision, ""], [jobs.gated, ""], [jobs.policyRuleId, ""], [jobs.policyReason, ""],

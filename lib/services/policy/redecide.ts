@@ -30,12 +30,22 @@ export interface Redecision {
   now: Date;
 }
 
-const key = (r: Requirement) => `${r.rule_id}|${[...r.roles].sort().join(",")}|${r.count}`;
+const key = (r: Requirement) => `${r.rule_id}|${[...r.roles].sort().join(",")}`;
 
-function unionRequirements(a: Requirement[], b: Requirement[]): Requirement[] {
-  const seen = new Map(a.map((r) => [key(r), r]));
-  for (const r of b) if (!seen.has(key(r))) seen.set(key(r), r);
-  return [...seen.values()];
+/**
+ * The union of two requirement lists: one requirement per rule and roles, with the stricter (larger)
+ * count and both escalation targets, so a rule whose count changed never shows as two lines.
+ */
+export function unionRequirements(a: Requirement[], b: Requirement[]): Requirement[] {
+  const merged = new Map<string, Requirement>();
+  for (const r of [...a, ...b]) {
+    const had = merged.get(key(r));
+    merged.set(
+      key(r),
+      had ? { ...had, count: Math.max(had.count, r.count), escalate_to: [...new Set([...had.escalate_to, ...r.escalate_to])] } : r,
+    );
+  }
+  return [...merged.values()];
 }
 
 const UNRESOLVED = { resolution: null, resolvedBy: null, resolvedReason: null, resolvedNote: null, resolvedAt: null } as const;

@@ -16,6 +16,7 @@ export function HistoryClient({ ruleIds }: { ruleIds: string[] }) {
     return f;
   }, [params]);
   const list = useJobList("history", filters);
+  const from = `/history${params.toString() ? `?${params.toString()}` : ""}`;
   // The listing mixes in what is still pending (newest first); history shows what was decided.
   const items = useMemo(() => list.items.filter((i) => i.job.state !== "APPROVAL"), [list.items]);
   // A page of nothing but pending work shows no rows, so nothing would ask for the next page.
@@ -26,15 +27,15 @@ export function HistoryClient({ ruleIds }: { ruleIds: string[] }) {
   return (
     <section aria-labelledby="history-title" className="flex flex-col gap-3">
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <div>
+        <div className="min-w-0">
           <h1 id="history-title" className="text-xl font-bold">
             History
           </h1>
-          <p className="text-sm text-slate-600">Every request that needed people, newest first, with how and when it was decided.</p>
+          <p className="text-sm text-slate-600">Every request that needed people, newest request first (by when it was asked), with how and when it was decided.</p>
         </div>
         <QueueFiltersBar basePath="/history" filters={filters} ruleIds={ruleIds} showActionable={false} focusSignal={0} />
       </div>
-      {list.isError ? (
+      {list.isError && items.length === 0 ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
           The history could not be loaded: {list.error.message}
         </p>
@@ -43,13 +44,13 @@ export function HistoryClient({ ruleIds }: { ruleIds: string[] }) {
       ) : (
         <PagedJobList
           items={items}
-          label="Requests, newest first"
+          label="Requests, newest first by time asked"
           rowHeight={HISTORY_ROW_HEIGHT}
           hasNextPage={list.hasNextPage}
           isFetchingNextPage={list.isFetchingNextPage}
           fetchNextPage={list.fetchNextPage}
           className="h-[calc(100dvh-13rem)] min-h-80"
-          renderRow={(item) => <HistoryRow item={item} />}
+          renderRow={(item) => <HistoryRow item={item} from={from} />}
         />
       )}
     </section>

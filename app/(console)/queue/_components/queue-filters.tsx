@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, type FormEvent } from "react";
 import type { QueueFilters } from "@/lib/client/keys";
+import { rememberScope } from "@/lib/client/queue-scope";
 
 interface Props {
   basePath: string;
@@ -30,7 +31,11 @@ export function QueueFiltersBar({ basePath, filters, ruleIds, showActionable, fo
       const v = String(data.get(key) ?? "").trim();
       if (v) q.set(key, v);
     }
-    if (data.get("actionable")) q.set("actionable", "true");
+    if (showActionable) {
+      const mine = Boolean(data.get("actionable"));
+      rememberScope(mine ? "mine" : "all");
+      q.set("actionable", String(mine));
+    }
     const qs = q.toString();
     router.replace(qs ? `${basePath}?${qs}` : basePath, { scroll: false });
   }
@@ -70,8 +75,13 @@ export function QueueFiltersBar({ basePath, filters, ruleIds, showActionable, fo
       <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-100">
         Apply
       </button>
-      {Object.keys(filters).length > 0 && (
-        <button type="button" className="px-2 py-1 text-sm text-blue-800 underline" onClick={() => router.replace(basePath, { scroll: false })}>
+      {Object.keys(filters).some((k) => k !== "actionable") && (
+        <button
+          type="button"
+          className="px-2 py-1 text-sm text-blue-800 underline"
+          // Clearing the filters keeps the reviewer's choice of scope.
+          onClick={() => router.replace(showActionable ? `${basePath}?actionable=${String(Boolean(filters.actionable))}` : basePath, { scroll: false })}
+        >
           Clear filters
         </button>
       )}

@@ -3,6 +3,8 @@
 import { CopyButton } from "@/components/ui/copy-button";
 import type { JobDetail } from "@/lib/client/types";
 import { localTime } from "@/components/approvals/format";
+import { Execution } from "./execution";
+import { PayloadView } from "./payload-view";
 
 const dt = "text-xs font-semibold uppercase tracking-wide text-slate-500";
 
@@ -25,10 +27,7 @@ export function Evidence({ detail }: { detail: JobDetail }) {
         <h2 id="ev-payload" className={dt}>
           Payload (what will run)
         </h2>
-        {/* Rendered as text, never as HTML: the payload is the agent's words. */}
-        <pre className="mt-1 max-h-96 overflow-auto rounded-md border border-slate-200 bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100" data-testid="payload">
-          {JSON.stringify(job.payload, null, 2)}
-        </pre>
+        <PayloadView payload={job.payload} />
       </section>
       <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
         <div>
@@ -110,6 +109,7 @@ export function Evidence({ detail }: { detail: JobDetail }) {
           <p className="mt-1 text-sm text-slate-600">No votes yet.</p>
         )}
       </section>
+      {["APPROVED", "RUNNING", "SUCCEEDED", "FAILED"].includes(job.state) && <Execution execution={detail.execution} state={job.state} />}
       <section aria-labelledby="ev-log">
         <h2 id="ev-log" className={dt}>
           Decision log (why the policy gated)
@@ -123,16 +123,21 @@ export function Evidence({ detail }: { detail: JobDetail }) {
           ))}
         </ol>
       </section>
+      {/* A <dl> may hold only dt/dd (in divs): the copy buttons live inside each dd. */}
       <dl className="space-y-1 text-xs">
         <div className="flex flex-wrap items-center gap-2">
           <dt className="font-semibold text-slate-500">Job hash</dt>
-          <dd className="break-all font-mono">{item.job_hash}</dd>
-          <CopyButton value={item.job_hash} label="job hash" />
+          <dd className="flex min-w-0 flex-wrap items-center gap-2">
+            <span className="break-all font-mono">{item.job_hash}</span>
+            <CopyButton value={item.job_hash} label="job hash" />
+          </dd>
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <dt className="font-semibold text-slate-500">Policy snapshot</dt>
-          <dd className="break-all font-mono">{item.policy_snapshot}</dd>
-          <CopyButton value={item.policy_snapshot} label="policy snapshot id" />
+          <dd className="flex min-w-0 flex-wrap items-center gap-2">
+            <span className="break-all font-mono">{item.policy_snapshot}</span>
+            <CopyButton value={item.policy_snapshot} label="policy snapshot id" />
+          </dd>
         </div>
       </dl>
     </div>

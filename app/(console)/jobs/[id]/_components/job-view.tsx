@@ -1,27 +1,40 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { ago, localTime, requester } from "@/components/approvals/format";
-import { SlaCountdown } from "@/components/approvals/sla-countdown";
-import { StateBadge } from "@/components/approvals/state-badge";
+import { ago, localTime } from "@/components/approvals/format";
+import { afterMyVote } from "@/components/approvals/outcome";
+import { ShortcutHelp, JOB_KEYS } from "@/components/approvals/shortcut-help";
 import { useNow } from "@/components/approvals/use-now";
+import { backTarget, jobHref, neighbours } from "@/lib/client/back";
+import type { JobItem } from "@/lib/client/types";
 import { useJob } from "@/lib/client/use-job";
+import { useShortcuts } from "@/lib/client/use-shortcuts";
 import { useViewer } from "../../../_components/viewer-context";
+import { DecisionBar } from "./decision-bar";
 import { Evidence } from "./evidence";
+import { JobHeader } from "./job-header";
 import { RecentOnTopic } from "./recent-on-topic";
-import { ResolutionForm } from "./resolution-form";
+import { ResolutionForm, type VoteRequest } from "./resolution-form";
+
+/** The newer of two renderings of one job (the vote's answer may arrive before the refetch). */
+const newer = (a: JobItem, b: JobItem | undefined) => (b && b.job.updated_at >= a.job.updated_at ? b : a);
 
 export function JobView({ id, serverNow }: { id: string; serverNow: number }) {
   const viewer = useViewer();
+  const router = useRouter();
+  const client = useQueryClient();
   const params = useSearchParams();
   const query = useJob(id);
   const now = useNow(serverNow);
   const act = params.get("act");
   const from = params.get("from");
-  const queueHref = `/queue${from ? `?${from}` : ""}`;
-  const [mine, setMine] = useState<string | null>(null);
+  const back = backTarget(from);
+  const [mine, setMine] = useState<{ vote: "approve" | "reject"; item: JobItem } | null>(null);
+  const [request, setRequest] = useState<VoteRequest | null>(act === "approve" || act === "reject" ? { vote: act, n: 0 } : null);
+  const [help, setHelp] = useState(false);
   const doneRef = useRef<HTMLAnchorElement>(null);
 
   const item = query.data?.job;
@@ -29,85 +42,71 @@ export function JobView({ id, serverNow }: { id: string; serverNow: number }) {
   const [openedState] = useState(() => query.data?.job.job.state ?? null);
   // Decided while open, and not by this reviewer: say so rather than silently changing the page.
   const decidedElsewhere = !mine && openedState === "APPROVAL" && item && item.job.state !== "APPROVAL";
+  const canDecide = !mine && item?.job.state === "APPROVAL" && query.data?.viewer.can_act === true;
 
   useEffect(() => {
     if (mine) doneRef.current?.focus();
   }, [mine]);
 
-  if (query.isError) {
-    return (
-      <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-        {query.error.message}{" "}
-        <Link href={queueHref} className="underline">
-          Back to the queue
-        </Link>
-      </p>
-    );
-  }
-  if (!item || !query.data) return <p className="text-sm text-slate-600">Loading…</p>;
+  const go = (target: string | null) => target && router.push(jobHref(target, back.href));
+  const ask = (vote: "approve" | "reject") => canDecide && setRequest((r) => ({ vote, n: (r?.n ?? 0) + 1 }));
+  useShortcuts({
+    j: () => go(neighbours(client, id, from).next),
+    k: () => go(neighbours(client, id, from).prev),
+    Escape: () => router.push(back.href),
+    a: () => ask("approve"),
+    r: () => ask("reject"),
+    "?": () => setHelp(true),
+  });
 
-  const summary = item.decision_summary;
+  // A failed refetch keeps the page as it was (the banner says the connection is lost); only a
+  // first load that failed has nothing to show.
+  if (!item || !query.data) {
+    if (query.isError) {
+      return (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {query.error.message}{" "}
+          <Link href={back.href} className="underline">
+            Back to the {back.label.toLowerCase()}
+          </Link>
+        </p>
+      );
+    }
+    return <p className="text-sm text-slate-600">Loading…</p>;
+  }
+
   const pending = item.job.state === "APPROVAL";
   return (
-    <article aria-labelledby="job-title" className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
-      <div className="space-y-4">
-        <nav aria-label="Breadcrumb" className="text-sm">
-          <Link href={queueHref} className="text-blue-800 underline">
-            ← Queue
+    <article aria-labelledby="job-title" className="grid gap-4 pb-20 lg:grid-cols-[minmax(0,1fr)_22rem] lg:pb-0">
+      <div className="min-w-0 space-y-4">
+        <nav aria-label="Breadcrumb" className="flex items-center gap-3 text-sm">
+          <Link href={back.href} className="text-blue-800 underline">
+            ← {back.label}
           </Link>
+          <span className="hidden text-xs text-slate-500 md:inline" aria-hidden="true">
+            Keys: j/k next/previous, a approve, r reject, Esc back, ? help
+          </span>
         </nav>
-        <header className="space-y-2 rounded-md border border-slate-200 bg-white p-4">
-          <div className="flex flex-wrap items-center gap-2">
-            <StateBadge state={item.job.state} />
-            {pending && <SlaCountdown dueAt={item.sla.due_at} expiresAt={item.sla.expires_at} escalated={item.sla.escalated} serverNow={serverNow} />}
-            <span className="text-xs text-slate-500">
-              {requester(item.job)} · {ago(item.job.created_at, now)}
-            </span>
-          </div>
-          <h1 id="job-title" className="text-xl font-bold">
-            {summary.title}
-          </h1>
-          {item.job.title && item.job.title !== summary.title && <p className="text-base text-slate-700">{item.job.title}</p>}
-          <p className="text-sm">
-            <span className="font-semibold">Why: </span>
-            {summary.why}
-          </p>
-          <p className="text-sm">
-            <span className="font-semibold">Next effect: </span>
-            {summary.next_effect}
-          </p>
-        </header>
+        <JobHeader detail={query.data} now={now} serverNow={serverNow} />
         {decidedElsewhere && (
           <p role="status" className="rounded-md border border-sky-300 bg-sky-50 p-3 text-sm text-sky-900">
             While you were reading, this request was {item.job.state === "EXPIRED" ? "expired" : `${item.resolution ?? item.job.state.toLowerCase()}`}
             {item.resolved_by ? ` by ${item.resolved_by}` : ""}
-            {item.resolved_at ? ` ${ago(item.resolved_at, now)}` : ""}. <Link href={queueHref} className="underline">Back to the queue</Link>
+            {item.resolved_at ? ` ${ago(item.resolved_at, now)}` : ""}. <Link href={back.href} className="underline">Back to the {back.label.toLowerCase()}</Link>
           </p>
         )}
         <Evidence detail={query.data} />
       </div>
-      <aside className="space-y-4 lg:sticky lg:top-16 lg:self-start">
+      <aside className="min-w-0 space-y-4 lg:sticky lg:top-16 lg:self-start">
         {mine ? (
           <div role="status" className="space-y-2 rounded-md border border-emerald-300 bg-emerald-50 p-4 text-sm">
-            <p className="font-semibold">{mine}</p>
-            <Link ref={doneRef} href={queueHref} className="inline-block rounded-md bg-slate-900 px-3 py-1.5 font-semibold text-white">
-              Back to the queue
+            <p className="font-semibold">{afterMyVote(mine.vote, newer(mine.item, item))}</p>
+            <Link ref={doneRef} href={back.href} className="inline-block rounded-md bg-slate-900 px-3 py-1.5 font-semibold text-white">
+              Back to the {back.label.toLowerCase()}
             </Link>
           </div>
-        ) : pending && query.data.viewer.can_act ? (
-          <ResolutionForm
-            detail={query.data}
-            roles={viewer.roles}
-            initialVote={act === "approve" || act === "reject" ? act : null}
-            serverNow={serverNow}
-            onDone={(vote, state) => {
-              setMine(
-                state === "APPROVAL"
-                  ? `Your ${vote === "approve" ? "approval" : "rejection"} is recorded. The request still needs: ${item.requirements.map((r) => r.roles.join(" or ")).join(", ")}.`
-                  : `You ${vote === "approve" ? "approved" : "rejected"} this request. It is now ${state.toLowerCase()}.`,
-              );
-            }}
-          />
+        ) : canDecide ? (
+          <ResolutionForm detail={query.data} roles={viewer.roles} request={request} serverNow={serverNow} onDone={(vote, res) => setMine({ vote, item: res })} />
         ) : (
           <div className="rounded-md border border-slate-300 bg-white p-4 text-sm" data-testid="cannot-act">
             <h2 className="mb-1 font-semibold">{pending ? "You cannot decide this request" : "Decided"}</h2>
@@ -115,13 +114,15 @@ export function JobView({ id, serverNow }: { id: string; serverNow: number }) {
             {item.resolved_comment && <p className="mt-1 whitespace-pre-wrap text-slate-600">“{item.resolved_comment}”</p>}
           </div>
         )}
-        <RecentOnTopic topic={item.job.topic} currentId={item.job.id} serverNow={serverNow} />
+        <RecentOnTopic topic={item.job.topic} currentId={item.job.id} serverNow={serverNow} from={back.href} />
       </aside>
+      {canDecide && <DecisionBar onChoose={(vote) => setRequest((r) => ({ vote, n: (r?.n ?? 0) + 1 }))} />}
+      <ShortcutHelp open={help} onClose={() => setHelp(false)} keys={JOB_KEYS} />
     </article>
   );
 }
 
-function resolvedLine(item: NonNullable<ReturnType<typeof useJob>["data"]>["job"], now: number): string {
+function resolvedLine(item: JobItem, now: number): string {
   if (item.resolved_at) {
     return `${item.resolution ?? item.job.state.toLowerCase()}${item.resolved_by ? ` by ${item.resolved_by}` : ""} ${ago(item.resolved_at, now)} (${localTime(item.resolved_at)}).`;
   }

@@ -2,11 +2,13 @@
 
 import Link from "next/link";
 import { ago } from "@/components/approvals/format";
+import { headline } from "@/components/approvals/outcome";
+import { jobHref } from "@/lib/client/back";
 import { StateBadge } from "@/components/approvals/state-badge";
 import { useNow } from "@/components/approvals/use-now";
 import { useRecentOnTopic } from "@/lib/client/use-job";
 
-export function RecentOnTopic({ topic, currentId, serverNow }: { topic: string; currentId: string; serverNow: number }) {
+export function RecentOnTopic({ topic, currentId, serverNow, from }: { topic: string; currentId: string; serverNow: number; from: string }) {
   const recent = useRecentOnTopic(topic);
   const now = useNow(serverNow);
   const items = (recent.data?.items ?? []).filter((i) => i.job.id !== currentId).slice(0, 5);
@@ -21,8 +23,9 @@ export function RecentOnTopic({ topic, currentId, serverNow }: { topic: string; 
         {items.map((i) => (
           <li key={i.job.id} className="flex flex-wrap items-center gap-2 py-1.5">
             <StateBadge state={i.job.state} />
-            <Link href={`/jobs/${encodeURIComponent(i.job.id)}`} className="min-w-0 flex-1 truncate hover:underline">
-              {i.decision_summary.title}
+            {/* The agent's own title, in full (it wraps): templates alone all read alike. */}
+            <Link href={jobHref(i.job.id, from)} className="min-w-0 flex-1 break-words hover:underline">
+              {headline(i).title}
             </Link>
             <span className="text-xs text-slate-500">
               {i.resolved_by ? `${i.resolution} by ${i.resolved_by}, ` : ""}

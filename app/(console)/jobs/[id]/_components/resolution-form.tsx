@@ -1,36 +1,40 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { REASON_PRESETS } from "@/components/approvals/reasons";
 import { useNow } from "@/components/approvals/use-now";
-import type { JobDetail } from "@/lib/client/types";
+import type { JobDetail, JobItem } from "@/lib/client/types";
 import { useResolve } from "@/lib/client/use-resolve";
-import { conflictMessage } from "./conflict-message";
+import { conflictMessage } from "@/components/approvals/conflict-message";
 import { StandingOption } from "./standing-option";
 
-export const REASON_PRESETS = {
-  approve: ["Reviewed: matches the request and ticket", "Rollback plan verified", "Amount matches the invoice", "Low risk, expected change"],
-  reject: ["Policy violation", "Missing rollback plan", "Insufficient context", "Wrong target or amount", "Not the right time (freeze or incident)"],
-} as const;
 
 const OTHER = "__other__";
+
+/** A key press or the phone bar asking for a vote (`n` counts requests, so the same vote asked twice re-focuses). */
+export interface VoteRequest {
+  vote: "approve" | "reject";
+  n: number;
+}
 
 interface Props {
   detail: JobDetail;
   roles: string[];
-  initialVote: "approve" | "reject" | null;
+  request: VoteRequest | null;
   serverNow: number;
-  onDone: (vote: "approve" | "reject", state: string) => void;
+  onDone: (vote: "approve" | "reject", result: JobItem) => void;
 }
 
 /**
  * Approve or reject with a reason. It sends the job hash and policy snapshot the reviewer opened, so a
  * request that changed underneath them is refused instead of approved blind.
  */
-export function ResolutionForm({ detail, roles, initialVote, serverNow, onDone }: Props) {
+export function ResolutionForm({ detail, roles, request, serverNow, onDone }: Props) {
   const item = detail.job;
   // What the reviewer saw when they opened the form: the vote is bound to it.
   const [seen] = useState(() => ({ job_hash: item.job_hash, policy_snapshot: item.policy_snapshot }));
-  const [vote, setVote] = useState<"approve" | "reject">(initialVote ?? "approve");
+  // Never pre-selected: the reviewer chooses (a key press or the phone bar counts as choosing).
+  const [vote, setVote] = useState<"approve" | "reject" | null>(request?.vote ?? null);
   const [preset, setPreset] = useState("");
   const [custom, setCustom] = useState("");
   const [note, setNote] = useState("");
@@ -41,15 +45,28 @@ export function ResolutionForm({ detail, roles, initialVote, serverNow, onDone }
   const firstRef = useRef<HTMLSelectElement>(null);
   const ids = useId();
 
+  // A new request (key or phone bar) sets the vote while rendering; the effect only moves the focus.
+  const [handled, setHandled] = useState(request);
+  if (request !== handled) {
+    setHandled(request);
+    if (request) {
+      setVote(request.vote);
+      setPreset("");
+    }
+  }
   useEffect(() => {
-    if (initialVote) firstRef.current?.focus();
-  }, [initialVote]);
+    if (request) firstRef.current?.focus();
+  }, [request]);
 
   const reason = (preset === OTHER ? custom : preset).trim();
   const changedSinceOpened = item.policy_snapshot !== seen.policy_snapshot || item.job_hash !== seen.job_hash;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!vote) {
+      setInvalid("Choose Approve or Reject first.");
+      return;
+    }
     if (!reason) {
       setInvalid("Give a reason: pick one or write your own.");
       return;
@@ -57,15 +74,15 @@ export function ResolutionForm({ detail, roles, initialVote, serverNow, onDone }
     setInvalid(null);
     resolve.mutate(
       { vote, reason, note: note.trim() || undefined, ...seen, ...(vote === "approve" && standingFor ? { standing_for: standingFor } : {}) },
-      { onSuccess: (res) => onDone(vote, res.job.state) },
+      { onSuccess: (res) => onDone(vote, res) },
     );
   };
 
   const error = invalid ?? (resolve.isError ? conflictMessage(resolve.error, item, now) : null);
-  const presets = REASON_PRESETS[vote];
+  const presets = vote ? REASON_PRESETS[vote] : [];
 
   return (
-    <form onSubmit={submit} aria-labelledby={`${ids}-title`} className="space-y-3 rounded-md border border-slate-300 bg-white p-4" noValidate>
+    <form id="decision-form" onSubmit={submit} aria-labelledby={`${ids}-title`} className="space-y-3 rounded-md border border-slate-300 bg-white p-4" noValidate>
       <h2 id={`${ids}-title`} className="text-base font-semibold">
         Your decision
       </h2>
@@ -108,13 +125,13 @@ export function ResolutionForm({ detail, roles, initialVote, serverNow, onDone }
           aria-describedby={error ? `${ids}-error` : undefined}
           className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-2 text-sm"
         >
-          <option value="">Choose a reason…</option>
+          <option value="">{vote ? "Choose a reason…" : "Choose Approve or Reject first"}</option>
           {presets.map((p) => (
             <option key={p} value={p}>
               {p}
             </option>
           ))}
-          <option value={OTHER}>Other (write your own)</option>
+          {vote && <option value={OTHER}>Other (write your own)</option>}
         </select>
       </label>
       {preset === OTHER && (
@@ -135,10 +152,10 @@ export function ResolutionForm({ detail, roles, initialVote, serverNow, onDone }
       )}
       <button
         type="submit"
-        disabled={resolve.isPending || changedSinceOpened}
-        className={`w-full rounded-md px-4 py-2 text-sm font-semibold text-white disabled:opacity-60 ${vote === "approve" ? "bg-emerald-700 hover:bg-emerald-800" : "bg-red-700 hover:bg-red-800"}`}
+        disabled={resolve.isPending || changedSinceOpened || !vote}
+        className={`w-full rounded-md px-4 py-2 text-sm font-semibold text-white disabled:opacity-60 ${vote === "approve" ? "bg-emerald-700 hover:bg-emerald-800" : vote === "reject" ? "bg-red-700 hover:bg-red-800" : "bg-slate-600"}`}
       >
-        {resolve.isPending ? "Sending…" : vote === "approve" ? "Approve this request" : "Reject this request"}
+        {resolve.isPending ? "Sending…" : vote === "approve" ? "Approve this request" : vote === "reject" ? "Reject this request" : "Choose Approve or Reject"}
       </button>
     </form>
   );

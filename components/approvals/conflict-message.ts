@@ -1,10 +1,14 @@
-import { ago } from "@/components/approvals/format";
+import { ago } from "./format";
 import { ApiError } from "@/lib/client/api";
 import type { JobItem } from "@/lib/client/types";
 
 /** A refused vote explained in words, using what the job looks like now. */
 export function conflictMessage(err: unknown, current: JobItem | undefined, now: number): string {
-  if (!(err instanceof ApiError)) return "The vote could not be sent. Check your connection and try again.";
+  if (err instanceof DOMException && err.name === "TimeoutError") {
+    return "Your vote was not confirmed: the server did not answer in time, so it may not have been recorded. Reload to check before voting again.";
+  }
+  if (!(err instanceof ApiError)) return "Your vote was not recorded: the server could not be reached. Check your connection and try again.";
+  if (err.status >= 500) return `Your vote was not recorded: the server failed (${err.status}). Try again.`;
   switch (err.code) {
     case "already_resolved": {
       if (current?.resolved_by && current.resolved_at) {
@@ -21,7 +25,8 @@ export function conflictMessage(err: unknown, current: JobItem | undefined, now:
     case "expired":
       return "This request expired before your vote arrived. The agent must ask again.";
     case "self_approval":
-      return "You cannot decide a request made by you, on your behalf, or by an agent you answer for.";
+      // The server's words (rules.ts) say which applies: by you, on your behalf, or by your agent.
+      return err.detail;
     case "role_required":
       return `You do not hold a role this request needs. ${err.detail}`;
     case "validation_failed":
