@@ -22,6 +22,15 @@ export async function needsFirstAdmin(db: Db): Promise<boolean> {
   return (row?.n ?? 0) === 0;
 }
 
+/**
+ * Whether nobody at all can sign in yet (no person in any tenant): only then do the start log and the
+ * sign-in page point to the setup link. A demo or API-provisioned tenant in use counts as someone.
+ */
+export async function nobodyExists(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).limit(1);
+  return !row;
+}
+
 export interface FirstAdminInput {
   code: string;
   email: string;
