@@ -18,6 +18,9 @@ import {
   QueuePage,
   ResolveResult,
   RevokedToken,
+  PasswordLinkOut,
+  TokenList,
+  UserList,
   RotatedSecret,
   SnapshotList,
   Tenant,
@@ -43,6 +46,8 @@ import {
 } from "@/lib/services/jobs/schemas";
 import { DailyQuery } from "@/lib/services/metrics/daily";
 import { MetricsQuery } from "@/lib/services/metrics/decisions";
+import { UsersQuery } from "@/lib/services/provisioning/list-users";
+import { TokensQuery } from "@/lib/services/provisioning/list-tokens";
 import { DeliveriesQuery } from "@/lib/services/outbox/admin";
 import { CreateTargetBody } from "@/lib/services/outbox/targets";
 import { SimulateBody } from "@/lib/services/policy/simulate";
@@ -102,6 +107,9 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/admin/users", summary: "Create a user", scopes: ["admin"], body: CreateUserBody, response: User, status: 201, errors: ["already_exists", "tenant_forbidden"] },
   { method: "patch", path: "/admin/users/{id}", summary: "Change a user's roles, name, password or disabled flag", scopes: ["admin"], body: UpdateUserBody, response: User, errors: ["not_found"] },
   { method: "post", path: "/admin/tokens", summary: "Mint a token (the secret is shown once). Without admin: only a user token for yourself, within your own scopes. A user token with approvals:resolve: only by that person", scopes: ["admin"], body: CreateTokenBody, response: MintedToken, status: 201, errors: ["tenant_forbidden", "validation_failed", "mint_forbidden"] },
+  { method: "get", path: "/admin/users", summary: "The tenant's people by email, with roles, disabled flag and whether they have set a password", scopes: ["admin"], query: UsersQuery, response: UserList, errors: ["validation_failed", "tenant_forbidden", "not_found"] },
+  { method: "post", path: "/admin/users/{id}/password-link", summary: "A one-time link with which the person sets their own password (an invitation, or a reset); it works once and for 7 days. Audited", scopes: ["admin"], response: PasswordLinkOut, status: 201, errors: ["not_found", "user_disabled", "console_not_configured"] },
+  { method: "get", path: "/admin/tokens", summary: "The tenant's tokens, newest first, without secrets: scopes, owner, expiry, revocation and last use (to within a minute)", scopes: ["admin"], query: TokensQuery, response: TokenList, errors: ["validation_failed", "tenant_forbidden", "not_found"] },
   { method: "delete", path: "/admin/tokens/{id}", summary: "Revoke a token", scopes: ["admin"], response: RevokedToken, errors: ["not_found"] },
   { method: "get", path: "/admin/deliveries", summary: "Webhook deliveries (agent callbacks, notifications) with every attempt: status, latency, error", scopes: ["admin"], query: DeliveriesQuery, response: DeliveryPage, errors: ["validation_failed", "invalid_cursor"] },
   { method: "post", path: "/admin/deliveries/{id}/redeliver", summary: "Send a delivery again now (a fresh 24 h retry window)", scopes: ["admin"], response: Delivery, errors: ["not_found"] },

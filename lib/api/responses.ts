@@ -176,6 +176,34 @@ export const MintedToken = z.object({
     .object({ submit_per_minute: z.number().nullable(), resolve_per_minute: z.number().nullable() })
     .describe("requests per minute; null: the installation's default (COUNTERSIGN_RATE_*_PER_MINUTE)"),
 });
+export const UserList = z.object({
+  items: z.array(User.extend({ has_password: z.boolean().describe("false: invited, has not set a password yet"), created_at: ISO })),
+});
+export const TokenList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      tenant: z.string(),
+      kind: z.enum(["agent", "user"]),
+      name: z.string(),
+      scopes: z.array(z.string()),
+      user_id: z.string().nullable(),
+      owner: z.string().nullable().describe("the email of the person a user token acts as, or an agent token answers to"),
+      created_at: ISO,
+      expires_at: ISO.nullable(),
+      revoked_at: ISO.nullable(),
+      last_used_at: ISO.nullable().describe("the last request with it, to within a minute; null: never used"),
+    }),
+  ),
+  truncated: z.boolean().describe("true when there were more than 1,000"),
+});
+export const PasswordLinkOut = z.object({
+  user_id: z.string(),
+  email: z.string(),
+  path: z.string(),
+  url: z.string().describe("one-time: works until a password is set through it, or for 7 days"),
+  expires_at: ISO,
+});
 export const RevokedToken = z.object({ id: z.string(), revoked_at: ISO });
 
 const DeliveryAttempt = z.object({ at: ISO, status_code: z.number().nullable(), latency_ms: z.number(), error: z.string().nullable() });
