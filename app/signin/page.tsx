@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import Link from "next/link";
 import { currentPrincipal } from "@/lib/auth/viewer";
 import { getDatabase } from "@/lib/db/client";
-import { needsFirstAdmin, nobodyExists } from "@/lib/services/provisioning/first-admin";
+import { setupLinkApplies } from "@/lib/services/provisioning/first-admin";
 import { env, oidcConfigured } from "@/lib/env";
 import { PasswordForm } from "./_components/password-form";
 import { safeNext, signInWithSso } from "./actions";
@@ -21,7 +21,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = await safeNext(typeof params.next === "string" ? params.next : typeof params.callbackUrl === "string" ? callbackPath(params.callbackUrl) : null);
   if (await currentPrincipal()) redirect(next);
   const { db } = await getDatabase();
-  const fresh = (await needsFirstAdmin(db)) && (await nobodyExists(db));
+  const fresh = await setupLinkApplies(db);
   const error = typeof params.error === "string" ? (SSO_ERRORS[params.error] ?? "Sign-in failed. Try again.") : null;
   return (
     <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center px-4 py-12">
@@ -59,7 +59,7 @@ function FirstRunHint() {
   return (
     <section aria-labelledby="first-run" className="mb-6 rounded-md border border-amber-300 bg-amber-50 px-3 py-3 text-sm text-slate-900">
       <h2 id="first-run" className="font-semibold">
-        First run: nobody can sign in yet
+        First run: no admin yet
       </h2>
       <p className="mt-1">
         Create the first admin with the one-time <strong>setup link</strong> the server printed when it started: the line{" "}

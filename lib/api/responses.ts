@@ -193,6 +193,7 @@ export const TokenList = z.object({
       expires_at: ISO.nullable(),
       revoked_at: ISO.nullable(),
       last_used_at: ISO.nullable().describe("the last request with it, to within a minute; null: never used"),
+      state: z.enum(["live", "expired", "revoked"]),
     }),
   ),
   truncated: z.boolean().describe("true when there were more than 1,000"),

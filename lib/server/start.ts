@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { describeDemoSeed, seedDemo } from "@/lib/services/demo/seed";
 import { startDemoTicker } from "@/lib/services/demo/ticker";
 import { bootstrap } from "@/lib/services/provisioning/bootstrap";
-import { needsFirstAdmin, nobodyExists, setupCode } from "@/lib/services/provisioning/first-admin";
+import { setupCode, setupLinkApplies } from "@/lib/services/provisioning/first-admin";
 import { auditKeyMismatch } from "@/lib/services/audit/key-check";
 import { auditKey, checkpointSigner } from "@/lib/services/audit/keys";
 import { checkpointOptions, startCheckpointer } from "./checkpointer";
@@ -41,17 +41,14 @@ function publicOrigin(): string {
   return env().AUTH_URL?.replace(/\/$/, "") ?? `http://localhost:${process.env.PORT ?? "3000"}`;
 }
 
-/**
- * First run: with nobody to sign in, print a one-time link that creates the first admin. Not when
- * someone exists elsewhere (the demo's tenant): a link for a tenant nobody uses only invites misuse.
- */
+/** First run: with nobody to sign in, print a one-time link that creates the first admin (not in the demo). */
 async function announceFirstRun(database: Database): Promise<void> {
   const secret = env().AUTH_SECRET;
   if (!secret) {
     log().warn("AUTH_SECRET is unset: the console cannot sign anyone in (the API still works with tokens).");
     return;
   }
-  if (!(await needsFirstAdmin(database.db)) || !(await nobodyExists(database.db))) return;
+  if (!(await setupLinkApplies(database.db))) return;
   log().info(`first run: create the first admin at ${publicOrigin()}/setup?code=${setupCode(secret)}`);
 }
 

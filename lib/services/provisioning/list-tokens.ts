@@ -43,6 +43,7 @@ export async function listTokens({ ctx, input }: { ctx: Ctx; input: TokensQuery 
       expires_at: iso(t.expiresAt),
       revoked_at: iso(t.revokedAt),
       last_used_at: iso(t.lastUsedAt),
+      state: t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt.getTime() <= ctx.now.getTime() ? "expired" : "live",
     })),
     truncated: rows.length > MAX_TOKENS,
   };
