@@ -240,4 +240,8 @@ export const DailyMetrics = z.object({
   window: z.enum(["24h", "7d", "30d"]),
   since: ISO,
   days: z.array(z.object({ day: z.string().describe("YYYY-MM-DD (UTC)"), decided: z.number(), time_to_decision_sec: z.object({ p50: Seconds, p90: Seconds, p99: Seconds }) })),
+  hours: z
+    .array(z.object({ hour: z.string().describe("the hour's UTC start, YYYY-MM-DDTHH:00:00Z"), decided: z.number(), time_to_decision_sec: z.object({ p50: Seconds, p90: Seconds, p99: Seconds }) }))
+    .optional()
+    .describe("window=24h only: every UTC hour of the window, oldest first"),
 });
