@@ -38,7 +38,7 @@ test("a manager reads the metrics, switches the window and exports a table as CS
   await page.reload();
   await expect(page.getByRole("radio", { name: "30 days" })).toBeChecked();
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export the breakdown by rule as CSV" }).click()]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV: the breakdown by rule" }).click()]);
   expect(download.suggestedFilename()).toBe("countersign-metrics-rule-30d.csv");
   const csv = await fs.readFile(await download.path(), "utf8");
   expect(csv.startsWith("rule,decided,approved,rejected,expired,p50_sec,p90_sec,p99_sec,sla_breaches,sla_breach_rate\r\n")).toBe(true);
@@ -53,5 +53,5 @@ test("a reviewer without the manager role is told the page is for managers", asy
   // Filtered: Next's route announcer is an (empty) alert too.
   await expect(page.getByRole("alert").filter({ hasText: "This page is for managers" })).toBeVisible();
   await expect(page.getByTestId("headline")).toHaveCount(0);
-  await expect(page.getByRole("button", { name: /as CSV/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Export CSV/ })).toHaveCount(0);
 });

@@ -9,7 +9,7 @@ export function ExportButton({ table, window, label, header, rows }: { table: st
       type="button"
       onClick={() => downloadCsv(`countersign-metrics-${table}-${window}.csv`, toCsv(header, rows))}
       disabled={rows.length === 0}
-      aria-label={`Export ${label} as CSV`}
+      aria-label={`Export CSV: ${label}`}
       className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50"
     >
       Export CSV

@@ -85,9 +85,9 @@ export function MintForm({ scopes, agentForbidden, onMinted }: { scopes: string[
           <input name="name" required maxLength={100} pattern="[A-Za-z0-9_.@\-]+" title="letters, digits and _ . @ -" autoComplete="off" className={field} />
         </label>
         {kind === "user" ? (
-          <label className="block text-sm font-medium">
-            Acts as
-            <select name="user" value={userId} onChange={(e) => setUserId(e.target.value)} className={field}>
+          <div className="text-sm font-medium">
+            <label htmlFor="mint-user">Acts as</label>
+            <select id="mint-user" name="user" value={userId} onChange={(e) => setUserId(e.target.value)} className={field}>
               {users.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.email}
@@ -95,11 +95,13 @@ export function MintForm({ scopes, agentForbidden, onMinted }: { scopes: string[
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         ) : (
-          <label className="block text-sm font-medium">
-            Owner <span className="font-normal text-slate-500">(answers for it; may not approve its jobs)</span>
-            <select name="owner" defaultValue="" className={field}>
+          <div className="text-sm font-medium">
+            <label htmlFor="mint-owner">
+              Owner <span className="font-normal text-slate-500">(answers for it; may not approve its jobs)</span>
+            </label>
+            <select id="mint-owner" name="owner" defaultValue="" className={field}>
               <option value="">No owner</option>
               {users.map((u) => (
                 <option key={u.id} value={u.email}>
@@ -107,18 +109,18 @@ export function MintForm({ scopes, agentForbidden, onMinted }: { scopes: string[
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
-        <label className="block text-sm font-medium">
-          Expires
-          <select name="expires" defaultValue="90" className={field}>
+        <div className="text-sm font-medium">
+          <label htmlFor="mint-expires">Expires</label>
+          <select id="mint-expires" name="expires" defaultValue="90" className={field}>
             {EXPIRY_DAYS.map((d) => (
               <option key={d.value} value={d.value}>
                 {d.label}
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       <fieldset className="text-sm">
         <legend className="mb-1 font-medium">Scopes</legend>
