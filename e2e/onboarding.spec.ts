@@ -5,7 +5,6 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
-import { signIn } from "./support/console";
 import { signalGroup, startOwnServer, type OwnServer } from "./support/server";
 
 // A fresh install and a fresh demo, each on a server of its own (port E2E_PORT + 41) and a scratch
@@ -56,9 +55,10 @@ function tryIt(): { status: number | null; out: string } {
   const block = section.slice(section.indexOf("```bash\n") + 8, section.indexOf("\n```", section.indexOf("```bash\n") + 8));
   expect(block).not.toMatch(/set -e|\bexit\b/);
   const script = block.replaceAll("http://localhost:8081", BASE);
-  // Sourced into an interactive-like shell: a line after it must still run.
-  const r = spawnSync("bash", ["-c", `source /dev/stdin; echo "shell still open"`], {
-    input: script,
+  // Sourced into the shell, as pasting does: a line after it must still run.
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "countersign-tryit-")), "try-it.sh");
+  fs.writeFileSync(file, script);
+  const r = spawnSync("bash", ["-c", `source "$0"; echo "shell still open"`, file], {
     env: { ...process.env, COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN },
     encoding: "utf8",
     timeout: 60_000,
@@ -100,13 +100,16 @@ test("the demo prints no setup link, seeds a month of history that reads as tren
   const started = Date.now();
   const server = await fresh({ COUNTERSIGN_DEMO: "1" });
   const seconds = (Date.now() - started) / 1000;
-  expect(server.output()).toContain('demo tenant "demo"');
+  expect(server.output()).toMatch(/demo tenant \\?"demo\\?"/);
   expect(server.output()).not.toContain("first run:");
   expect(seconds, "start with the demo's seeding").toBeLessThan(60);
 
   await page.goto(`${BASE}/signin`);
   await expect(page.getByRole("region", { name: /First run/ })).toHaveCount(0);
-  await signIn(page, "mia@demo.example", "demo-password-1");
+  await page.getByLabel("Email").fill("mia@demo.example");
+  await page.getByLabel("Password").fill("demo-password-1");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/queue/, { timeout: 20_000 });
   await page.goto(`${BASE}/metrics?window=30d`);
   await expect(page.getByRole("img", { name: /Chart of time to decision per day/ })).toBeVisible();
   await page.getByText("Show the numbers as a table").click();

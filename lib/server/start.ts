@@ -52,11 +52,14 @@ async function announceFirstRun(database: Database): Promise<void> {
   log().info(`first run: create the first admin at ${publicOrigin()}/setup?code=${setupCode(secret)}`);
 }
 
-async function startDemo(database: Database): Promise<void> {
+/**
+ * Before the background work starts: the seeded history is back-dated, and an SLA sweep running
+ * meanwhile would expire a job between its submission and the vote the history casts on it.
+ */
+async function seedTheDemo(database: Database): Promise<void> {
   const seed = await seedDemo(database, new Date());
   for (const line of describeDemoSeed(seed)) log().info(`demo: ${line}`);
   log().info(`demo: sign in at ${publicOrigin()}/signin with any of those emails`);
-  stoppers.push(startDemoTicker(database));
 }
 
 /**
@@ -96,6 +99,8 @@ export async function startServer(): Promise<void> {
   await bootstrap(database.db);
   log().info(`database ready (${database.kind})`);
   await prepareAudit(database);
+  const demo = env().COUNTERSIGN_DEMO === "1";
+  if (demo) await seedTheDemo(database);
   // Stopped in reverse: the sealer before the checkpointer, whose last round signs what it sealed.
   stoppers.push(startCheckpointer(database.db), startSealer(database.db), startSweeper(database.db), startCourier(database));
   // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us. A repeated signal (a second Ctrl-C, a
@@ -103,6 +108,6 @@ export async function startServer(): Promise<void> {
   // mid-close: PGlite would then replay crash recovery at its next start. SIGKILL still stops it.
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
-  if (env().COUNTERSIGN_DEMO === "1") await startDemo(database);
+  if (demo) stoppers.push(startDemoTicker(database));
   await announceFirstRun(database);
 }
