@@ -79,6 +79,35 @@ describe("GET /metrics/decisions", () => {
     expect(daily.body.days.length).toBeGreaterThanOrEqual(7);
   });
 
+  it("the 24 h window lists every UTC hour, decisions in the hour they were made; other windows no hours", async () => {
+    const t = await makeWorld("hourly");
+    const oncall = await t.person(["oncall"]);
+    const db = await getDb();
+    // Two decisions three hours ago (60 s and 180 s) and one an hour ago (600 s).
+    const hourAgo = (h: number) => Math.floor((Date.now() - h * 3_600_000) / 3_600_000) * 3_600_000 + 5 * 60_000;
+    for (const [i, [hours, secs]] of ([[3, 60], [3, 180], [1, 600]] as const).entries()) {
+      const item = await t.submit({ topic: "job.config.update", risk_tags: ["prod", "write"], payload: { hourly: i } });
+      expect((await call("POST", `/api/v1/approvals/${item.job.id}/approve`, { token: oncall.token, body: { reason: "ok" } })).status).toBe(200);
+      const created = new Date(hourAgo(hours));
+      const resolved = new Date(created.getTime() + secs * 1000);
+      await db.execute(sql`update jobs set created_at = ${created.toISOString()}::timestamptz, resolved_at = ${resolved.toISOString()}::timestamptz where id = ${item.job.id}`);
+    }
+    const m = await t.person(["manager"]);
+    const res = await call("GET", "/api/v1/metrics/daily?window=24h", { token: m.token });
+    expect(res.status).toBe(200);
+    const hours = res.body.hours as { hour: string; decided: number; time_to_decision_sec: { p50: number | null } }[];
+    expect(hours.length).toBeGreaterThanOrEqual(24);
+    expect(hours.length).toBeLessThanOrEqual(25);
+    expect(hours.every((h, i) => i === 0 || Date.parse(h.hour) - Date.parse(hours[i - 1]!.hour) === 3_600_000)).toBe(true);
+    const at = (h: number) => hours.find((x) => x.hour === new Date(Math.floor(hourAgo(h) / 3_600_000) * 3_600_000).toISOString().replace(".000", ""))!;
+    expect(at(3)).toMatchObject({ decided: 2, time_to_decision_sec: { p50: 120 } });
+    expect(at(1)).toMatchObject({ decided: 1, time_to_decision_sec: { p50: 600 } });
+    expect(hours.filter((h) => h.decided > 0)).toHaveLength(2);
+    expect(res.body.days.reduce((n: number, d: { decided: number }) => n + d.decided, 0)).toBe(3);
+    const week = await call("GET", "/api/v1/metrics/daily?window=7d", { token: m.token });
+    expect(week.body.hours).toBeUndefined();
+  });
+
   it("refuses bad parameters and callers without metrics:read", async () => {
     const bad = await call("GET", "/api/v1/metrics/decisions?window=1y", { token: manager });
     expect(bad.status).toBe(400);

@@ -20,12 +20,13 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
         </p>
       ) : typeof code !== "string" ? (
         <p role="alert" className="text-sm">
-          Open the setup link the server printed when it started (it carries a one-time code).
+          Open the setup link the server printed when it started (it carries a one-time code): the line &ldquo;first run: create
+          the first admin at …&rdquo; in the terminal of <code>npm start</code>, or in the server&apos;s log.
         </p>
       ) : (
         <>
           <p className="mb-6 text-sm text-slate-600">
-            Create the first admin. You can then add reviewers with the admin API (see the README). This link stops working once anyone exists.
+            Create the first admin. You can then add reviewers on the People page. This link stops working once anyone exists.
           </p>
           <SetupForm code={code} />
         </>

@@ -18,6 +18,9 @@ import {
   QueuePage,
   ResolveResult,
   RevokedToken,
+  PasswordLinkOut,
+  TokenList,
+  UserList,
   RotatedSecret,
   SnapshotList,
   Tenant,
@@ -46,6 +49,8 @@ import {
 import { DailyQuery } from "@/lib/services/metrics/daily";
 import { MetricsQuery } from "@/lib/services/metrics/decisions";
 import { ShadowQuery } from "@/lib/services/metrics/shadow";
+import { UsersQuery } from "@/lib/services/provisioning/list-users";
+import { TokensQuery } from "@/lib/services/provisioning/list-tokens";
 import { DeliveriesQuery } from "@/lib/services/outbox/admin";
 import { CreateTargetBody } from "@/lib/services/outbox/targets";
 import { SimulateBody } from "@/lib/services/policy/simulate";
@@ -98,7 +103,7 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/policy/simulate", summary: "What a candidate policy would decide, for one job or the last days' jobs", scopes: ["policy:read"], body: SimulateBody, errors: ["invalid_policy", "validation_failed"] },
   { method: "post", path: "/policy/test", summary: "Run a tests file against a policy (both YAML) with the pure engine; touches no data", scopes: ["policy:read"], body: PolicyTestBody, response: PolicyTestReport, errors: ["invalid_policy", "invalid_tests", "validation_failed"] },
   { method: "get", path: "/policy/budgets", summary: "What each budget of the active policy has spent over its sliding window, per agent, on_behalf_of or tenant", scopes: ["policy:read"], response: BudgetUse, errors: [] },
-  { method: "get", path: "/metrics/daily", summary: "Time-to-decision p50/p90/p99 per UTC day of the window (human decisions), every day listed", scopes: ["metrics:read"], query: DailyQuery, response: DailyMetrics, errors: ["validation_failed"] },
+  { method: "get", path: "/metrics/daily", summary: "Time-to-decision p50/p90/p99 per UTC day of the window (human decisions), every day listed; for window=24h also per UTC hour (`hours`)", scopes: ["metrics:read"], query: DailyQuery, response: DailyMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/metrics/decisions", summary: "Time-to-decision percentiles, outcomes, SLA breaches, rejection reasons, queue depth", scopes: ["metrics:read"], query: MetricsQuery, response: DecisionMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/metrics/shadow", summary: "Per shadow rule over the window: jobs it matched, how many it would have decided otherwise than the live outcome, and examples", scopes: ["metrics:read"], query: ShadowQuery, response: ShadowMetrics, errors: ["validation_failed"] },
   { method: "get", path: "/audit", summary: "Audit events in chain order", scopes: ["audit:read"], query: AuditQuery, response: AuditPage, errors: ["validation_failed", "invalid_cursor"] },
@@ -109,6 +114,9 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/admin/users", summary: "Create a user", scopes: ["admin"], body: CreateUserBody, response: User, status: 201, errors: ["already_exists", "tenant_forbidden"] },
   { method: "patch", path: "/admin/users/{id}", summary: "Change a user's roles, name, password or disabled flag", scopes: ["admin"], body: UpdateUserBody, response: User, errors: ["not_found"] },
   { method: "post", path: "/admin/tokens", summary: "Mint a token (the secret is shown once). Without admin: only a user token for yourself, within your own scopes. A user token with approvals:resolve: only by that person", scopes: ["admin"], body: CreateTokenBody, response: MintedToken, status: 201, errors: ["tenant_forbidden", "validation_failed", "mint_forbidden"] },
+  { method: "get", path: "/admin/users", summary: "The tenant's people by email, with roles, disabled flag and whether they have set a password", scopes: ["admin"], query: UsersQuery, response: UserList, errors: ["validation_failed", "tenant_forbidden", "not_found"] },
+  { method: "post", path: "/admin/users/{id}/password-link", summary: "A one-time link with which the person sets their own password (an invitation, or a reset); it works once and for 7 days. Audited", scopes: ["admin"], response: PasswordLinkOut, status: 201, errors: ["not_found", "user_disabled", "console_not_configured"] },
+  { method: "get", path: "/admin/tokens", summary: "The tenant's tokens, newest first, without secrets: scopes, owner, expiry, revocation and last use (to within a minute)", scopes: ["admin"], query: TokensQuery, response: TokenList, errors: ["validation_failed", "tenant_forbidden", "not_found"] },
   { method: "delete", path: "/admin/tokens/{id}", summary: "Revoke a token", scopes: ["admin"], response: RevokedToken, errors: ["not_found"] },
   { method: "get", path: "/admin/deliveries", summary: "Webhook deliveries (agent callbacks, notifications) with every attempt: status, latency, error", scopes: ["admin"], query: DeliveriesQuery, response: DeliveryPage, errors: ["validation_failed", "invalid_cursor"] },
   { method: "post", path: "/admin/deliveries/{id}/redeliver", summary: "Send a delivery again now (a fresh 24 h retry window)", scopes: ["admin"], response: Delivery, errors: ["not_found"] },

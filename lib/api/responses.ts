@@ -192,6 +192,35 @@ export const MintedToken = z.object({
     .object({ submit_per_minute: z.number().nullable(), resolve_per_minute: z.number().nullable() })
     .describe("requests per minute; null: the installation's default (COUNTERSIGN_RATE_*_PER_MINUTE)"),
 });
+export const UserList = z.object({
+  items: z.array(User.extend({ has_password: z.boolean().describe("false: invited, has not set a password yet"), created_at: ISO })),
+});
+export const TokenList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      tenant: z.string(),
+      kind: z.enum(["agent", "user"]),
+      name: z.string(),
+      scopes: z.array(z.string()),
+      user_id: z.string().nullable(),
+      owner: z.string().nullable().describe("the email of the person a user token acts as, or an agent token answers to"),
+      created_at: ISO,
+      expires_at: ISO.nullable(),
+      revoked_at: ISO.nullable(),
+      last_used_at: ISO.nullable().describe("the last request with it, to within a minute; null: never used"),
+      state: z.enum(["live", "expired", "revoked"]),
+    }),
+  ),
+  truncated: z.boolean().describe("true when there were more than 1,000"),
+});
+export const PasswordLinkOut = z.object({
+  user_id: z.string(),
+  email: z.string(),
+  path: z.string(),
+  url: z.string().describe("one-time: works until a password is set through it, or for 7 days"),
+  expires_at: ISO,
+});
 export const RevokedToken = z.object({ id: z.string(), revoked_at: ISO });
 
 const DeliveryAttempt = z.object({ at: ISO, status_code: z.number().nullable(), latency_ms: z.number(), error: z.string().nullable() });
@@ -227,4 +256,8 @@ export const DailyMetrics = z.object({
   window: z.enum(["24h", "7d", "30d"]),
   since: ISO,
   days: z.array(z.object({ day: z.string().describe("YYYY-MM-DD (UTC)"), decided: z.number(), time_to_decision_sec: z.object({ p50: Seconds, p90: Seconds, p99: Seconds }) })),
+  hours: z
+    .array(z.object({ hour: z.string().describe("the hour's UTC start, YYYY-MM-DDTHH:00:00Z"), decided: z.number(), time_to_decision_sec: z.object({ p50: Seconds, p90: Seconds, p99: Seconds }) }))
+    .optional()
+    .describe("window=24h only: every UTC hour of the window, oldest first"),
 });

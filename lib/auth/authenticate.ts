@@ -10,6 +10,7 @@ import { SCOPES, SYSTEM_TENANT, type Principal, type Scope } from "@/lib/service
 import { Unauthenticated } from "@/lib/services/errors";
 import { AGENT_FORBIDDEN } from "@/lib/services/provisioning/schemas";
 import { sha256Hex } from "@/lib/sha256";
+import { noteTokenUse } from "./token-use";
 import { assertSameOrigin, principalForSession, sessionClaims } from "./session";
 
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
@@ -136,6 +137,7 @@ export async function authenticate(query: RawQuery, req: Request, now: Date): Pr
     throw new Unauthenticated("This token has expired.");
   }
 
+  noteTokenUse(token.id, token.tenant_id, now);
   const scopes = new Set(token.scopes.filter((s): s is Scope => ALL_SCOPES.has(s as Scope)));
   const limits = { submitPerMinute: token.submit_per_minute, resolvePerMinute: token.resolve_per_minute };
   const base = { tenantId: token.tenant_id, scopes, tokenId: token.id, limits };

@@ -62,3 +62,9 @@ export function filtersFrom(params: { get(name: string): string | null }): Queue
   if (params.get("actionable") === "true") f.actionable = true;
   return f;
 }
+
+export const adminKeys = {
+  all: ["admin"] as const,
+  users: () => ["admin", "users"] as const,
+  tokens: (includeRevoked: boolean) => ["admin", "tokens", includeRevoked] as const,
+};

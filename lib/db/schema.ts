@@ -57,6 +57,8 @@ export const tokens = pgTable(
     tokenHash: text("token_hash").notNull(),
     expiresAt: ts("expires_at"),
     revokedAt: ts("revoked_at"),
+    // When a request last came with it, to within a minute: recorded off the request path (lib/auth/token-use.ts).
+    lastUsedAt: ts("last_used_at"),
     // Per-token rate limits (requests per minute); null means the installation's default.
     submitPerMinute: integer("submit_per_minute"),
     resolvePerMinute: integer("resolve_per_minute"),

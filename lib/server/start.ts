@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { describeDemoSeed, seedDemo } from "@/lib/services/demo/seed";
 import { startDemoTicker } from "@/lib/services/demo/ticker";
 import { bootstrap } from "@/lib/services/provisioning/bootstrap";
-import { needsFirstAdmin, setupCode } from "@/lib/services/provisioning/first-admin";
+import { setupCode, setupLinkApplies } from "@/lib/services/provisioning/first-admin";
 import { auditKeyMismatch } from "@/lib/services/audit/key-check";
 import { auditKey, checkpointSigner } from "@/lib/services/audit/keys";
 import { checkpointOptions, startCheckpointer } from "./checkpointer";
@@ -41,22 +41,25 @@ function publicOrigin(): string {
   return env().AUTH_URL?.replace(/\/$/, "") ?? `http://localhost:${process.env.PORT ?? "3000"}`;
 }
 
-/** First run: with nobody to sign in, print a one-time link that creates the first admin. */
+/** First run: with nobody to sign in, print a one-time link that creates the first admin (not in the demo). */
 async function announceFirstRun(database: Database): Promise<void> {
   const secret = env().AUTH_SECRET;
   if (!secret) {
     log().warn("AUTH_SECRET is unset: the console cannot sign anyone in (the API still works with tokens).");
     return;
   }
-  if (!(await needsFirstAdmin(database.db))) return;
+  if (!(await setupLinkApplies(database.db))) return;
   log().info(`first run: create the first admin at ${publicOrigin()}/setup?code=${setupCode(secret)}`);
 }
 
-async function startDemo(database: Database): Promise<void> {
+/**
+ * Before the background work starts: the seeded history is back-dated, and an SLA sweep running
+ * meanwhile would expire a job between its submission and the vote the history casts on it.
+ */
+async function seedTheDemo(database: Database): Promise<void> {
   const seed = await seedDemo(database, new Date());
   for (const line of describeDemoSeed(seed)) log().info(`demo: ${line}`);
   log().info(`demo: sign in at ${publicOrigin()}/signin with any of those emails`);
-  stoppers.push(startDemoTicker(database));
 }
 
 /**
@@ -96,6 +99,8 @@ export async function startServer(): Promise<void> {
   await bootstrap(database.db);
   log().info(`database ready (${database.kind})`);
   await prepareAudit(database);
+  const demo = env().COUNTERSIGN_DEMO === "1";
+  if (demo) await seedTheDemo(database);
   // Stopped in reverse: the sealer before the checkpointer, whose last round signs what it sealed.
   stoppers.push(startCheckpointer(database.db), startSealer(database.db), startSweeper(database.db), startCourier(database));
   // With NEXT_MANUAL_SIG_HANDLE=true Next leaves the signals to us. A repeated signal (a second Ctrl-C, a
@@ -103,6 +108,6 @@ export async function startServer(): Promise<void> {
   // mid-close: PGlite would then replay crash recovery at its next start. SIGKILL still stops it.
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
-  if (env().COUNTERSIGN_DEMO === "1") await startDemo(database);
+  if (demo) stoppers.push(startDemoTicker(database));
   await announceFirstRun(database);
 }

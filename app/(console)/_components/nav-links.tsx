@@ -20,6 +20,13 @@ export function NavLinks() {
     { href: "/policy", label: "Policy" },
     ...(viewer.roles.some((r) => MANAGER_ROLES.includes(r)) ? [{ href: "/metrics", label: "Metrics" }] : []),
     ...(viewer.scopes.includes("audit:read") ? [{ href: "/audit", label: "Audit" }] : []),
+    // Admins only: the pages would refuse anyone else, so nobody else is shown the way there.
+    ...(viewer.scopes.includes("admin")
+      ? [
+          { href: "/people", label: "People" },
+          { href: "/tokens", label: "Tokens" },
+        ]
+      : []),
   ];
   return (
     <nav aria-label="Console" className="flex flex-wrap gap-1 text-sm">

@@ -61,6 +61,28 @@ describe("the demo seeder", () => {
     expect(rows.some((j) => j.state === "APPROVAL" && j.onBehalfOf === "ada@demo.example")).toBe(true);
   });
 
+  it("a month of decided work shows trends: weekday rhythm, a slow approver, a breach spell, reasons", async () => {
+    const rows = await database.db.select().from(jobs).where(and(eq(jobs.tenantId, tenant), eq(jobs.gated, true)));
+    const decided = rows.filter((j) => j.resolvedAt && j.resolution !== null);
+    const days = new Map<string, number>();
+    for (const j of decided) days.set(j.resolvedAt!.toISOString().slice(0, 10), (days.get(j.resolvedAt!.toISOString().slice(0, 10)) ?? 0) + 1);
+    expect(days.size).toBeGreaterThanOrEqual(25);
+    const weekend = (d: string) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const perDay = [...days];
+    expect(mean(perDay.filter(([d]) => !weekend(d)).map(([, n]) => n))).toBeGreaterThan(3 * mean(perDay.filter(([d]) => weekend(d)).map(([, n]) => n)));
+    // Finn decides payments far slower than Fay votes on them.
+    const minutes = (j: (typeof rows)[number]) => (j.resolvedAt!.getTime() - j.createdAt.getTime()) / 60_000;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const byFinn = decided.filter((j) => j.resolvedBy === "finn@demo.example").map(minutes);
+    expect(byFinn.length).toBeGreaterThan(10);
+    expect(median(byFinn)).toBeGreaterThan(20);
+    // The breach spell: escalated production changes, decided by the engineering manager.
+    expect(decided.filter((j) => j.escalated && j.resolvedBy === "erin@demo.example").length).toBeGreaterThan(3);
+    expect(decided.some((j) => j.resolution === "expired")).toBe(true);
+    expect(new Set(decided.filter((j) => j.resolution === "rejected").map((j) => j.resolvedReason)).size).toBeGreaterThanOrEqual(5);
+  });
+
   it("the back-dated history leaves an intact audit chain", async () => {
     const principal = { kind: "admin" as const, tenantId: tenant, scopes: new Set<never>(), tokenId: null };
     const result = await verifyChain({ ctx: contextOf(database, principal, new Date()) });

@@ -57,7 +57,7 @@ interface JobRowInput {
 }
 
 /** The stored job: what was asked, what the policy said, and its deadlines. */
-function jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId, evaluation }: JobRowInput): JobRow {
+export function jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId, evaluation }: JobRowInput): JobRow {
   const { principal, now } = ctx;
   const gated = evaluation.decision === "require_approval";
   const expiresAt = gated ? new Date(now.getTime() + evaluation.cutoff_sec * 1000) : null;

@@ -4,6 +4,7 @@ import { and, count, eq } from "drizzle-orm";
 import { ulid } from "@/lib/ids";
 import { hashPassword, secretEquals } from "@/lib/secrets";
 import type { Db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { tenants, users } from "@/lib/db/schema";
 import { appendAudit } from "@/lib/services/audit/chain";
 import { SYSTEM_TENANT } from "@/lib/services/context";
@@ -20,6 +21,14 @@ export function setupCode(authSecret: string): string {
 export async function needsFirstAdmin(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(users).where(eq(users.tenantId, SYSTEM_TENANT));
   return (row?.n ?? 0) === 0;
+}
+
+/**
+ * Whether the start log and the sign-in page point to the setup link: while the system tenant has
+ * nobody, except in the demo, whose people live in tenant `demo` and whose system tenant nobody uses.
+ */
+export async function setupLinkApplies(db: Db): Promise<boolean> {
+  return env().COUNTERSIGN_DEMO !== "1" && (await needsFirstAdmin(db));
 }
 
 export interface FirstAdminInput {

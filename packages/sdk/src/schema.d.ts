@@ -493,7 +493,64 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The tenant's tokens, newest first, without secrets: scopes, owner, expiry, revocation and last use (to within a minute)
+         * @description Scopes: admin. Error codes: unauthenticated, insufficient_scope, validation_failed, tenant_forbidden, not_found.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    include_revoked?: "true" | "false";
+                    tenant?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description RFC 3339 timestamp */
+                                created_at: string;
+                                expires_at: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "agent" | "user";
+                                /** @description the last request with it, to within a minute; null: never used */
+                                last_used_at: string | null;
+                                name: string;
+                                /** @description the email of the person a user token acts as, or an agent token answers to */
+                                owner: string | null;
+                                revoked_at: string | null;
+                                scopes: string[];
+                                /** @enum {string} */
+                                state: "live" | "expired" | "revoked";
+                                tenant: string;
+                                user_id: string | null;
+                            }[];
+                            /** @description true when there were more than 1,000 */
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Mint a token (the secret is shown once). Without admin: only a user token for yourself, within your own scopes. A user token with approvals:resolve: only by that person
@@ -631,7 +688,54 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The tenant's people by email, with roles, disabled flag and whether they have set a password
+         * @description Scopes: admin. Error codes: unauthenticated, insufficient_scope, validation_failed, tenant_forbidden, not_found.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    tenant?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description RFC 3339 timestamp */
+                                created_at: string;
+                                disabled: boolean;
+                                email: string;
+                                /** @description false: invited, has not set a password yet */
+                                has_password: boolean;
+                                id: string;
+                                name: string | null;
+                                roles: string[];
+                                tenant: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Create a user
@@ -755,6 +859,64 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/admin/users/{id}/password-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time link with which the person sets their own password (an invitation, or a reset); it works once and for 7 days. Audited
+         * @description Scopes: admin. Error codes: unauthenticated, insufficient_scope, not_found, user_disabled, console_not_configured.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string;
+                            /** @description RFC 3339 timestamp */
+                            expires_at: string;
+                            path: string;
+                            /** @description one-time: works until a password is set through it, or for 7 days */
+                            url: string;
+                            user_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/approvals": {
@@ -2552,7 +2714,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Time-to-decision p50/p90/p99 per UTC day of the window (human decisions), every day listed
+         * Time-to-decision p50/p90/p99 per UTC day of the window (human decisions), every day listed; for window=24h also per UTC hour (`hours`)
          * @description Scopes: metrics:read. Error codes: unauthenticated, insufficient_scope, validation_failed.
          */
         get: {
@@ -2577,6 +2739,17 @@ export interface paths {
                                 /** @description YYYY-MM-DD (UTC) */
                                 day: string;
                                 decided: number;
+                                time_to_decision_sec: {
+                                    p50: number | null;
+                                    p90: number | null;
+                                    p99: number | null;
+                                };
+                            }[];
+                            /** @description window=24h only: every UTC hour of the window, oldest first */
+                            hours?: {
+                                decided: number;
+                                /** @description the hour's UTC start, YYYY-MM-DDTHH:00:00Z */
+                                hour: string;
                                 time_to_decision_sec: {
                                     p50: number | null;
                                     p90: number | null;
