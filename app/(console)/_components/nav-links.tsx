@@ -15,6 +15,7 @@ export function NavLinks() {
     { href: "/policy", label: "Policy" },
     ...(viewer.roles.some((r) => MANAGER_ROLES.includes(r)) ? [{ href: "/metrics", label: "Metrics" }] : []),
     ...(viewer.scopes.includes("audit:read") ? [{ href: "/audit", label: "Audit" }] : []),
+    { href: "/settings", label: "Settings" },
   ];
   return (
     <nav aria-label="Console" className="flex flex-wrap gap-1 text-sm">
