@@ -7,7 +7,8 @@ import { refreshSlackMessages } from "@/lib/services/channels/slack-refresh";
 import { deliverDue } from "@/lib/services/outbox/deliver";
 import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
 import { call } from "./http";
-import { activatePolicy, approvalRule, DUAL, policyOf } from "./policies";
+import { sweep } from "@/lib/services/sla/sweep";
+import { activatePolicy, approvalRule, DUAL, ESCALATING, policyOf } from "./policies";
 import { startSlackStub } from "./slack-stub";
 
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -107,7 +108,7 @@ beforeAll(async () => {
   fin1 = await w.person(["finance"], "fin");
   fin2 = await w.person(["finance"], "fin");
   oncall = await w.person(["oncall"], "oncall");
-  await activatePolicy(w, policyOf(approvalRule(DUAL), approvalRule(OPS)));
+  await activatePolicy(w, policyOf(approvalRule(DUAL), approvalRule(OPS), approvalRule(ESCALATING)));
   for (const [p, id] of [[fin1, "UFIN1"], [fin2, "UFIN2"], [oncall, "UONCALL"]] as const) {
     const res = await call("PATCH", `/api/v1/admin/users/${p.id}`, { token: w.admin, body: { slack_user_id: id } });
     expect(res.status, text(res.body)).toBe(200);
@@ -234,7 +235,7 @@ describe("Slack app", () => {
 
   it("a button from before a policy change is stale: refused with why, and the message gets new buttons", async () => {
     const { job, msg, value } = await submitPay();
-    await activatePolicy(w, policyOf(approvalRule({ ...DUAL, sla: "9m" }), approvalRule(OPS)));
+    await activatePolicy(w, policyOf(approvalRule({ ...DUAL, sla: "9m" }), approvalRule(OPS), approvalRule(ESCALATING)));
     const after = await call("GET", `/api/v1/jobs/${job.job.id}`, { token: w.agent });
     expect(after.body.policy_snapshot).not.toBe(job.policy_snapshot);
     const opened = await send(signedRequest(click("UFIN1", value)));
@@ -328,6 +329,29 @@ describe("Slack app", () => {
     const update = slack.calls.filter((c) => c.method === "chat.update" && c.args.ts === otherMsg.answer.ts).at(-1)!;
     expect(text(update.args.blocks)).toContain("Rejected");
     expect(text(update.args.blocks)).toContain("wrong vendor");
+  });
+
+  it("escalation and expiry follow up in the message's thread, and the message shows them", async () => {
+    const job = await w.submit({ topic: "job.esc.restart", payload: { service: "api" } });
+    await courier();
+    const root = posts("COPS").find((c) => text(c.args).includes(job.job.id))!;
+    const db = await getDb();
+    const later = new Date(Date.now() + 11 * 60_000);
+    await sweep(db, later);
+    await courier(later);
+    const thread = slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.thread_ts === root.answer.ts);
+    expect(thread.map((c) => c.args.text).join(" ")).toContain("escalated to eng-manager");
+    const escalated = slack.calls.filter((c) => c.method === "chat.update" && c.args.ts === root.answer.ts).at(-1)!;
+    expect(text(escalated.args.blocks)).toContain("(escalated)");
+    const expiry = new Date(Date.now() + 61 * 60_000);
+    await sweep(db, expiry);
+    await courier(expiry);
+    expect(slack.calls.filter((c) => c.args.thread_ts === root.answer.ts).map((c) => c.args.text).join(" ")).toContain("Expired without a decision");
+    const final = slack.calls.filter((c) => c.method === "chat.update" && c.args.ts === root.answer.ts).at(-1)!;
+    expect(text(final.args.blocks)).toContain("Expired");
+    expect(buttonValue(final.args.blocks)).toBeUndefined();
+    const [row] = await db.select().from(slackMessages).where(and(eq(slackMessages.tenantId, w.tenant), eq(slackMessages.jobId, job.job.id)));
+    expect(row!.final).toBe(true);
   });
 
   it("targets: a Slack channel id is validated; the admin API lists the kind", async () => {

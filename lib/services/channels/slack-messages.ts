@@ -38,16 +38,16 @@ export function renderMessage(job: JobRow, votes: VoteTally[], now: Date) {
   return jobMessage(renderJob(job, votes, NOBODY(job.tenantId), now), job.tenantId, jobLink(job.id));
 }
 
-const FOLLOW_UPS: Record<string, (job: JobRow) => string> = {
+/** What a message's thread is told when its job escalates or expires (slack-refresh.ts). */
+export const FOLLOW_UPS: Record<string, (job: JobRow) => string> = {
   "job.escalated": (job) => `:rotating_light: Past its SLA: escalated${job.escalateTo.length ? ` to ${job.escalateTo.map(mrkdwn).join(" or ")}` : ""}.`,
   "job.expired": () => ":hourglass: Expired without a decision; the agent must ask again.",
 };
 
 /**
  * Deliver one Slack notification (an outbox row whose url is `slack:<channel>`): the first about a job
- * in a channel posts the message and keeps its ts; later ones (escalation, expiry) follow up in its
- * thread, and the message itself is brought up to date by refreshSlackMessages. Rendered at send time,
- * so a post that was retried past the decision shows the decision.
+ * in a channel posts the message and keeps its ts; after that, refreshSlackMessages keeps it up to date
+ * and follows up in its thread. Rendered at send time, so a post retried past the decision shows it.
  */
 export async function sendSlack(db: Db, d: typeof deliveries.$inferSelect, now: Date): Promise<SendResult> {
   const started = performance.now();
@@ -61,11 +61,8 @@ export async function sendSlack(db: Db, d: typeof deliveries.$inferSelect, now: 
       .select({ ts: slackMessages.ts })
       .from(slackMessages)
       .where(and(eq(slackMessages.tenantId, d.tenantId), eq(slackMessages.jobId, job.id), eq(slackMessages.channel, channel)));
-    if (root) {
-      const line = FOLLOW_UPS[d.eventType];
-      if (line) await slackCall(db, d.tenantId, "chat.postMessage", { channel, thread_ts: root.ts, text: line(job) }, job.id);
-      return result(null);
-    }
+    // Already posted here: escalation and expiry follow up in its thread when the message is refreshed.
+    if (root) return result(null);
     const posted = await slackCall(db, d.tenantId, "chat.postMessage", { channel, ...renderMessage(job, votes, now), unfurl_links: false }, job.id);
     if (!posted.ts) return result(`Slack answered without a ts (${posted.error ?? "no error"})`);
     await db

@@ -5,13 +5,21 @@ import { jobs, slackMessages } from "@/lib/db/schema";
 import { votesColumn } from "@/lib/services/jobs/render";
 import { retryDelayMs } from "@/lib/services/outbox/deliver";
 import { slackCall } from "./slack-api";
-import { FINAL_STATES, renderMessage, shownSql } from "./slack-messages";
+import { FINAL_STATES, FOLLOW_UPS, renderMessage, shownSql } from "./slack-messages";
+
+/** The thread follow-ups a change of what a message shows calls for (see shownSql: state|escalated|…). */
+function followUps(before: string, after: string): string[] {
+  const [was, wasEscalated] = before.split("|");
+  const [now, escalated] = after.split("|");
+  return [...(wasEscalated !== "true" && escalated === "true" ? ["job.escalated"] : []), ...(was !== "EXPIRED" && now === "EXPIRED" ? ["job.expired"] : [])];
+}
 
 const LEASE_MS = 60_000;
 
 /**
  * Bring every Slack message up to date with its job: progress after a vote, escalation, and, once
- * decided (in Slack, by mail or in the console), the outcome, who and why, with the buttons gone.
+ * decided (in Slack, by mail or in the console), the outcome, who and why, with the buttons gone;
+ * an escalation or expiry is also told in the message's thread.
  * Driven by what the database holds (the message's `shown` against the job), so a decision is never
  * lost to Slack being down: the message is claimed under a lease (SKIP LOCKED, instances share the
  * work), updated outside any transaction, and a failure is retried with the outbox's backoff.
@@ -42,6 +50,9 @@ export async function refreshSlackMessages(db: Db, now: Date, batch = 20): Promi
         const [row] = await db.select({ job: jobs, votes: votesColumn, shown: shownSql }).from(jobs).where(and(eq(jobs.tenantId, msg.tenantId), eq(jobs.id, msg.jobId)));
         if (!row) throw new Error("job not found");
         await slackCall(db, msg.tenantId, "chat.update", { channel: msg.channel, ts: msg.ts, ...renderMessage(row.job, row.votes ?? [], now) }, msg.jobId);
+        for (const event of followUps(msg.shown, row.shown)) {
+          await slackCall(db, msg.tenantId, "chat.postMessage", { channel: msg.channel, thread_ts: msg.ts, text: FOLLOW_UPS[event]!(row.job) }, msg.jobId);
+        }
         await db.update(m).set({ shown: row.shown, final: FINAL_STATES.includes(row.job.state), attempts: 0, leaseUntil: null, lastError: null }).where(key);
         tally.updated += 1;
       } catch (err) {
