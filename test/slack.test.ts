@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { auditEvents, deliveries, slackMessages, slackReplays, votes } from "@/lib/db/schema";
 import { refreshSlackMessages } from "@/lib/services/channels/slack-refresh";
 import { deliverDue } from "@/lib/services/outbox/deliver";
-import { ADMIN, makeWorld, type Person, type World } from "./fixtures";
+import { ADMIN, contextFor, makeWorld, type Person, type World } from "./fixtures";
 import { call } from "./http";
 import { sweep } from "@/lib/services/sla/sweep";
 import { activatePolicy, approvalRule, DUAL, ESCALATING, policyOf } from "./policies";
@@ -352,6 +352,15 @@ describe("Slack app", () => {
     expect(buttonValue(final.args.blocks)).toBeUndefined();
     const [row] = await db.select().from(slackMessages).where(and(eq(slackMessages.tenantId, w.tenant), eq(slackMessages.jobId, job.job.id)));
     expect(row!.final).toBe(true);
+  });
+
+  it("a person links their own Slack id in Settings; one already linked to someone else is refused", async () => {
+    const { updateOwnChannels, ownChannels } = await import("@/lib/services/channels/settings");
+    const ctx = await contextFor({ kind: "user", tenantId: w.tenant, userId: fin1.id, email: fin1.email, roles: ["finance"], scopes: new Set(), tokenId: null });
+    await expect(updateOwnChannels({ ctx, input: { slack_user_id: "UFIN2", email_opt_out: false } })).rejects.toMatchObject({ status: 409, code: "already_linked" });
+    expect(await updateOwnChannels({ ctx, input: { slack_user_id: "UFIN1NEW", email_opt_out: true } })).toEqual({ slack_user_id: "UFIN1NEW", email_opt_out: true });
+    expect(await ownChannels({ ctx })).toEqual({ slack_user_id: "UFIN1NEW", email_opt_out: true });
+    await updateOwnChannels({ ctx, input: { slack_user_id: "UFIN1", email_opt_out: false } });
   });
 
   it("targets: a Slack channel id is validated; the admin API lists the kind", async () => {

@@ -1,5 +1,6 @@
 import "server-only";
-import { and, eq, isNull, lte, ne, not, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { txRows } from "@/lib/db/raw-sql";
 import type { Db } from "@/lib/db/client";
 import { jobs, slackMessages } from "@/lib/db/schema";
 import { votesColumn } from "@/lib/services/jobs/render";
@@ -27,24 +28,23 @@ const LEASE_MS = 60_000;
 export async function refreshSlackMessages(db: Db, now: Date, batch = 20): Promise<{ updated: number; failed: number }> {
   const m = slackMessages;
   const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  const claimed = await db.transaction(async (tx) => {
-    const due = await tx
-      .select({ tenantId: m.tenantId, jobId: m.jobId, channel: m.channel })
-      .from(m)
-      .innerJoin(jobs, and(eq(jobs.tenantId, m.tenantId), eq(jobs.id, m.jobId)))
-      .where(and(not(m.final), or(isNull(m.leaseUntil), lte(m.leaseUntil, now)), ne(m.shown, shownSql)))
-      .limit(batch)
-      .for("update", { of: m, skipLocked: true });
-    if (due.length === 0) return [];
-    return tx
-      .update(m)
-      .set({ leaseUntil, attempts: sql`${m.attempts} + 1` })
-      .where(sql`(${m.tenantId}, ${m.jobId}, ${m.channel}) in (${sql.join(due.map((d) => sql`(${d.tenantId}, ${d.jobId}, ${d.channel})`), sql`, `)})`)
-      .returning();
-  });
+  // One statement (no BEGIN/COMMIT round trips): the courier runs this after every burst of job changes.
+  const claimed = await txRows<{ tenant_id: string; job_id: string; channel: string; ts: string; shown: string; attempts: number }>(
+    db,
+    sql`update ${m} set ${sql.identifier(m.leaseUntil.name)} = ${leaseUntil.toISOString()}::timestamptz, ${sql.identifier(m.attempts.name)} = ${m.attempts} + 1
+        from (
+          select ${m.tenantId} as t, ${m.jobId} as j, ${m.channel} as c from ${m}
+          join ${jobs} on ${jobs.tenantId} = ${m.tenantId} and ${jobs.id} = ${m.jobId}
+          where not ${m.final} and (${m.leaseUntil} is null or ${m.leaseUntil} <= ${now.toISOString()}::timestamptz) and ${m.shown} <> ${shownSql}
+          limit ${batch} for update of ${m} skip locked
+        ) due
+        where ${m.tenantId} = due.t and ${m.jobId} = due.j and ${m.channel} = due.c
+        returning ${m.tenantId}, ${m.jobId}, ${m.channel}, ${m.ts}, ${m.shown}, ${m.attempts}`,
+  );
   const tally = { updated: 0, failed: 0 };
   await Promise.all(
-    claimed.map(async (msg) => {
+    claimed.map(async ({ tenant_id: tenantId, job_id: jobId, channel, ts, shown, attempts }) => {
+      const msg = { tenantId, jobId, channel, ts, shown, attempts: Number(attempts) };
       const key = and(eq(m.tenantId, msg.tenantId), eq(m.jobId, msg.jobId), eq(m.channel, msg.channel), eq(m.leaseUntil, leaseUntil));
       try {
         const [row] = await db.select({ job: jobs, votes: votesColumn, shown: shownSql }).from(jobs).where(and(eq(jobs.tenantId, msg.tenantId), eq(jobs.id, msg.jobId)));
