@@ -1,19 +1,20 @@
 import "server-only";
+import { lt } from "drizzle-orm";
 import { z, ZodError } from "zod";
 import type { DbHandle } from "@/lib/db/client";
-import { slackReplays } from "@/lib/db/schema";
+import { slackReplays, type JobRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { resolveVote } from "@/lib/services/approvals/resolve";
 import { ResolveBody } from "@/lib/services/approvals/schemas";
-import { contextOf } from "@/lib/services/context";
+import { contextOf, type Principal } from "@/lib/services/context";
 import { ServiceError, Unauthenticated } from "@/lib/services/errors";
 import { findJob } from "@/lib/services/jobs/find";
-import { cannotAct, renderJob } from "@/lib/services/jobs/render";
+import { cannotAct, renderJob, type VoteTally } from "@/lib/services/jobs/render";
 import { consoleOrigin } from "@/lib/services/outbox/notify";
 import { ACTION_APPROVE, ACTION_REJECT, noticeModal, VOTE_CALLBACK, voteModal, type VoteMetadata } from "./slack-blocks";
 import { slackCall } from "./slack-api";
 import { personForSlackUser } from "./slack-identity";
-import { isSlackSigned } from "./slack-verify";
+import { isSlackSigned, SLACK_TOLERANCE_SEC } from "./slack-verify";
 import { channelVoter } from "./voter";
 
 const Bound = z.object({ t: z.string().max(63), j: z.string().max(128), h: z.string().max(64), s: z.string().max(200) });
@@ -61,6 +62,8 @@ export async function handleSlackInteraction({ database, now, request }: { datab
   const parsed = raw ? Payload.safeParse(safeJson(raw)) : null;
   const fresh = await database.db.insert(slackReplays).values({ signature: request.signature!, createdAt: now }).onConflictDoNothing().returning();
   if (fresh.length === 0) throw new Unauthenticated("This Slack request was already received.");
+  // Past the 5-minute window the timestamp refuses a replay by itself: older keys can go (human-paced, few rows).
+  await database.db.delete(slackReplays).where(lt(slackReplays.createdAt, new Date(now.getTime() - 2 * SLACK_TOLERANCE_SEC * 1000)));
   if (!parsed?.success) return null; // signed by Slack, but nothing this app acts on
   const p = parsed.data;
   if (p.type === "block_actions") {
@@ -98,12 +101,13 @@ async function buttonView(database: DbHandle, now: Date, slackUser: string, meta
     return noticeModal("Not found", "This request is not in Countersign any more.");
   }
   const { job, votes } = found;
-  const stale = staleness(job, meta, now, votes, voter);
+  const stale = staleness(job, votes, voter, meta, now);
   if (stale) return noticeModal("Cannot vote", stale);
   return voteModal(renderJob(job, votes, voter, now), meta);
 }
 
-function staleness(job: Parameters<typeof cannotAct>[0], meta: VoteMetadata, now: Date, votes: Parameters<typeof cannotAct>[1], voter: Parameters<typeof cannotAct>[2]): string | null {
+/** Why a button no longer counts for this voter, or null: decided first, then changed, then the voting rules. */
+function staleness(job: JobRow, votes: VoteTally[], voter: Principal, meta: VoteMetadata, now: Date): string | null {
   // The decided/expired refusal comes first: a decided job's message says so whatever else changed.
   const refusal = cannotAct(job, votes, voter, now);
   if (refusal && (refusal.code === "already_resolved" || refusal.code === "expired")) return `This button no longer counts. ${refusal.message}`;

@@ -35,7 +35,7 @@ export function BlockKitPreview({ blocks }: { blocks: Block[] }) {
         if (b.type === "context") return <p key={i} className="text-xs text-slate-600">{unslack((b.elements ?? []).map((e) => (typeof e.text === "string" ? e.text : (e.text?.text ?? ""))).join(" "))}</p>;
         if (b.type === "actions")
           return (
-            <div key={i} className="flex gap-2" aria-label="Buttons in Slack">
+            <div key={i} role="group" className="flex gap-2" aria-label="Buttons in Slack">
               {(b.elements ?? []).map((e, j) => (
                 <span key={j} className={`rounded border px-3 py-1 text-sm ${e.style === "primary" ? "border-green-700 text-green-800" : e.style === "danger" ? "border-red-700 text-red-800" : "border-slate-400"}`}>
                   {typeof e.text === "string" ? e.text : e.text?.text}
