@@ -60,6 +60,16 @@ const envSchema = z.object({
   // How many reverse proxies in front of the server append to X-Forwarded-For. 0 (the default): none, the
   // socket's own address is the source and a client's X-Forwarded-For is ignored (lib/auth/client-address.ts).
   COUNTERSIGN_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // The Slack app (DESIGN §8; integrations/slack-manifest.yaml): interactions are checked with the signing
+  // secret, messages posted with the bot token, to SLACK_API_URL (tests point it at a local stand-in).
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_API_URL: z.string().url().default("https://slack.com/api/"),
+  // "1": a Slack user not yet linked is linked to the person whose email Slack has verified (users.info).
+  SLACK_LINK_BY_EMAIL: z.enum(["0", "1"]).default("0"),
+  // Approval mails (nodemailer): smtp://user:pass@host:port, or smtps://…; unset: no mails.
+  SMTP_URL: z.string().url().optional(),
+  COUNTERSIGN_MAIL_FROM: z.string().min(3).default("Countersign <countersign@localhost>"),
   // `npm run demo`: seed a demo tenant and keep a steady trickle of jobs arriving.
   COUNTERSIGN_DEMO: z.enum(["0", "1"]).default("0"),
 });

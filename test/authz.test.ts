@@ -45,8 +45,9 @@ interface Entry {
    * public: no credentials at all. fallback: unknown /api/v1 paths (404 problem for anyone).
    * scoped: any principal holding one of `scopes`. person: a person holding `scopes` (agents and the
    * installation token answer agent_cannot_resolve). installation: the installation admin token only.
+   * signed: no token; the sender's own request signature (Slack's), checked in test/slack.test.ts.
    */
-  who: "public" | "fallback" | "scoped" | "person" | "installation";
+  who: "public" | "fallback" | "scoped" | "person" | "installation" | "signed";
   /** Any one of these suffices (apiRoute's requireScope is any-of). */
   scopes?: Scope[];
   as?: As;
@@ -75,6 +76,7 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/health": { who: "public" },
   "GET /api/ping": { who: "public" },
   "GET /api/v1/openapi.json": { who: "public" },
+  "POST /api/v1/integrations/slack/interactions": { who: "signed" },
   "GET /api/auth/[...nextauth]": { who: "public", inProcess: false },
   "POST /api/auth/[...nextauth]": { who: "public", inProcess: false },
   // Unknown API paths answer problem+json 404 whoever asks.
@@ -554,6 +556,11 @@ describe("the matrix is generated from the route list", () => {
     const res = await hit(key);
     expect(res.status, res.text.slice(0, 200)).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  it.each(KEYS.filter((k) => MATRIX[k]!.who === "signed"))("%s refuses a request without its signature, token or not (401 problem)", async (key) => {
+    expectProblem(await hit(key), 401, "unauthenticated");
+    expectProblem(await hit(key, {}, { token: ADMIN() }), 401, "unauthenticated");
   });
 
   it.each(KEYS.filter((k) => MATRIX[k]!.who === "fallback"))("%s (an unknown API path) answers 404 problem+json, with or without a token", async (key) => {

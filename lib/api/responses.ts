@@ -177,7 +177,7 @@ export const DecisionMetrics = z.object({
 });
 
 export const Tenant = z.object({ id: z.string(), name: z.string(), policy_snapshot: z.string(), created_at: ISO });
-export const User = z.object({ id: z.string(), tenant: z.string(), email: z.string(), name: z.string().nullable(), roles: z.array(z.string()), disabled: z.boolean() });
+export const User = z.object({ id: z.string(), tenant: z.string(), email: z.string(), name: z.string().nullable(), roles: z.array(z.string()), disabled: z.boolean(), slack_user_id: z.string().nullable() });
 export const MintedToken = z.object({
   id: z.string(),
   token: z.string().describe("the secret: shown once, stored only as SHA-256"),
@@ -246,7 +246,7 @@ const CallbackSecret = z.object({ id: z.string(), secret: z.string(), created_at
 export const CallbackSecrets = z.object({ items: z.array(CallbackSecret) });
 export const RotatedSecret = CallbackSecret.extend({ previous_valid_until: ISO.nullable() });
 
-const NotificationTarget = z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), roles: z.array(z.string()), created_at: ISO });
+const NotificationTarget = z.object({ id: z.string(), kind: z.enum(["webhook", "slack"]), url: z.string(), channel: z.string().nullable(), events: z.array(z.string()), roles: z.array(z.string()), created_at: ISO });
 export const NotificationTargetOut = NotificationTarget;
 export const NotificationTargets = z.object({ items: z.array(NotificationTarget) });
 export const DeletedTarget = z.object({ id: z.string(), deleted: z.literal(true) });

@@ -37,10 +37,17 @@ export const users = pgTable(
     roles: text("roles").array().notNull().default(sql`'{}'::text[]`),
     passwordHash: text("password_hash"),
     disabled: boolean("disabled").notNull().default(false),
+    // The Slack user this person answers for in Slack (DESIGN §8); unlinked Slack users cannot vote.
+    slackUserId: text("slack_user_id"),
+    // The person asked not to get approval mails.
+    emailOptOut: boolean("email_opt_out").notNull().default(false),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("users_tenant_email_uq").on(t.tenantId, t.email)],
+  (t) => [
+    uniqueIndex("users_tenant_email_uq").on(t.tenantId, t.email),
+    uniqueIndex("users_tenant_slack_uq").on(t.tenantId, t.slackUserId).where(sql`${t.slackUserId} is not null`),
+  ],
 );
 
 export const tokens = pgTable(
@@ -463,18 +470,78 @@ export const standingApprovals = pgTable(
   (t) => [index("standing_approvals_lookup_idx").on(t.tenantId, t.agent, t.jobHash).where(sql`${t.revokedAt} is null`)],
 );
 
-/** Where reviewers hear about work: Slack-compatible incoming webhooks, optionally only for some roles. */
+/**
+ * Where reviewers hear about work, optionally only for some roles: Slack-compatible incoming webhooks
+ * (`webhook`), or a channel of the Slack app (`slack`, url `slack:<channel>`, lib/services/channels).
+ */
 export const notificationTargets = pgTable(
   "notification_targets",
   {
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    kind: text("kind").$type<"webhook" | "slack">().notNull().default("webhook"),
     url: text("url").notNull(),
     events: text("events").array().notNull(),
     roles: text("roles").array().notNull().default(sql`'{}'::text[]`),
     createdAt: ts("created_at").notNull(),
   },
   (t) => [index("notification_targets_tenant_idx").on(t.tenantId)],
+);
+
+/**
+ * The Slack message posted about a job in a channel (the thread root), and what it last showed
+ * (`shown`, see channels/slack-refresh.ts): every message is updated until the job is final.
+ */
+export const slackMessages = pgTable(
+  "slack_messages",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    jobId: text("job_id").notNull(),
+    channel: text("channel").notNull(),
+    ts: text("ts").notNull(),
+    shown: text("shown").notNull(),
+    final: boolean("final").notNull().default(false),
+    attempts: integer("attempts").notNull().default(0),
+    leaseUntil: ts("lease_until"),
+    lastError: text("last_error"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.jobId, t.channel] }), index("slack_messages_open_idx").on(t.leaseUntil).where(sql`not ${t.final}`)],
+);
+
+/** Slack requests already answered (their signature), so each is acted on once; kept past the 5-minute window. */
+export const slackReplays = pgTable("slack_replays", {
+  signature: text("signature").primaryKey(),
+  createdAt: ts("created_at").notNull(),
+});
+
+/** Personal email links (DESIGN §8): one person, one job, used once. The token is `id.HMAC`. */
+export const emailLinks = pgTable(
+  "email_links",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    jobId: text("job_id").notNull(),
+    userId: text("user_id").notNull(),
+    createdAt: ts("created_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("email_links_job_idx").on(t.tenantId, t.jobId)],
+);
+
+/** What the demo would have sent (mails, Slack messages), for its preview page; written only with COUNTERSIGN_DEMO=1. */
+export const channelPreviews = pgTable(
+  "channel_previews",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    kind: text("kind").$type<"slack" | "email">().notNull(),
+    jobId: text("job_id"),
+    target: text("target").notNull(),
+    body: jsonb("body").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("channel_previews_tenant_idx").on(t.tenantId, t.id)],
 );
 
 export const schema = {
@@ -492,6 +559,10 @@ export const schema = {
   deliveries,
   deliveryAttempts,
   callbackSecrets,
+  slackMessages,
+  slackReplays,
+  emailLinks,
+  channelPreviews,
   notificationTargets,
   standingApprovals,
   rateLimits,

@@ -3,6 +3,7 @@ import { log } from "@/lib/log";
 import type { DbHandle } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { onJobChange } from "@/lib/services/events";
+import { refreshSlackMessages } from "@/lib/services/channels/slack-refresh";
 import { deliverDue } from "@/lib/services/outbox/deliver";
 
 const INTERVAL_MS = 1_000;
@@ -25,6 +26,8 @@ export function startCourier(database: DbHandle): () => Promise<void> {
         const r = await deliverDue(db, new Date(), { allow, batch: BATCH });
         if (stopped || r.delivered + r.retrying + r.failed < BATCH) break;
       }
+      // Slack messages follow their jobs (votes, escalation, the decision wherever it was made).
+      while (!stopped && (await refreshSlackMessages(db, new Date(), BATCH)).updated === BATCH);
     } catch (err) {
       log().error({ err }, "webhook delivery failed; will retry");
     }

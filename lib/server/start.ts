@@ -5,6 +5,7 @@ import { stampPeerAddress } from "@/lib/auth/client-address";
 import { closeDatabase, getDatabase, type Database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { describeDemoSeed, seedDemo } from "@/lib/services/demo/seed";
+import { seedDemoChannels } from "@/lib/services/demo/channels";
 import { startDemoTicker } from "@/lib/services/demo/ticker";
 import { bootstrap } from "@/lib/services/provisioning/bootstrap";
 import { setupCode, setupLinkApplies } from "@/lib/services/provisioning/first-admin";
@@ -58,6 +59,7 @@ async function announceFirstRun(database: Database): Promise<void> {
  */
 async function seedTheDemo(database: Database): Promise<void> {
   const seed = await seedDemo(database, new Date());
+  await seedDemoChannels(database, seed.tenant, new Date());
   for (const line of describeDemoSeed(seed)) log().info(`demo: ${line}`);
   log().info(`demo: sign in at ${publicOrigin()}/signin with any of those emails`);
 }

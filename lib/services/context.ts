@@ -58,6 +58,8 @@ interface PrincipalBase {
   /** When the bearer token expires (null: never); absent for sessions and the installation token. */
   tokenExpiresAt?: Date | null;
   limits?: TokenLimits;
+  /** A vote from Slack or a mail link (lib/services/channels): `slack:<user>` or `email:<link>`, its credential. */
+  channel?: string;
 }
 
 /** Who calls: a person, an agent token, or the installation admin (env token, any tenant). */
@@ -144,11 +146,12 @@ export function actorOf(p: Principal): string {
 }
 
 /**
- * The credential a request came through, as votes and audit events name it: `token:<id>` or
- * `session:<id>`, so one credential acting as several people is visible. Null for the installation
+ * The credential a request came through, as votes and audit events name it: `token:<id>`,
+ * `session:<id>`, `slack:<Slack user>` or `email:<link id>`, so one credential acting as several people is visible. Null for the installation
  * token and for work the server does itself (the demo's seeded votes).
  */
 export function credentialOf(p: Principal): string | null {
+  if (p.channel) return p.channel;
   if (p.tokenId) return `token:${p.tokenId}`;
   if (p.sessionId) return `session:${p.sessionId}`;
   return null;

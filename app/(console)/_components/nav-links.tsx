@@ -20,6 +20,7 @@ export function NavLinks() {
     { href: "/policy", label: "Policy" },
     ...(viewer.roles.some((r) => MANAGER_ROLES.includes(r)) ? [{ href: "/metrics", label: "Metrics" }] : []),
     ...(viewer.scopes.includes("audit:read") ? [{ href: "/audit", label: "Audit" }] : []),
+    { href: "/settings", label: "Settings" },
     // Admins only: the pages would refuse anyone else, so nobody else is shown the way there.
     ...(viewer.scopes.includes("admin")
       ? [

@@ -48,7 +48,7 @@ export async function jobDecisions({ ctx, id }: { ctx: Ctx; id: string }) {
       roles: v.roles,
       reason: v.reason,
       note: v.note,
-      // Which credential cast it (`token:<id>` / `session:<id>`): one token voting as two people shows here.
+      // Which credential cast it (`token:<id>`, `session:<id>`, `slack:<user>`, `email:<link>`): one token voting as two people shows here.
       credential: v.credential,
       created_at: v.createdAt.toISOString(),
     })),

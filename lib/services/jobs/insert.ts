@@ -6,6 +6,8 @@ import { auditEvents, decisions, deliveries, jobs, notificationTargets, tenants,
 import type { Evaluation } from "@/lib/policy/types";
 import { stampEvent } from "@/lib/services/audit/mac";
 import { JOB_CHANNEL, type JobChange } from "@/lib/services/events";
+import { MAIL_URL_PREFIX } from "@/lib/services/channels/mail-send";
+import { mailConfigured } from "@/lib/services/channels/mail-transport";
 import { notificationBody } from "@/lib/services/outbox/notify";
 
 // The job's columns as the statement inserts them: each from the slot of its own name, with its cast.
@@ -20,7 +22,7 @@ const JOB_COLUMNS = [
   [jobs.createdAt, "timestamptz"], [jobs.updatedAt, "timestamptz"],
 ] as const;
 type JobSlot = (typeof JOB_COLUMNS)[number][0]["name"];
-type Slot = JobSlot | "logged_rules" | "event" | "eventCreatedAt" | "keyId" | "nonce" | "mac" | "channel" | "change" | "pageBody";
+type Slot = JobSlot | "logged_rules" | "event" | "eventCreatedAt" | "keyId" | "nonce" | "mac" | "channel" | "change" | "pageBody" | "mail";
 
 /**
  * Submission in one statement (one round trip, its own transaction): lock the tenant row FOR KEY SHARE
@@ -70,6 +72,11 @@ with tenant as (
   from job join ${t}
     on ${t.tenantId} = ${tenant} and 'job.pending' = any(${t.events}) and (cardinality(${t.roles}) = 0 or ${t.roles} && ${slot("eligible_roles")}::text[])
   where job.state = 'APPROVAL'
+  union all
+  -- With mail on, one fan-out row (channels/mail-send.ts) finds the people who can act when it runs.
+  select 'dlv-m-' || countersign_base64url(job.id || ':job.pending'), ${tenant}, job.id, 'notification', 'job.pending', ${MAIL_URL_PREFIX},
+         '', ${createdAt}, ${createdAt}
+  from job where job.state = 'APPROVAL' and ${slot("mail")}::boolean
 )
 select (select active_snapshot_id from tenant) as active_snapshot_id,
        (select id from job) as job_id,
@@ -144,6 +151,7 @@ export async function insertSubmitted(query: RawQuery, row: JobRow, evaluation: 
       channel: JOB_CHANNEL,
       change: JSON.stringify(change),
       pageBody: row.state === "APPROVAL" ? notificationBody("job.pending", row) : null,
+      mail: mailConfigured(),
     }),
   );
   if (result?.job_id) return "inserted";

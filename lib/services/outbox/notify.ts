@@ -3,6 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { deliveries, notificationTargets, type JobRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
+import { MAIL_URL_PREFIX } from "@/lib/services/channels/mail-send";
+import { mailConfigured } from "@/lib/services/channels/mail-transport";
 
 export const NOTIFICATION_EVENTS = ["job.pending", "job.escalated", "job.expired"] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
@@ -52,12 +54,12 @@ export async function enqueueNotifications(tx: Db, job: JobRow, event: Notificat
         sql`(cardinality(${notificationTargets.roles}) = 0 or ${notificationTargets.roles} && ${sql.param(roles)}::text[])`,
       ),
     );
-  if (targets.length === 0) return;
   const body = notificationBody(event, job);
-  await tx
-    .insert(deliveries)
-    .values(targets.map((t) => ({ id: notificationId(job.id, t.id, event), tenantId: job.tenantId, jobId: job.id, kind: "notification" as const, eventType: event, url: t.url, body, nextAttemptAt: now, createdAt: now })))
-    .onConflictDoNothing();
+  const rows = targets.map((t) => ({ id: notificationId(job.id, t.id, event), tenantId: job.tenantId, jobId: job.id, kind: "notification" as const, eventType: event, url: t.url, body, nextAttemptAt: now, createdAt: now }));
+  // The people who can act hear of new and escalated work by mail (a fan-out row: channels/mail-send.ts).
+  if (event !== "job.expired" && mailConfigured()) rows.push({ id: `dlv-m-${Buffer.from(`${job.id}:${event}`).toString("base64url")}`, tenantId: job.tenantId, jobId: job.id, kind: "notification", eventType: event, url: MAIL_URL_PREFIX, body: "", nextAttemptAt: now, createdAt: now });
+  if (rows.length === 0) return;
+  await tx.insert(deliveries).values(rows).onConflictDoNothing();
 }
 
 /** One notification per job, target and event, however often the change is retried. */

@@ -6,6 +6,7 @@ export const TenantId = z.string().min(2).max(63).regex(/^[a-z0-9][a-z0-9-]*$/, 
 export const Role = z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/, "lowercase a-z 0-9 _ -");
 /** An email as people type it: surrounding spaces dropped, compared in lower case. */
 export const Email = z.string().trim().max(320).email().transform((e) => e.toLowerCase());
+export const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,30}$/, "a Slack member id such as U0123ABCD");
 export const Password = z.string().min(10, "at least 10 characters").max(200);
 
 export const CreateTenantBody = z.object({ id: TenantId, name: plainLine(200).optional() }).strict();
@@ -28,6 +29,8 @@ export const UpdateUserBody = z
     roles: z.array(Role).max(32).optional(),
     password: Password.optional(),
     disabled: z.boolean().optional(),
+    // The person's Slack member id (DESIGN §8); null unlinks.
+    slack_user_id: SlackUserId.nullable().optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "name at least one field to change" });

@@ -18,6 +18,7 @@ const render = (u: UserRow) => ({
   name: u.name,
   roles: u.roles,
   disabled: u.disabled,
+  slack_user_id: u.slackUserId,
 });
 
 export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserBody }) {
@@ -60,6 +61,7 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
         ...(roles ? { roles } : {}),
         ...(passwordHash ? { passwordHash } : {}),
         ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
+        ...(input.slack_user_id !== undefined ? { slackUserId: input.slack_user_id } : {}),
         updatedAt: ctx.now,
       })
       .where(eq(users.id, current.id))
@@ -79,6 +81,7 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
         ...(roles ? { roles_before: current.roles, roles } : {}),
         ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
         ...(passwordHash ? { password_changed: true } : {}),
+        ...(input.slack_user_id !== undefined ? { slack_user_id: input.slack_user_id } : {}),
         ...(sessionsEnded ? { sessions_ended: true } : {}),
       },
       at: ctx.now,
