@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DecisionLogRule } from "./responses-budgets";
-import { JobItem, MatchedRuleOut } from "@/lib/services/jobs/schemas";
+import { JobItem } from "@/lib/services/jobs/schemas";
 import { StandingApproval } from "./responses-standing";
 
 /** Answer shapes for the OpenAPI document (request shapes come from the services' own schemas). */

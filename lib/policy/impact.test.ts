@@ -7,6 +7,7 @@ const gate = (count: number, sla: number | null, cutoff = 86_400): Evaluation =>
   rule_id: "payments",
   reason: "r",
   matched_rules: [],
+  shadow: [],
   requirements: [{ rule_id: "payments", roles: ["finance"], count, escalate_to: [] }],
   constraints: null,
   sla_sec: sla,

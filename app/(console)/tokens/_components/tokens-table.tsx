@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { LocalTime } from "@/app/(console)/policy/_components/local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { problemText } from "@/components/admin/problem-text";
 import { useRevokeToken, type ListedToken } from "@/lib/client/use-admin";
 
