@@ -63,8 +63,12 @@ describe("budgets (DESIGN §2.1)", () => {
     expect(allowed.every((a) => a.body.policy_rule_id === "ten-a-day" && a.body.job.state === "APPROVED")).toBe(true);
     const rest = answers.filter((a) => a.body.decision !== "ALLOW");
     expect(rest.every((a) => a.body.decision === "REQUIRE_APPROVAL" && a.body.policy_rule_id === "default")).toBe(true);
-    // The rest do not list the spent rule: past its budget it does not match.
+    // The rest do not list the spent rule: past its budget it does not match. Their decision log says so.
     expect(rest.every((a) => a.body.matched_rules.length === 0)).toBe(true);
+    const log = await call("GET", `/api/v1/jobs/${rest[0]!.body.job.id}/decisions`, { token: w.admin });
+    expect(log.body.decisions[0].matched_rules).toEqual([
+      { id: "ten-a-day", decision: "allow", reason: null, over_budget: true, note: "budget: past its budget for this window, so the rule did not match" },
+    ]);
   });
 
   it("counts with claim: true in the same transaction", async () => {

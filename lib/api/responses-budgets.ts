@@ -38,10 +38,11 @@ export const BudgetUse = z.object({
   ),
 });
 
-/** A decision-log line: a live matching rule, or a shadow rule's verdict (`shadow: true`). */
+/** A decision-log line: a live matching rule, a shadow rule's verdict (`shadow: true`) or a rule past its budget. */
 export const DecisionLogRule = MatchedRuleOut.extend({
   shadow: z.literal(true).optional(),
   would_decide: Decision.optional().describe("shadow rules: the outcome had this rule alone been live"),
   disagreed: z.boolean().optional(),
-  note: z.string().optional().describe('shadow rules: e.g. "shadow: would have required approval"'),
+  over_budget: z.literal(true).optional().describe("a budgeted rule that would have matched but was past its budget"),
+  note: z.string().optional().describe('e.g. "shadow: would have required approval", or why a budgeted rule did not match'),
 });

@@ -52,6 +52,12 @@ export async function spendBudgets(query: RawQuery, tenantId: string, jobId: str
   );
 }
 
+function overBudgetNote(c: BudgetClaim): string {
+  if (c.scope === null) return "budget: the job has no on_behalf_of to count it against, so the rule did not match";
+  if (c.amount === null) return "budget: the job's amount is missing or not a number ≥ 0, so the rule did not match";
+  return "budget: past its budget for this window, so the rule did not match";
+}
+
 interface WithinBudgets {
   outcome: InsertOutcome;
   row: JobRow;
@@ -79,7 +85,12 @@ export async function insertWithinBudgets({ ctx, job, compiled, first, again, ro
     const exhausted = await spentBudgets(query, tenantId, first.claims, ctx.now);
     const evaluation = exhausted.size === 0 ? first.evaluation : again(exhausted);
     const row = rowFor(evaluation);
-    const outcome = await insertSubmitted(query, row, evaluation);
+    // The decision log says which rules would have matched but were past their budget, so a reviewer
+    // sees why a small refund now waits for them.
+    const overBudget = first.claims
+      .filter((c) => exhausted.has(c.rule_id))
+      .map((c) => ({ id: c.rule_id, decision: compiled.byId.get(c.rule_id)!.decision, reason: null, over_budget: true, note: overBudgetNote(c) }));
+    const outcome = await insertSubmitted(query, row, evaluation, overBudget);
     const result: WithinBudgets = { outcome, row };
     if (outcome !== "inserted") return { result };
     await spendBudgets(query, tenantId, row.id, exhausted.size === 0 ? first.claims : budgetClaims(compiled, evaluation, job), ctx.now);

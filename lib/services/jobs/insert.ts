@@ -88,7 +88,8 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export type InsertOutcome = "inserted" | "stale_policy" | "duplicate_key";
 
-export async function insertSubmitted(query: RawQuery, row: JobRow, evaluation: Evaluation): Promise<InsertOutcome> {
+/** `logOnly`: decision-log lines beyond the matching rules and shadow rules (budgeted rules past their budget). */
+export async function insertSubmitted(query: RawQuery, row: JobRow, evaluation: Evaluation, logOnly: readonly object[] = []): Promise<InsertOutcome> {
   const change: JobChange = { tenant: row.tenantId, job: row.id, state: row.state };
   const audit = {
     topic: row.topic,
@@ -142,7 +143,8 @@ export async function insertSubmitted(query: RawQuery, row: JobRow, evaluation: 
     SUBMIT.params({
       ...values,
       // The decision log also keeps what the shadow rules would have done; the job shows only live rules.
-      logged_rules: evaluation.shadow.length === 0 ? values.matched_rules : json([...row.matchedRules, ...evaluation.shadow]),
+      logged_rules:
+        evaluation.shadow.length === 0 && logOnly.length === 0 ? values.matched_rules : json([...row.matchedRules, ...evaluation.shadow, ...logOnly]),
       event: stamp.dataJson,
       eventCreatedAt: row.createdAt.toISOString(),
       keyId: stamp.keyId,

@@ -2581,8 +2581,13 @@ export interface paths {
                                     /** @description why the rule's match.when could not be evaluated */
                                     error?: string;
                                     id: string;
-                                    /** @description shadow rules: e.g. "shadow: would have required approval" */
+                                    /** @description e.g. "shadow: would have required approval", or why a budgeted rule did not match */
                                     note?: string;
+                                    /**
+                                     * @description a budgeted rule that would have matched but was past its budget
+                                     * @constant
+                                     */
+                                    over_budget?: true;
                                     reason: string | null;
                                     /** @constant */
                                     shadow?: true;
