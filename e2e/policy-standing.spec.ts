@@ -96,6 +96,9 @@ test("standing approval: granted from the approve form, approves the same reques
   const item = await again.json();
   expect(item.job.state).toBe("APPROVED");
   expect(item.resolved_by).toBe(w.people.oncall!.email);
+  await page.goto(`/jobs/${item.job.id}`);
+  await expect(page.getByText(/approved by a standing approval/)).toBeVisible();
+  await expect(page.getByText(new RegExp(`granted by ${w.people.oncall!.email.replace(/[.]/g, "\\.")}`)).first()).toBeVisible();
 
   await page.getByRole("link", { name: "Standing approvals" }).click();
   const list = page.getByRole("list", { name: "Live standing approvals" });
