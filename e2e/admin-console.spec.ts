@@ -126,3 +126,15 @@ test("People and Tokens are in the nav for admins only", async ({ page, request 
   await page.goto("/tokens");
   await expect(page.getByRole("alert").filter({ hasText: "Only admins may manage tokens" })).toBeVisible();
 });
+
+test("People and Tokens fit a 390 px phone without scrolling sideways", async ({ page, request }) => {
+  const w = await makeWorld(request, { alex: ["admin"], rita: ["reviewer"] });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, w.people.alex!.email);
+  for (const path of ["/people", "/tokens"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+});

@@ -151,6 +151,9 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/admin/users/[id]": admin({ id: "user", req: () => ({ body: { roles: ["developer"] } }) }),
   "POST /api/v1/admin/tokens": admin({ tenantParam: "body", req: () => ({ body: { kind: "agent", name: "minted", scopes: ["jobs:read"] } }) }),
   "DELETE /api/v1/admin/tokens/[id]": admin({ id: "token" }),
+  "GET /api/v1/admin/users": admin({ tenantParam: "query", lists: true }),
+  "POST /api/v1/admin/users/[id]/password-link": admin({ id: "user" }),
+  "GET /api/v1/admin/tokens": admin({ tenantParam: "query", lists: true }),
   "GET /api/v1/admin/deliveries": admin({ tenantParam: "query", lists: true }),
   "POST /api/v1/admin/deliveries/[id]/redeliver": admin({ id: "delivery" }),
   "GET /api/v1/admin/notification-targets": admin({ tenantParam: "query", lists: true }),
@@ -477,7 +480,9 @@ const CONTENT_TABLES = [
 /** Everything a request could store. Audit events are counted (listing them seals them, which is no change). */
 async function fingerprint(): Promise<Record<string, string>> {
   const db = await getDb();
-  const cols = CONTENT_TABLES.map((t) => `(select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from ${t} x) as ${t}`);
+  // A token's last use is written in the background by earlier, accepted requests (lib/auth/token-use.ts).
+  const row = `(to_jsonb(x) - 'last_used_at')::text`;
+  const cols = CONTENT_TABLES.map((t) => `(select md5(coalesce(string_agg(${row}, '|' order by ${row}), '')) from ${t} x) as ${t}`);
   cols.push("(select count(*)::text from audit_events) as audit_events");
   const rows = (await db.execute(sql.raw(`select ${cols.join(", ")}`))) as unknown as Record<string, string>[];
   return rows[0]!;

@@ -1043,6 +1043,18 @@ function buildSpecs(): Record<string, Spec> {
         expect(row!.revoked_at).not.toBeNull();
       },
     },
+    "GET v1/admin/users": { target: asAdmin, readOnly: true, query: { ...adminQuery } },
+    "GET v1/admin/tokens": { target: asAdmin, readOnly: true, query: { ...adminQuery, include_revoked: fc.constantFrom("true", "false") } },
+    "POST v1/admin/users/[id]/password-link": {
+      // The agent's owner: a person no other fuzz disables (a disabled person gets no link).
+      target: async () => ({ params: { id: F.w.agentOwner.id }, token: F.admin() }),
+      foreign: () => F.foreignUserId,
+      accepted: async (a) => {
+        expect(a.body.user_id).toBe(F.w.agentOwner.id);
+        const [row] = await sql`select * from audit_events where type = 'user.password_link_issued' and tenant_id = ${F.w.tenant} order by id desc limit 1`;
+        expect(row!.data.user_id).toBe(F.w.agentOwner.id);
+      },
+    },
     "GET v1/admin/deliveries": {
       target: asAdmin,
       readOnly: true,

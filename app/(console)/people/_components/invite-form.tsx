@@ -3,11 +3,13 @@
 import { useState, type FormEvent } from "react";
 import { useInvite, type PasswordLink } from "@/lib/client/use-admin";
 import { parseRoles, problemText } from "@/components/admin/problem-text";
+import { useHydrated } from "@/components/admin/use-hydrated";
 
 const field = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
 export function InviteForm({ knownRoles, onLink }: { knownRoles: string[]; onLink: (link: PasswordLink) => void }) {
   const invite = useInvite();
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -31,7 +33,7 @@ export function InviteForm({ knownRoles, onLink }: { knownRoles: string[]; onLin
       <h2 id="invite-title" className="text-base font-semibold">
         Invite a person
       </h2>
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
         <label className="block text-sm font-medium">
           Email
           <input name="email" type="email" required autoComplete="off" className={field} />
@@ -56,7 +58,7 @@ export function InviteForm({ knownRoles, onLink }: { knownRoles: string[]; onLin
         </p>
       )}
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={invite.isPending} className="rounded-md bg-blue-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-blue-800 disabled:opacity-60">
+        <button type="submit" disabled={!hydrated || invite.isPending} className="rounded-md bg-blue-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-blue-800 disabled:opacity-60">
           {invite.isPending ? "Inviting…" : "Invite"}
         </button>
         <p className="text-sm text-slate-600">They get no password: you get a one-time link with which they set their own.</p>

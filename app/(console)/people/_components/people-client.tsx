@@ -24,7 +24,8 @@ export function PeopleClient() {
       </div>
       <InviteForm knownRoles={knownRoles} onLink={setLink} />
       {link && (
-        <OneTimeSecret title={`Set-password link for ${link.email}`} value={link.url} label="set-password link">
+        // The admin's own address for the console is the one the person will reach too (behind any proxy).
+        <OneTimeSecret title={`Set-password link for ${link.email}`} value={`${window.location.origin}${link.path}`} label="set-password link">
           <p>
             Send this link to {link.email} yourself: it works once, until{" "}
             <time dateTime={link.expires_at}>{link.expires_at.slice(0, 16).replace("T", " ")} UTC</time>, and it is not shown again.

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useViewer } from "@/app/(console)/_components/viewer-context";
 import { problemText } from "@/components/admin/problem-text";
+import { useHydrated } from "@/components/admin/use-hydrated";
 import { useMintToken, useUsers, type MintedToken } from "@/lib/client/use-admin";
 import type { CreateTokenBody } from "@/lib/services/provisioning/schemas";
 
@@ -26,6 +27,7 @@ export function MintForm({ scopes, agentForbidden, onMinted }: { scopes: string[
   const viewer = useViewer();
   const users = (useUsers().data?.items ?? []).filter((u) => !u.disabled);
   const mint = useMintToken();
+  const hydrated = useHydrated();
   const [kind, setKind] = useState<"agent" | "user">("agent");
   const [userId, setUserId] = useState(viewer.userId);
   const [chosen, setChosen] = useState<Set<string>>(new Set(["jobs:submit", "jobs:read", "jobs:execute"]));
@@ -79,7 +81,7 @@ export function MintForm({ scopes, agentForbidden, onMinted }: { scopes: string[
           Person (acts as them, with their roles)
         </label>
       </fieldset>
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
         <label className="block text-sm font-medium">
           Name
           <input name="name" required maxLength={100} pattern="[A-Za-z0-9_.@\-]+" title="letters, digits and _ . @ -" autoComplete="off" className={field} />
@@ -124,7 +126,7 @@ export function MintForm({ scopes, agentForbidden, onMinted }: { scopes: string[
       </div>
       <fieldset className="text-sm">
         <legend className="mb-1 font-medium">Scopes</legend>
-        <div className="grid gap-1 sm:grid-cols-3">
+        <div className="grid grid-cols-1 gap-1 sm:grid-cols-3">
           {scopes.map((scope) => (
             <label key={scope} className={`flex items-center gap-2 ${blocked(scope) ? "text-slate-500" : ""}`}>
               <input
@@ -154,7 +156,7 @@ export function MintForm({ scopes, agentForbidden, onMinted }: { scopes: string[
           {error}
         </p>
       )}
-      <button type="submit" disabled={mint.isPending || effective.length === 0} className="rounded-md bg-blue-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-blue-800 disabled:opacity-60">
+      <button type="submit" disabled={!hydrated || mint.isPending || effective.length === 0} className="rounded-md bg-blue-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-blue-800 disabled:opacity-60">
         {mint.isPending ? "Minting…" : "Mint token"}
       </button>
     </form>

@@ -16,7 +16,7 @@ const STATUS = {
 export function TokensTable({ tokens, truncated }: { tokens: ListedToken[]; truncated: boolean }) {
   if (tokens.length === 0) return <p className="text-sm text-slate-600">No tokens yet.</p>;
   return (
-    <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+    <div className="relative overflow-x-auto rounded-md border border-slate-200 bg-white">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Tokens of this workspace</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-slate-600">
