@@ -153,6 +153,8 @@ test("phone: two-line titles and the badge, a sticky decision bar, no keyboard h
 });
 
 test("axe: no serious or critical violations on queue, job, history, audit and metrics", async ({ page, request }) => {
+  // Five full axe runs: slow on a loaded machine.
+  test.slow();
   const w = await makeWorld(request, { boss: ["manager", "finance"] });
   const job = await w.submit(jobs.payment(12));
   await signIn(page, w.people.boss!.email);
