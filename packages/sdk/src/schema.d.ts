@@ -2565,6 +2565,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description What happens when the SLA passes, and the roles it escalates to */
+                            deadline: {
+                                escalate_to: string[];
+                                on_timeout: ("escalate" | "reject") | null;
+                            };
                             decisions: {
                                 /** @enum {string} */
                                 cause: "submit" | "policy_change" | "standing_approval";
@@ -2606,6 +2611,15 @@ export interface paths {
                                 }[];
                                 rule_id: string;
                             }[];
+                            /** @description The run: who claimed the job and when, and how it completed (null until claimed) */
+                            execution: {
+                                /** @description RFC 3339 timestamp */
+                                claimed_at: string;
+                                claimed_by: string | null;
+                                completed_at: string | null;
+                                detail: string | null;
+                                outcome: ("succeeded" | "failed") | null;
+                            } | null;
                             job: {
                                 approval_required: boolean;
                                 can_act: boolean;
