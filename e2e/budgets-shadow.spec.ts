@@ -1,10 +1,8 @@
-import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { E2E_ADMIN_TOKEN } from "../playwright.config";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { signIn } from "./support/console";
 import { makeWorld } from "./support/world";
-
-const axePath = path.resolve(__dirname, "../node_modules/axe-core/axe.min.js");
 
 const POLICY = `version: v1
 rules:
@@ -17,16 +15,6 @@ rules:
     match: { topics: [job.payment.refund], when: payload.amount > 100 }
     decision: require_approval
 `;
-
-/** axe-core (the engine @axe-core/playwright wraps) run in the page on one region: violations by rule. */
-async function axeViolations(page: Page, selector: string): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async (sel) => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
-    const result = await axe.run({ include: [[sel]] });
-    return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  }, selector);
-}
 
 test("a manager sees each budget's use on the policy page and the shadow rules on metrics", async ({ page, request }) => {
   const w = await makeWorld(request, { mia: ["manager", "admin"] });
@@ -53,7 +41,7 @@ test("a manager sees each budget's use on the policy page and the shadow rules o
   await expect(budgets).toContainText("At most 2 jobs and 1,000 of payload.amount per agent, over a sliding 24h");
   const row = budgets.getByRole("table", { name: "small-refund" }).getByRole("row", { name: /deploy-bot/ });
   await expect(row).toContainText("2 of 2 jobs, 190 of 1,000");
-  expect(await axeViolations(page, "section[aria-labelledby=budgets-title]")).toEqual([]);
+  await expectNoSeriousA11yViolations(page, { include: "section[aria-labelledby=budgets-title]" });
   // At 390 px the section fits: nothing scrolls sideways.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
@@ -64,5 +52,5 @@ test("a manager sees each budget's use on the policy page and the shadow rules o
   await expect(shadowRow.getByRole("cell").nth(0)).toHaveText("2");
   await expect(shadowRow.getByRole("cell").nth(1)).toHaveText("1 (50%)");
   await expect(shadowRow.getByRole("link")).toHaveCount(1);
-  expect(await axeViolations(page, "section[aria-labelledby=shadow-title]")).toEqual([]);
+  await expectNoSeriousA11yViolations(page, { include: "section[aria-labelledby=shadow-title]" });
 });

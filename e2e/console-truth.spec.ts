@@ -1,4 +1,4 @@
-import AxeBuilder from "@axe-core/playwright";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { expect, test, type Page } from "@playwright/test";
 import { JobPage, QueuePage, signIn } from "./support/console";
 import { jobs, makeWorld } from "./support/world";
@@ -14,12 +14,6 @@ async function serverGone(page: Page, gone: boolean) {
     await page.unroute("**/api/**");
     await page.context().setOffline(false);
   }
-}
-
-async function expectAxeClean(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${what}: ${v.id} ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
 test("with the server gone, the job page keeps what it showed and a vote says it was not recorded", async ({ page, request }) => {
@@ -159,17 +153,17 @@ test("axe: no serious or critical violations on queue, job, history, audit and m
   const job = await w.submit(jobs.payment(12));
   await signIn(page, w.people.boss!.email);
   await expect(new QueuePage(page).row(job.title)).toBeVisible();
-  await expectAxeClean(page, "queue");
+  await expectNoSeriousA11yViolations(page, { what: "queue" });
   await page.goto(`/jobs/${job.id}`);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-  await expectAxeClean(page, "job");
+  await expectNoSeriousA11yViolations(page, { what: "job" });
   await page.goto("/history");
   await expect(page.getByRole("heading", { name: "History" })).toBeVisible();
-  await expectAxeClean(page, "history");
+  await expectNoSeriousA11yViolations(page, { what: "history" });
   await page.goto("/audit");
   await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
-  await expectAxeClean(page, "audit");
+  await expectNoSeriousA11yViolations(page, { what: "audit" });
   await page.goto("/metrics");
   await expect(page.getByRole("heading", { name: "Metrics", level: 1 })).toBeVisible();
-  await expectAxeClean(page, "metrics");
+  await expectNoSeriousA11yViolations(page, { what: "metrics" });
 });

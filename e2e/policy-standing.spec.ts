@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectNoSeriousAxeViolations } from "./support/axe-scan";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { signIn } from "./support/console";
 import { jobs, makeWorld } from "./support/world";
 
@@ -20,7 +20,7 @@ test("policy: Check and Activate state the whole impact, Restore rolls back, Tes
   await signIn(page, w.people.root!.email);
   await page.getByRole("link", { name: "Policy" }).click();
   await expect(page.getByRole("region", { name: "YAML", exact: true })).toBeVisible();
-  await expectNoSeriousAxeViolations(page);
+  await expectNoSeriousA11yViolations(page);
   // The active policy's YAML can be reached and scrolled by keyboard.
   await page.getByRole("region", { name: "YAML", exact: true }).focus();
   await expect(page.getByRole("region", { name: "YAML", exact: true })).toBeFocused();
@@ -56,7 +56,7 @@ test("policy: Check and Activate state the whole impact, Restore rolls back, Tes
   let dialog = page.getByRole("dialog", { name: "Activate this policy?" });
   await expect(dialog).toContainText("Activating re-decides 3 open jobs");
   await expect(dialog).toContainText("SLA: 1h → 15m");
-  await expectNoSeriousAxeViolations(page);
+  await expectNoSeriousA11yViolations(page);
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId("active-snapshot-id")).toHaveText(activeId!);
@@ -105,7 +105,7 @@ test("standing approval: granted from the approve form, approves the same reques
   await expect(list.getByRole("listitem")).toHaveCount(1);
   await expect(list).toContainText("job.config.update");
   await expect(list).toContainText("agent:deploy-bot");
-  await expectNoSeriousAxeViolations(page);
+  await expectNoSeriousA11yViolations(page);
   await list.getByRole("button", { name: "Revoke" }).click();
   const dialog = page.getByRole("dialog", { name: "Revoke this standing approval?" });
   await dialog.getByRole("button", { name: "Revoke" }).click();
