@@ -263,7 +263,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Reviewer notification targets (Slack-compatible incoming webhooks)
+         * Reviewer notification targets: Slack-compatible incoming webhooks (kind webhook) and channels of the Slack app (kind slack)
          * @description Scopes: admin. Error codes: unauthenticated, insufficient_scope.
          */
         get: {
@@ -285,10 +285,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                channel: string | null;
                                 /** @description RFC 3339 timestamp */
                                 created_at: string;
                                 events: string[];
                                 id: string;
+                                /** @enum {string} */
+                                kind: "webhook" | "slack";
                                 roles: string[];
                                 url: string;
                             }[];
@@ -321,6 +324,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        channel: string;
                         /**
                          * @default [
                          *       "job.pending",
@@ -329,6 +333,25 @@ export interface paths {
                          *     ]
                          */
                         events?: ("job.pending" | "job.escalated" | "job.expired")[];
+                        /** @constant */
+                        kind: "slack";
+                        /** @default [] */
+                        roles?: string[];
+                        tenant?: string;
+                    } | {
+                        /**
+                         * @default [
+                         *       "job.pending",
+                         *       "job.escalated",
+                         *       "job.expired"
+                         *     ]
+                         */
+                        events?: ("job.pending" | "job.escalated" | "job.expired")[];
+                        /**
+                         * @default webhook
+                         * @constant
+                         */
+                        kind?: "webhook";
                         /** @default [] */
                         roles?: string[];
                         tenant?: string;
@@ -345,10 +368,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            channel: string | null;
                             /** @description RFC 3339 timestamp */
                             created_at: string;
                             events: string[];
                             id: string;
+                            /** @enum {string} */
+                            kind: "webhook" | "slack";
                             roles: string[];
                             url: string;
                         };
@@ -670,6 +696,7 @@ export interface paths {
                             id: string;
                             name: string | null;
                             roles: string[];
+                            slack_user_id: string | null;
                             tenant: string;
                         };
                     };
@@ -705,7 +732,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a user's roles, name, password or disabled flag
+         * Change a user's roles, name, password, disabled flag or linked Slack member id (slack_user_id, null unlinks)
          * @description Scopes: admin. Error codes: unauthenticated, insufficient_scope, not_found.
          */
         patch: {
@@ -724,6 +751,7 @@ export interface paths {
                         name?: string | null;
                         password?: string;
                         roles?: string[];
+                        slack_user_id?: string | null;
                     };
                 };
             };
@@ -740,6 +768,7 @@ export interface paths {
                             id: string;
                             name: string | null;
                             roles: string[];
+                            slack_user_id: string | null;
                             tenant: string;
                         };
                     };
@@ -1466,6 +1495,54 @@ export interface paths {
                                 tenant: string;
                             }[];
                         };
+                    };
+                };
+                /** @description RFC 9457 problem */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/slack/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Slack's interactivity requests (application/x-www-form-urlencoded `payload`, as Slack sends them). No bearer token: Slack's v0 signature (X-Slack-Signature, X-Slack-Request-Timestamp within 5 minutes) is the credential, and each signed request is acted on once; anything else is 401 and stores nothing. A button opens the vote modal (views.open); its submission votes as the linked person with every rule of the console
+         * @description Scopes: . Error codes: unauthenticated, insufficient_scope, payload_too_large.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
                     };
                 };
                 /** @description RFC 9457 problem */
