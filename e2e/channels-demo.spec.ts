@@ -67,3 +67,26 @@ test("the demo previews the Slack message and the mail; Settings links Slack and
     return page.getByText(/\/email\/eml-/).count();
   }, { timeout: 60_000, intervals: [3_000] }).toBeGreaterThan(0);
 });
+
+test("an admin routes roles to Slack channels from the console; others cannot", async ({ page }) => {
+  await signIn(page, "alex@demo.example", "demo-password-1");
+  await page.goto("/settings");
+  await page.getByRole("link", { name: "Route work to Slack channels" }).click();
+  const list = page.getByRole("list", { name: "Slack channels" });
+  await expect(list.getByText("CDEMOAPPROVALS")).toBeVisible();
+  await page.getByLabel(/Channel ID/).fill("#finance");
+  await page.getByRole("button", { name: "Add channel" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Slack channel id" })).toBeVisible();
+  await page.getByLabel(/Channel ID/).fill("CFIN0001");
+  await page.getByLabel(/Roles/).fill("finance");
+  await page.getByRole("button", { name: "Add channel" }).click();
+  await expect(list.getByText("CFIN0001")).toBeVisible();
+  await expect(list.getByRole("listitem").filter({ hasText: "CFIN0001" })).toContainText("finance");
+  await page.getByRole("button", { name: "Remove CFIN0001" }).click();
+  await expect(list.getByText("CFIN0001")).toHaveCount(0);
+
+  await page.context().clearCookies();
+  await signIn(page, "ada@demo.example", "demo-password-1");
+  await page.goto("/settings/slack");
+  await expect(page.getByText("Only an admin routes work to Slack channels.")).toBeVisible();
+});

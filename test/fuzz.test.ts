@@ -795,6 +795,9 @@ function buildSpecs(): Record<string, Spec> {
       ),
     ),
     "GET v1/openapi.json": { target: asAgent, readOnly: true },
+    // Slack's signature is the credential; whatever the fuzzer sends is unsigned, so 401 and nothing stored
+    // (signed requests: test/slack.test.ts).
+    "POST v1/integrations/slack/interactions": { target: asAgent, readOnly: true },
 
     "POST v1/jobs": {
       target: asAgent,

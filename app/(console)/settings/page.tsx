@@ -22,6 +22,13 @@ export default async function SettingsPage() {
         link; you can opt out of those mails.
       </p>
       <ChannelsForm slackUserId={mine.slack_user_id} emailOptOut={mine.email_opt_out} />
+      {ctx.principal.scopes.has("admin") && (
+        <p className="text-sm">
+          <Link href="/settings/slack" className="text-blue-800 underline">
+            Route work to Slack channels
+          </Link>
+        </p>
+      )}
       {env().COUNTERSIGN_DEMO === "1" && (
         <p className="text-sm">
           <Link href="/settings/previews" className="text-blue-800 underline">

@@ -19,6 +19,8 @@ export const VOTE_CALLBACK = "cs_vote";
 export const mrkdwn = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const text = (s: string) => ({ type: "mrkdwn", text: cut(s, 2900) });
+// A section field holds at most 2000 characters (a section's text 3000).
+const field = (s: string) => ({ type: "mrkdwn", text: cut(s, 1900) });
 const plain = (s: string, n = 150) => ({ type: "plain_text", text: cut(s, n) });
 const when = (iso: string | null) => (iso ? `<!date^${Math.floor(Date.parse(iso) / 1000)}^{date_short_pretty} {time}|${iso}>` : "none");
 
@@ -64,7 +66,7 @@ export function jobMessage(item: JobItem, tenant: string, link: string): { text:
     { type: "section", text: text(`\`\`\`${payloadExcerpt(item.job.payload).replace(/```/g, "'''")}\`\`\``) },
     {
       type: "section",
-      fields: [text(`*Approvals*\n${progress}`), text(`*SLA*\ndue ${when(item.sla.due_at)}${item.sla.escalated ? " (escalated)" : ""}\nexpires ${when(item.sla.expires_at)}`)],
+      fields: [field(`*Approvals*\n${progress}`), field(`*SLA*\ndue ${when(item.sla.due_at)}${item.sla.escalated ? " (escalated)" : ""}\nexpires ${when(item.sla.expires_at)}`)],
     },
   ];
   if (outcome) {
