@@ -48,7 +48,7 @@ function method(m) {
   page and a deep cursor of the pending queue (default limit 50) as a reviewer. **(d)** every approve targets a
   different seeded pending job the reviewer can complete alone. **(i)** the agent's view: an allowed submission,
   one at a time on one connection, from request to the decision in the answer. **(j)** the MCP gateway
-  (`countersign mcp`, stdio): the same allowed echo call straight to the MCP project's test server and through
+  (\`countersign mcp\`, stdio): the same allowed echo call straight to the MCP project's test server and through
   the gateway, interleaved, on a tenant of its own whose policy allows it. **(e)** the 30-day metrics, one
   connection, one request at a time. **(f)** \`compilePolicy\` + \`evaluate\` from lib/policy with 1,000 rules,
   in-process with tsx before any server starts.
