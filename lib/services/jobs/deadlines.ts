@@ -1,7 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { JobRow } from "@/lib/db/schema";
-import { SLA_ACTOR, currentView, eligibleRoles } from "./state";
+import { enqueueNotifications } from "@/lib/services/outbox/notify";
+import { SLA_ACTOR, currentView, deadlineOf, eligibleRoles } from "./state";
 import { transitionJob } from "./transition";
 
 /** Persist a lapsed deadline as EXPIRED, with its audit event, inside the caller's transaction. */
@@ -30,4 +31,19 @@ export function escalateDue(tx: Db, job: JobRow, now: Date): Promise<JobRow> {
       notify: true,
     },
   );
+}
+
+/**
+ * Mark a pending job warned that its deadline nears, audited, and tell the people who can act (mail,
+ * targets that asked for `job.expiring`) in the caller's transaction. No callback: the job did not change.
+ */
+export async function warnExpiring(tx: Db, job: JobRow, now: Date): Promise<JobRow> {
+  const row = await transitionJob(
+    tx,
+    job,
+    { expiringNoticed: true },
+    { type: "job.expiring", actor: SLA_ACTOR, data: { deadline: deadlineOf(job)?.toISOString() ?? null }, at: now },
+  );
+  await enqueueNotifications(tx, row, "job.expiring", now);
+  return row;
 }
