@@ -164,7 +164,8 @@ describe("approval mail", () => {
     await vote(fin1.email, decided);
     expect((await vote(fin3.email, decided)).job.state).toBe("APPROVED");
     const expiring = (email: string, jobId: string) => mailsTo(email).filter((m) => (m.text ?? "").includes(jobId) && /^Expiring soon/.test(m.subject ?? ""));
-    const warnings = async (jobId: string) => db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, w.tenant), eq(auditEvents.jobId, jobId), eq(auditEvents.type, "job.expiring")));
+    // The fan-out row the sweeper queues (one per job, however many sweeps).
+    const warnings = async (jobId: string) => db.select().from(deliveries).where(and(eq(deliveries.tenantId, w.tenant), eq(deliveries.jobId, jobId), eq(deliveries.eventType, "job.expiring"), eq(deliveries.url, "mailto:")));
 
     // Cutoff 1h: not at 40 minutes (past the 10m SLA, so escalated, but not yet near the deadline).
     const early = new Date(Date.now() + 40 * 60_000);

@@ -176,7 +176,7 @@ export const jobs = pgTable(
     onTimeout: text("on_timeout").$type<"escalate" | "reject">(),
     escalateTo: text("escalate_to").array().notNull().default(sql`'{}'::text[]`),
     escalated: boolean("escalated").notNull().default(false),
-    // The sweeper told the people who can act that the deadline nears (once: see countersign_expiring_at).
+    // The sweeper told the people who can act that the deadline nears (once; see countersign_expiring_at).
     expiringNoticed: boolean("expiring_noticed").notNull().default(false),
     resolution: text("resolution").$type<Resolution>(),
     resolvedBy: text("resolved_by"),

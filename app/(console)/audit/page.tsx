@@ -7,7 +7,7 @@ export const metadata: Metadata = { title: "Audit" };
 // The event types the app writes, for the filter (free text would invite typos that match nothing).
 const TYPES = [
   "job.submitted", "vote.cast", "job.approved", "job.rejected", "job.claimed", "job.completed", "job.cancelled",
-  "job.expired", "job.escalated", "job.expiring", "job.redecided", "policy.activated", "user.created", "user.updated",
+  "job.expired", "job.escalated", "job.redecided", "policy.activated", "user.created", "user.updated",
   "token.created", "token.revoked", "tenant.created", "callback_secret.rotated", "delivery.redelivered",
   "notification_target.created", "notification_target.deleted", "audit.event_rejected",
   "approval.standing_granted", "approval.standing_used", "approval.standing_revoked",

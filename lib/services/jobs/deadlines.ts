@@ -1,8 +1,9 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import type { JobRow } from "@/lib/db/schema";
+import { and, eq } from "drizzle-orm";
+import { jobs, type JobRow } from "@/lib/db/schema";
 import { enqueueNotifications } from "@/lib/services/outbox/notify";
-import { SLA_ACTOR, currentView, deadlineOf, eligibleRoles } from "./state";
+import { SLA_ACTOR, currentView, eligibleRoles } from "./state";
 import { transitionJob } from "./transition";
 
 /** Persist a lapsed deadline as EXPIRED, with its audit event, inside the caller's transaction. */
@@ -34,16 +35,11 @@ export function escalateDue(tx: Db, job: JobRow, now: Date): Promise<JobRow> {
 }
 
 /**
- * Mark a pending job warned that its deadline nears, audited, and tell the people who can act (mail,
- * targets that asked for `job.expiring`) in the caller's transaction. No callback: the job did not change.
+ * Mark a pending job warned that its deadline nears and tell the people who can act (mail, targets that
+ * asked for `job.expiring`), in the caller's transaction. A notice, not a change of the job: no audit
+ * event (notifications are not audited), no callback, updated_at kept.
  */
-export async function warnExpiring(tx: Db, job: JobRow, now: Date): Promise<JobRow> {
-  const row = await transitionJob(
-    tx,
-    job,
-    { expiringNoticed: true },
-    { type: "job.expiring", actor: SLA_ACTOR, data: { deadline: deadlineOf(job)?.toISOString() ?? null }, at: now },
-  );
-  await enqueueNotifications(tx, row, "job.expiring", now);
-  return row;
+export async function warnExpiring(tx: Db, job: JobRow, now: Date): Promise<void> {
+  await tx.update(jobs).set({ expiringNoticed: true }).where(and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id)));
+  await enqueueNotifications(tx, { ...job, expiringNoticed: true }, "job.expiring", now);
 }
