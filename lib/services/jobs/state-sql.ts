@@ -35,4 +35,4 @@ export function isEscalationDueSql(now: Date | Placeholder): SQL {
  * When the people who can act are told a pending job's deadline nears: the function countersign_expiring_at
  * (drizzle/*_expiring_notice.sql), the rule's only spelling; jobs_expiring_idx is written on the same call.
  */
-export const expiringAtSql = sql`countersign_expiring_at(${jobs.onTimeout}, ${jobs.dueAt}, ${jobs.expiresAt}, ${jobs.createdAt})`;
+export const expiringAtSql = sql`countersign_expiring_at(${deadlineOfSql}, ${jobs.createdAt})`;
