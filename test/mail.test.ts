@@ -149,4 +149,47 @@ describe("approval mail", () => {
     await expect(voteByMailLink({ database, token, vote: "approve", input: { reason: "too late" }, now: later })).rejects.toMatchObject({ code: "expired" });
     expect(await votesOn(job.job.id)).toHaveLength(0);
   });
+
+  it("warns once as the deadline nears: the people who can act, not the voted, requester or opted out", async () => {
+    const database = await getDatabase();
+    const db = await getDb();
+    const fin3 = await w.person(["finance"], "fin");
+    const fin4 = await w.person(["finance"], "fin");
+    const job = await w.submit({ topic: "job.pay.vendor", title: "Pay Initech", payload: { amount: 902 }, on_behalf_of: fin2.email });
+    const decided = await w.submit({ topic: "job.pay.vendor", title: "Pay Umbrella", payload: { amount: 903 } });
+    await courier();
+    const vote = (email: string, j: typeof job) =>
+      voteByMailLink({ database, token: linkFor(email, j.job.id)!, vote: "approve", input: { reason: "Invoice matches", job_hash: j.job_hash, policy_snapshot: j.policy_snapshot }, now: new Date() });
+    await vote(fin1.email, job);
+    await vote(fin1.email, decided);
+    expect((await vote(fin3.email, decided)).job.state).toBe("APPROVED");
+    const expiring = (email: string, jobId: string) => mailsTo(email).filter((m) => (m.text ?? "").includes(jobId) && /^Expiring soon/.test(m.subject ?? ""));
+    // The fan-out row the sweeper queues (one per job, however many sweeps).
+    const warnings = async (jobId: string) => db.select().from(deliveries).where(and(eq(deliveries.tenantId, w.tenant), eq(deliveries.jobId, jobId), eq(deliveries.eventType, "job.expiring"), eq(deliveries.url, "mailto:")));
+
+    // Cutoff 1h: not at 40 minutes (past the 10m SLA, so escalated, but not yet near the deadline).
+    const early = new Date(Date.now() + 40 * 60_000);
+    await sweep(db, early);
+    await courier(early);
+    expect(await warnings(job.job.id)).toHaveLength(0);
+    for (const p of [fin3, fin4]) expect(expiring(p.email, job.job.id)).toHaveLength(0);
+
+    // Past 48 minutes (80 %): one warning, to those who can still act; a second sweep adds nothing.
+    for (const minutes of [49, 50]) {
+      const near = new Date(Date.now() + minutes * 60_000);
+      await sweep(db, near);
+      await courier(near);
+    }
+    expect(await warnings(job.job.id)).toHaveLength(1);
+    for (const p of [fin3, fin4]) {
+      const [m, ...more] = expiring(p.email, job.job.id);
+      expect(more).toHaveLength(0);
+      expect(m!.subject).toContain(`expires at ${job.sla.expires_at}`);
+      expect(personalLink(m!)).toMatch(/^eml-/);
+    }
+    for (const p of [fin1, fin2, optedOut, oncall]) expect(expiring(p.email, job.job.id)).toHaveLength(0);
+    // A job decided before its deadline neared is not warned.
+    expect(await warnings(decided.job.id)).toHaveLength(0);
+    for (const p of [fin1, fin3, fin4]) expect(expiring(p.email, decided.job.id)).toHaveLength(0);
+  });
 });

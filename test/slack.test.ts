@@ -343,6 +343,15 @@ describe("Slack app", () => {
     expect(thread.map((c) => c.args.text).join(" ")).toContain("escalated to eng-manager");
     const escalated = slack.calls.filter((c) => c.method === "chat.update" && c.args.ts === root.answer.ts).at(-1)!;
     expect(text(escalated.args.blocks)).toContain("(escalated)");
+    // The deadline nears (past 80 % of the 1h cutoff): the thread is told once when it expires.
+    const threadText = () => slack.calls.filter((c) => c.args.thread_ts === root.answer.ts).map((c) => String(c.args.text));
+    expect(threadText().join(" ")).not.toContain("Expires at");
+    for (const minutes of [49, 50]) {
+      const nearing = new Date(Date.now() + minutes * 60_000);
+      await sweep(db, nearing);
+      await courier(nearing);
+    }
+    expect(threadText().filter((t) => t.includes(`Expires at ${job.sla.expires_at}`))).toHaveLength(1);
     const expiry = new Date(Date.now() + 61 * 60_000);
     await sweep(db, expiry);
     await courier(expiry);
@@ -352,6 +361,7 @@ describe("Slack app", () => {
     expect(buttonValue(final.args.blocks)).toBeUndefined();
     const [row] = await db.select().from(slackMessages).where(and(eq(slackMessages.tenantId, w.tenant), eq(slackMessages.jobId, job.job.id)));
     expect(row!.final).toBe(true);
+    expect(threadText().filter((t) => t.includes("Expires at"))).toHaveLength(1);
   });
 
   it("a person links their own Slack id in Settings; one already linked to someone else is refused", async () => {

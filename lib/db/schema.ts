@@ -176,6 +176,8 @@ export const jobs = pgTable(
     onTimeout: text("on_timeout").$type<"escalate" | "reject">(),
     escalateTo: text("escalate_to").array().notNull().default(sql`'{}'::text[]`),
     escalated: boolean("escalated").notNull().default(false),
+    // The sweeper told the people who can act that the deadline nears (once; see countersign_expiring_at).
+    expiringNoticed: boolean("expiring_noticed").notNull().default(false),
     resolution: text("resolution").$type<Resolution>(),
     resolvedBy: text("resolved_by"),
     // Why it was decided: the deciding vote's reason (or the cancellation's), and that vote's note. The
@@ -216,6 +218,8 @@ export const jobs = pgTable(
     // Pending jobs by their deadline: a covering index written by hand (drizzle/*_deadline_twin.sql) on
     // countersign_deadline, because it INCLUDEs what the queue depth, the expired count and the per-rule
     // depth read: none touches the heap.
+    // Pending jobs not yet warned, by when to warn: written by hand (drizzle/*_expiring_notice.sql) on
+    // countersign_expiring_at, for the sweeper.
     // Time-to-decision over a window: a covering index written by hand (drizzle/0002_metrics_index.sql)
     // because it INCLUDEs the columns the metrics read.
     uniqueIndex("jobs_idempotency_uq").on(t.tenantId, t.principalKey, t.idempotencyKey),

@@ -6,9 +6,12 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
  * The approval mail: the decision summary, the request at a glance, the personal link (the form; opening
  * it changes nothing) and the console's link. Plain text always; the HTML part says the same.
  */
-export function approvalMail(item: JobItem, event: string, links: { personal: string; console: string }) {
+export function approvalMail(item: JobItem, event: string, links: { personal: string; console: string }, deadline: Date | null) {
   const s = item.decision_summary;
-  const lead = event === "job.escalated" ? "Escalated to you (past its SLA)" : "Approval needed";
+  const lead =
+    event === "job.escalated" ? "Escalated to you (past its SLA)"
+    : event === "job.expiring" ? `Expiring soon (expires at ${deadline?.toISOString() ?? "its deadline"})`
+    : "Approval needed";
   const needs = item.requirements.map((r) => `${r.roles.join(" or ")}: ${r.approvals} of ${r.count}`).join("; ");
   const lines: [string, string][] = [
     ["Why", s.why],

@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { deliveries, emailLinks, users } from "@/lib/db/schema";
 import { findJob } from "@/lib/services/jobs/find";
 import { cannotAct, renderJob } from "@/lib/services/jobs/render";
+import { deadlineOf } from "@/lib/services/jobs/state";
 import { consoleOrigin } from "@/lib/services/outbox/notify";
 import type { SendResult } from "@/lib/services/outbox/send";
 import { approvalMail } from "./mail-body";
@@ -59,7 +60,7 @@ export async function sendMail(db: Db, d: Delivery, now: Date): Promise<SendResu
     const link = { id: `eml-${ulid()}`, tenantId: d.tenantId, jobId: job.id, userId: person.id };
     await db.insert(emailLinks).values({ ...link, createdAt: now });
     const personal = `${consoleOrigin()}/email/${linkToken(link)}`;
-    const mail = approvalMail(renderJob(job, votes, channelVoter(person, "email:"), now), d.eventType, { personal, console: jobLink(job.id) });
+    const mail = approvalMail(renderJob(job, votes, channelVoter(person, "email:"), now), d.eventType, { personal, console: jobLink(job.id) }, deadlineOf(job));
     await sendOneMail(db, d.tenantId, job.id, { to: person.email, ...mail });
     return result(null);
   } catch (err) {

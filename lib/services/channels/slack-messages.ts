@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { deliveries, jobs, jobsTally, slackMessages, type JobRow } from "@/lib/db/schema";
 import type { Principal } from "@/lib/services/context";
 import { renderJob, votesColumn, type VoteTally } from "@/lib/services/jobs/render";
+import { deadlineOf } from "@/lib/services/jobs/state";
 import { consoleOrigin } from "@/lib/services/outbox/notify";
 import type { SendResult } from "@/lib/services/outbox/send";
 import { jobMessage, mrkdwn } from "./slack-blocks";
@@ -14,7 +15,7 @@ export const SLACK_URL_PREFIX = "slack:";
 
 // What a message shows, as one comparable text: any change of state, escalation, votes or snapshot
 // differs from it, and the message is updated (refreshSlackMessages).
-export const shownSql = sql<string>`concat_ws('|', ${jobs.state}, ${jobs.escalated}::text, jsonb_array_length(coalesce(${jobsTally}, '[]'::jsonb)), ${jobs.policySnapshot})`;
+export const shownSql = sql<string>`concat_ws('|', ${jobs.state}, ${jobs.escalated}::text, jsonb_array_length(coalesce(${jobsTally}, '[]'::jsonb)), ${jobs.policySnapshot}, ${jobs.expiringNoticed}::text)`;
 
 // Past these the message never changes again.
 export const FINAL_STATES = ["SUCCEEDED", "FAILED", "REJECTED", "EXPIRED", "CANCELLED", "DENIED"];
@@ -38,9 +39,10 @@ export function renderMessage(job: JobRow, votes: VoteTally[], now: Date) {
   return jobMessage(renderJob(job, votes, NOBODY(job.tenantId), now), job.tenantId, jobLink(job.id));
 }
 
-/** What a message's thread is told when its job escalates or expires (slack-refresh.ts). */
+/** What a message's thread is told when its job escalates, nears its deadline or expires (slack-refresh.ts). */
 export const FOLLOW_UPS: Record<string, (job: JobRow) => string> = {
   "job.escalated": (job) => `:rotating_light: Past its SLA: escalated${job.escalateTo.length ? ` to ${job.escalateTo.map(mrkdwn).join(" or ")}` : ""}.`,
+  "job.expiring": (job) => `:hourglass_flowing_sand: Expires at ${deadlineOf(job)?.toISOString() ?? "its deadline"} without a decision.`,
   "job.expired": () => ":hourglass: Expired without a decision; the agent must ask again.",
 };
 

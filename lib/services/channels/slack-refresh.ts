@@ -8,11 +8,16 @@ import { retryDelayMs } from "@/lib/services/outbox/deliver";
 import { slackCall } from "./slack-api";
 import { FINAL_STATES, FOLLOW_UPS, renderMessage, shownSql } from "./slack-messages";
 
-/** The thread follow-ups a change of what a message shows calls for (see shownSql: state|escalated|…). */
+/** The thread follow-ups a change of what a message shows calls for (see shownSql: state|escalated|…|expiring). */
 function followUps(before: string, after: string): string[] {
-  const [was, wasEscalated] = before.split("|");
-  const [now, escalated] = after.split("|");
-  return [...(wasEscalated !== "true" && escalated === "true" ? ["job.escalated"] : []), ...(was !== "EXPIRED" && now === "EXPIRED" ? ["job.expired"] : [])];
+  const [was, wasEscalated, , , wasWarned] = before.split("|");
+  const [now, escalated, , , warned] = after.split("|");
+  return [
+    ...(wasEscalated !== "true" && escalated === "true" ? ["job.escalated"] : []),
+    // Only while still pending: a job decided or expired since has nothing left to warn of.
+    ...(wasWarned !== "true" && warned === "true" && now === "APPROVAL" ? ["job.expiring"] : []),
+    ...(was !== "EXPIRED" && now === "EXPIRED" ? ["job.expired"] : []),
+  ];
 }
 
 const LEASE_MS = 60_000;

@@ -1,6 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import type { JobRow } from "@/lib/db/schema";
+import { and, eq } from "drizzle-orm";
+import { jobs, type JobRow } from "@/lib/db/schema";
+import { enqueueNotifications } from "@/lib/services/outbox/notify";
 import { SLA_ACTOR, currentView, eligibleRoles } from "./state";
 import { transitionJob } from "./transition";
 
@@ -30,4 +32,14 @@ export function escalateDue(tx: Db, job: JobRow, now: Date): Promise<JobRow> {
       notify: true,
     },
   );
+}
+
+/**
+ * Mark a pending job warned that its deadline nears and tell the people who can act (mail, targets that
+ * asked for `job.expiring`), in the caller's transaction. A notice, not a change of the job: no audit
+ * event (notifications are not audited), no callback, updated_at kept.
+ */
+export async function warnExpiring(tx: Db, job: JobRow, now: Date): Promise<void> {
+  await tx.update(jobs).set({ expiringNoticed: true }).where(and(eq(jobs.tenantId, job.tenantId), eq(jobs.id, job.id)));
+  await enqueueNotifications(tx, { ...job, expiringNoticed: true }, "job.expiring", now);
 }

@@ -30,3 +30,9 @@ export function isLapsedSql(now: Date | Placeholder): SQL {
 export function isEscalationDueSql(now: Date | Placeholder): SQL {
   return sql`(not ${jobs.escalated} and ${jobs.state} = 'APPROVAL' and ${jobs.onTimeout} = 'escalate' and ${jobs.dueAt} <= ${timestamptz(now)})`;
 }
+
+/**
+ * When the people who can act are told a pending job's deadline nears: the function countersign_expiring_at
+ * (drizzle/*_expiring_notice.sql), the rule's only spelling; jobs_expiring_idx is written on the same call.
+ */
+export const expiringAtSql = sql`countersign_expiring_at(${deadlineOfSql}, ${jobs.createdAt})`;

@@ -99,6 +99,7 @@ export function jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snap
     onTimeout: gated ? evaluation.on_timeout : null,
     escalateTo: gated ? evaluation.escalate_to : [],
     escalated: false,
+    expiringNoticed: false,
     resolution: null,
     resolvedBy: null,
     resolvedNote: null,

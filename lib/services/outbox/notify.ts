@@ -5,9 +5,12 @@ import { deliveries, notificationTargets, type JobRow } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { MAIL_URL_PREFIX } from "@/lib/services/channels/mail-send";
 import { mailConfigured } from "@/lib/services/channels/mail-transport";
+import { deadlineOf } from "@/lib/services/jobs/state";
 
-export const NOTIFICATION_EVENTS = ["job.pending", "job.escalated", "job.expired"] as const;
+export const NOTIFICATION_EVENTS = ["job.pending", "job.escalated", "job.expiring", "job.expired"] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+// A target hears these unless it names its events: `job.expiring` (the deadline nears) is asked for by name.
+export const DEFAULT_NOTIFICATION_EVENTS: NotificationEvent[] = ["job.pending", "job.escalated", "job.expired"];
 
 /** Where links in notifications point: the console's public address. */
 export function consoleOrigin(): string {
@@ -18,7 +21,7 @@ export function consoleOrigin(): string {
 // Slack's mrkdwn treats <, > and & as control characters; an agent's title must not forge a link.
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-type Notifiable = Pick<JobRow, "id" | "title" | "topic" | "policyRuleId" | "eligibleRoles" | "escalateTo" | "summary" | "requestedBy">;
+type Notifiable = Pick<JobRow, "id" | "title" | "topic" | "policyRuleId" | "eligibleRoles" | "escalateTo" | "summary" | "requestedBy" | "dueAt" | "expiresAt" | "onTimeout">;
 
 /**
  * A Slack-compatible incoming-webhook message: one line of text and a link into the console. Never the
@@ -30,6 +33,7 @@ export function notificationBody(event: NotificationEvent, job: Notifiable): str
   const line = {
     "job.pending": `Approval needed from ${job.eligibleRoles.join(" or ")}: ${what} (rule ${job.policyRuleId}, asked by ${escape(job.requestedBy)})`,
     "job.escalated": `Escalated to ${job.escalateTo.join(" or ")}: ${what} is past its SLA (rule ${job.policyRuleId})`,
+    "job.expiring": `Expires at ${deadlineOf(job)?.toISOString() ?? "its deadline"} without a decision: ${what} (rule ${job.policyRuleId})`,
     "job.expired": `Expired without a decision: ${what} (rule ${job.policyRuleId}); the agent must ask again`,
   }[event];
   return JSON.stringify({ text: `${line} <${link}|Open in Countersign>`, event, job_id: job.id, link });
@@ -56,7 +60,7 @@ export async function enqueueNotifications(tx: Db, job: JobRow, event: Notificat
     );
   const body = notificationBody(event, job);
   const rows = targets.map((t) => ({ id: notificationId(job.id, t.id, event), tenantId: job.tenantId, jobId: job.id, kind: "notification" as const, eventType: event, url: t.url, body, nextAttemptAt: now, createdAt: now }));
-  // The people who can act hear of new and escalated work by mail (a fan-out row: channels/mail-send.ts).
+  // The people who can act hear of new, escalated and expiring work by mail (a fan-out row: channels/mail-send.ts).
   if (event !== "job.expired" && mailConfigured()) rows.push({ id: `dlv-m-${Buffer.from(`${job.id}:${event}`).toString("base64url")}`, tenantId: job.tenantId, jobId: job.id, kind: "notification", eventType: event, url: MAIL_URL_PREFIX, body: "", nextAttemptAt: now, createdAt: now });
   if (rows.length === 0) return;
   await tx.insert(deliveries).values(rows).onConflictDoNothing();

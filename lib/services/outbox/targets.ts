@@ -8,9 +8,9 @@ import { actorOf, type Ctx } from "@/lib/services/context";
 import { NotFound } from "@/lib/services/errors";
 import { Role, TenantId } from "@/lib/services/provisioning/schemas";
 import { SLACK_URL_PREFIX } from "@/lib/services/channels/slack-messages";
-import { NOTIFICATION_EVENTS } from "./notify";
+import { DEFAULT_NOTIFICATION_EVENTS, NOTIFICATION_EVENTS } from "./notify";
 
-const events = z.array(z.enum(NOTIFICATION_EVENTS)).min(1).max(NOTIFICATION_EVENTS.length).default([...NOTIFICATION_EVENTS]);
+const events = z.array(z.enum(NOTIFICATION_EVENTS)).min(1).max(NOTIFICATION_EVENTS.length).default([...DEFAULT_NOTIFICATION_EVENTS]);
 // Only work routed to these roles (empty: everything).
 const roles = z.array(Role).max(50).default([]);
 

@@ -2,21 +2,22 @@ import "server-only";
 import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
-import { escalateDue, expireLapsed } from "@/lib/services/jobs/deadlines";
+import { escalateDue, expireLapsed, warnExpiring } from "@/lib/services/jobs/deadlines";
 import { timestamptz } from "@/lib/db/raw-sql";
-import { deadlineOfSql } from "@/lib/services/jobs/state-sql";
+import { deadlineOfSql, expiringAtSql } from "@/lib/services/jobs/state-sql";
 import { isEscalationDue, isLapsed } from "@/lib/services/jobs/state";
 
 export interface SweepResult {
   expired: number;
   escalated: number;
+  warned: number;
 }
 
 const BATCH = 200;
 
 /**
  * Apply time to pending jobs at `now`: expire those past their deadline, escalate those past due_at
- * with `on_timeout: escalate`. Never approves anything.
+ * with `on_timeout: escalate`, then warn once those whose deadline nears. Never approves anything.
  *
  * Safe with several sweepers (one per app instance): jobs are taken `FOR UPDATE SKIP LOCKED`, so each
  * is handled by exactly one of them, and a job someone else changed meanwhile is re-checked on its
@@ -25,7 +26,7 @@ const BATCH = 200;
  * cannot deadlock with a policy activation (which waits for it instead).
  */
 export async function sweep(db: Db, now: Date): Promise<SweepResult> {
-  const result: SweepResult = { expired: 0, escalated: 0 };
+  const result: SweepResult = { expired: 0, escalated: 0, warned: 0 };
   for (;;) {
     const batch = await db.transaction(async (tx) => {
       const due = await tx
@@ -56,6 +57,39 @@ export async function sweep(db: Db, now: Date): Promise<SweepResult> {
       }
       return due.length;
     });
-    if (batch < BATCH) return result;
+    if (batch < BATCH) break;
+  }
+  result.warned = await warnNearing(db, now);
+  return result;
+}
+
+/**
+ * Warn once each pending job whose deadline nears (expiringAtSql), read from jobs_expiring_idx. Exactly
+ * once across sweepers: the row lock (SKIP LOCKED) and expiring_noticed, re-checked on the latest version.
+ */
+async function warnNearing(db: Db, now: Date): Promise<number> {
+  let warned = 0;
+  for (;;) {
+    const batch = await db.transaction(async (tx) => {
+      const nearing = await tx
+        .select()
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.state, "APPROVAL"),
+            eq(jobs.expiringNoticed, false),
+            sql`${expiringAtSql} <= ${timestamptz(now)}`,
+            // One lapsed but locked by someone else is expired, not warned.
+            sql`${deadlineOfSql} > ${timestamptz(now)}`,
+          ),
+        )
+        .orderBy(expiringAtSql)
+        .limit(BATCH)
+        .for("update", { skipLocked: true });
+      for (const job of nearing) await warnExpiring(tx, job, now);
+      return nearing.length;
+    });
+    warned += batch;
+    if (batch < BATCH) return warned;
   }
 }
