@@ -7,11 +7,12 @@ import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { signalGroup, startOwnServer, type OwnServer } from "./support/server";
 
-// A fresh install and a fresh demo, each on a server of its own (port E2E_PORT + 41) and a scratch
+// A fresh install and a fresh demo, each on a server of its own (port E2E_PORT + 50) and a scratch
 // PostgreSQL database: what a first-time reader sees, and that the README's Try-it block keeps its word.
 
 const ROOT = path.resolve(__dirname, "..");
-const PORT = Number(process.env.E2E_PORT ?? 3100) + 41;
+// (+50: audit-tamper.spec.ts holds 3140 and 3141, crash 3120, shutdown 3130)
+const PORT = Number(process.env.E2E_PORT ?? 3100) + 50;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ADMIN_TOKEN = "onboard-installation-admin-token-0123456789";
 const AUDIT_KEY = "onboard-audit-key-onboard-audit-key-0123456789";
@@ -69,8 +70,9 @@ function tryIt(): { status: number | null; out: string } {
 test("a fresh install: sign-in points to the setup link; the README's Try-it block leaves it alone", async ({ page }) => {
   test.setTimeout(180_000);
   const server = await fresh();
-  const code = /first run: create the first admin at \S+\/setup\?code=([\w-]+)/.exec(server.output())?.[1];
-  expect(code, server.output().slice(-2000)).toBeTruthy();
+  const codeIn = () => /first run: create the first admin at \S+\/setup\?code=([\w-]+)/.exec(server.output())?.[1];
+  await expect.poll(codeIn, { message: server.output().slice(-2000), timeout: 15_000 }).toBeTruthy();
+  const code = codeIn();
 
   await page.goto(`${BASE}/signin`);
   const hint = page.getByRole("region", { name: "First run: no admin yet" });
