@@ -332,7 +332,7 @@ export interface paths {
                          *       "job.expired"
                          *     ]
                          */
-                        events?: ("job.pending" | "job.escalated" | "job.expired")[];
+                        events?: ("job.pending" | "job.escalated" | "job.expiring" | "job.expired")[];
                         /** @constant */
                         kind: "slack";
                         /** @default [] */
@@ -346,7 +346,7 @@ export interface paths {
                          *       "job.expired"
                          *     ]
                          */
-                        events?: ("job.pending" | "job.escalated" | "job.expired")[];
+                        events?: ("job.pending" | "job.escalated" | "job.expiring" | "job.expired")[];
                         /**
                          * @default webhook
                          * @constant
