@@ -4,6 +4,7 @@ import { z } from "zod";
 import { users } from "@/lib/db/schema";
 import type { Ctx } from "@/lib/services/context";
 import { targetTenant } from "./tenants";
+import { renderUser } from "./users";
 import { TenantId } from "./schemas";
 
 export const UsersQuery = z.object({ tenant: TenantId.optional() }).strict();
@@ -15,12 +16,7 @@ export async function listUsers({ ctx, input }: { ctx: Ctx; input: UsersQuery })
   const rows = await ctx.db.select().from(users).where(eq(users.tenantId, tenantId)).orderBy(asc(users.email));
   return {
     items: rows.map((u) => ({
-      id: u.id,
-      tenant: u.tenantId,
-      email: u.email,
-      name: u.name,
-      roles: u.roles,
-      disabled: u.disabled,
+      ...renderUser(u),
       // An invited person has no password until they open their set-password link.
       has_password: u.passwordHash !== null,
       created_at: u.createdAt.toISOString(),

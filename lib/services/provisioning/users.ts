@@ -11,7 +11,8 @@ import { endSessionsOf } from "@/lib/services/sessions";
 import type { CreateUserBody, UpdateUserBody } from "./schemas";
 import { targetTenant } from "./tenants";
 
-const render = (u: UserRow) => ({
+/** A person as the admin API answers (list items add has_password and created_at). */
+export const renderUser = (u: UserRow) => ({
   id: u.id,
   tenant: u.tenantId,
   email: u.email,
@@ -43,7 +44,7 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserBo
     return row;
   });
   if (!user) throw new Conflict("already_exists", `A user with email ${input.email} already exists in ${tenantId}.`);
-  return render(user);
+  return renderUser(user);
 }
 
 export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; input: UpdateUserBody }) {
@@ -90,5 +91,5 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
   });
   if (!user) throw new NotFound("user");
   announceAuthChanged();
-  return render(user);
+  return renderUser(user);
 }
