@@ -1,13 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { budgetClaims, exhaustedRules, type BudgetUsed } from "./budget";
-import { compilePolicy, type CompiledPolicy, evaluate, type EvaluationJob } from "./evaluate";
-import { formatIssues, parsePolicy } from "./parse";
+import { evaluate, type EvaluationJob } from "./evaluate";
+import { compileYaml } from "./compile-yaml.test-support";
+import { parsePolicy } from "./parse";
 
-function compile(yaml: string): CompiledPolicy {
-  const result = parsePolicy(yaml);
-  if (!result.ok) throw new Error(formatIssues(result.errors));
-  return compilePolicy(result.policy);
-}
+const compile = compileYaml;
 
 const POLICY = `
 version: v1

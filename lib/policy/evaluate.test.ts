@@ -1,14 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_YAML, GUIDE_POLICY_YAML } from "./default-policy";
-import { compilePolicy, type CompiledPolicy, evaluate as evaluateJob, type EvaluationJob } from "./evaluate";
-import { formatIssues, parsePolicy } from "./parse";
+import { type CompiledPolicy, evaluate as evaluateJob, type EvaluationJob } from "./evaluate";
+import { compileYaml } from "./compile-yaml.test-support";
 import { stricterConstraints } from "./outcome";
 
-function compile(yaml: string): CompiledPolicy {
-  const result = parsePolicy(yaml);
-  if (!result.ok) throw new Error(formatIssues(result.errors));
-  return compilePolicy(result.policy);
-}
+const compile = compileYaml;
 
 // These cases are about topics, tags and outcomes; the job's other fields are blank.
 type Job = Pick<EvaluationJob, "topic" | "risk_tags" | "title">;

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { compilePolicy, type CompiledPolicy, evaluate, type EvaluationJob } from "./evaluate";
-import { formatIssues, parsePolicy } from "./parse";
+import { evaluate, type EvaluationJob } from "./evaluate";
+import { compileYaml } from "./compile-yaml.test-support";
 
-function compile(yaml: string): CompiledPolicy {
-  const result = parsePolicy(yaml);
-  if (!result.ok) throw new Error(formatIssues(result.errors));
-  return compilePolicy(result.policy);
-}
+const compile = compileYaml;
 
 const compiled = compile(`
 version: v1

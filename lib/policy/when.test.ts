@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { compilePolicy, evaluate, type EvaluationJob } from "./evaluate";
-import { formatIssues, parsePolicy } from "./parse";
+import { evaluate, type EvaluationJob } from "./evaluate";
+import { compileYaml } from "./compile-yaml.test-support";
+import { parsePolicy } from "./parse";
 
-function compile(yaml: string) {
-  const result = parsePolicy(yaml);
-  if (!result.ok) throw new Error(formatIssues(result.errors));
-  return compilePolicy(result.policy);
-}
+const compile = compileYaml;
 
 const job = (extra: Partial<EvaluationJob> = {}): EvaluationJob => ({
   topic: "job.payments.refund",
