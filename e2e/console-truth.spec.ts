@@ -86,7 +86,10 @@ test("rejected and expired-looking states never promise a next effect", async ({
   const job = await w.submit(jobs.payment(8));
   await signIn(page, w.people.fay!.email);
   await page.goto(`/jobs/${job.id}`);
+  // Reload only once the vote is answered: a reload while it is in flight can cancel it.
+  const voted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/approvals/${job.id}/reject`) && r.request().method() === "POST");
   await new JobPage(page).decide("Reject", "Wrong target or amount");
+  expect((await voted).status()).toBe(200);
   await page.reload();
   await expect(page.getByTestId("next-effect")).toHaveText(/^Outcome: Rejected by .*It will not run\./);
 });
