@@ -171,6 +171,15 @@ describe('POST /jobs with "claim": true', () => {
     const deliveries = await call("GET", `/api/v1/admin/deliveries?job_id=${res.body.job.id}`, { token: w.admin });
     expect(deliveries.status).toBe(200);
     expect(deliveries.body.items.map((d: { event_type: string }) => d.event_type)).toEqual(["job.claimed"]);
+    const [row] = await (await getDb()).execute(sql`select body from deliveries where job_id = ${res.body.job.id}`) as unknown as { body: string }[];
+    expect(JSON.parse(row!.body)).toMatchObject({ type: "job.claimed", job: { job: { id: res.body.job.id, state: "RUNNING" } } });
+  });
+
+  it("the two events the submission writes carry MACs that hold", async () => {
+    await submit({ ...READ, payload: { n: uniq() }, claim: true });
+    const verified = await call("GET", "/api/v1/audit/verify", { token: w.admin });
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ ok: true, first_broken: null });
   });
 });
 

@@ -7,7 +7,7 @@ import { budgetClaims, type BudgetClaim, type BudgetUsed, exhaustedRules } from 
 import type { CompiledPolicy, EvaluationJob } from "@/lib/policy/evaluate";
 import type { Evaluation } from "@/lib/policy/types";
 import type { Ctx } from "@/lib/services/context";
-import { startJob } from "./claim";
+import { claimedAtSubmission, executionGrant } from "./claim";
 import { insertSubmitted, type InsertOutcome } from "./insert";
 import type { ExecutionGrant } from "./schemas";
 
@@ -84,17 +84,19 @@ export async function insertWithinBudgets({ ctx, job, compiled, first, again, ro
     const query = txQuery(tx);
     const exhausted = await spentBudgets(query, tenantId, first.claims, ctx.now);
     const evaluation = exhausted.size === 0 ? first.evaluation : again(exhausted);
-    const row = rowFor(evaluation);
+    const decided = rowFor(evaluation);
+    const claimed = claim && decided.state === "APPROVED";
+    const row = claimed ? claimedAtSubmission(decided) : decided;
     // The decision log says which rules would have matched but were past their budget, so a reviewer
     // sees why a small refund now waits for them.
     const overBudget = first.claims
       .filter((c) => exhausted.has(c.rule_id))
       .map((c) => ({ id: c.rule_id, decision: compiled.byId.get(c.rule_id)!.decision, reason: null, over_budget: true, note: overBudgetNote(c) }));
-    const outcome = await insertSubmitted(query, row, evaluation, overBudget);
+    const outcome = await insertSubmitted(query, row, evaluation, { logOnly: overBudget });
     const result: WithinBudgets = { outcome, row };
     if (outcome !== "inserted") return { result };
     await spendBudgets(query, tenantId, row.id, exhausted.size === 0 ? first.claims : budgetClaims(compiled, evaluation, job), ctx.now);
-    if (claim && row.state === "APPROVED") result.claimed = await startJob(tx, row, ctx);
+    if (claimed) result.claimed = { row, grant: executionGrant(row) };
     return { result };
   });
 }

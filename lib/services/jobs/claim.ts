@@ -83,9 +83,22 @@ export function executionGrant(job: JobRow): ExecutionGrant {
   };
 }
 
+/** What the audit log says of a claim (here, and in the submission statement when a submission claims). */
+export function claimedAudit(job: Pick<JobRow, "jobHash" | "policySnapshot">) {
+  return { type: "job.claimed", data: { job_hash: job.jobHash, policy_snapshot: job.policySnapshot } };
+}
+
+/**
+ * A job the policy allows, claimed by the request that submits it (`"claim": true`): it is inserted
+ * RUNNING, claimed at its creation by its submitter, and the submission statement audits the claim.
+ */
+export function claimedAtSubmission(row: JobRow): JobRow {
+  return { ...row, state: "RUNNING", claimedAt: row.createdAt, claimedBy: row.requestedBy };
+}
+
 /**
  * The claim itself, once the caller has checked that `job` may be claimed and holds it in `tx` (row
- * locked by claimJob, or inserted by the same transaction when a submission claims): RUNNING, audited.
+ * locked by claimJob): RUNNING, audited.
  */
 export async function startJob(tx: Db, job: JobRow, ctx: Ctx): Promise<{ row: JobRow; grant: ExecutionGrant }> {
   const actor = actorOf(ctx.principal);
@@ -93,7 +106,7 @@ export async function startJob(tx: Db, job: JobRow, ctx: Ctx): Promise<{ row: Jo
     tx,
     job,
     { state: "RUNNING", claimedAt: ctx.now, claimedBy: actor },
-    { type: "job.claimed", actor, data: { job_hash: job.jobHash, policy_snapshot: job.policySnapshot }, at: ctx.now },
+    { ...claimedAudit(job), actor, at: ctx.now },
   );
   return { row, grant: executionGrant(row) };
 }

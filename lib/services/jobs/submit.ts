@@ -10,14 +10,13 @@ import type { Logger } from "@/lib/log";
 import type { Evaluation } from "@/lib/policy/types";
 import { actorOf, principalKey, type Ctx } from "@/lib/services/context";
 import { Conflict } from "@/lib/services/errors";
-import { txQuery } from "@/lib/db/raw-sql";
 import { activePolicy, forgetActive } from "@/lib/services/policy/active";
 import { insertWithinBudgets } from "./budget";
-import { submitIfStanding } from "@/lib/services/standing/use";
-import { insertSubmitted, type InsertOutcome } from "./insert";
-import { executionGrant, startJob } from "./claim";
+import { standingApplies, submitWithStanding } from "@/lib/services/standing/use";
+import { insertSubmitted } from "./insert";
+import { claimedAtSubmission, executionGrant } from "./claim";
 import { renderJob, votesColumn } from "./render";
-import type { ExecutionGrant, SubmitJobBody, SubmittedJob } from "./schemas";
+import type { SubmitJobBody, SubmittedJob } from "./schemas";
 import { eligibleRoles } from "./state";
 
 const STATE_BY_DECISION = {
@@ -123,21 +122,6 @@ export interface SubmitResult {
   created: boolean;
 }
 
-/**
- * The submission statement and the claim in one transaction (`claim: true` on a job the policy
- * allows): nobody sees the job APPROVED and unclaimed, and the claim is audited as any other.
- */
-async function insertClaimed(
-  ctx: Ctx,
-  row: JobRow,
-  evaluation: Evaluation,
-): Promise<{ outcome: InsertOutcome; claimed?: { row: JobRow; grant: ExecutionGrant } }> {
-  return ctx.transaction(async (tx) => {
-    const outcome = await insertSubmitted(txQuery(tx), row, evaluation);
-    return { result: outcome === "inserted" ? { outcome, claimed: await startJob(tx, row, ctx) } : { outcome } };
-  });
-}
-
 /** Evaluates, failing closed: if evaluation itself throws, the job is denied. */
 function decide(compiled: CompiledPolicy, job: EvaluationJob, logger: Logger, exhausted?: ReadonlySet<string>): Evaluation {
   try {
@@ -147,7 +131,7 @@ function decide(compiled: CompiledPolicy, job: EvaluationJob, logger: Logger, ex
   }
 }
 
-/** Claimed by the request that submitted it (see insertClaimed), and not yet completed. */
+/** Claimed by the request that submitted it (claimedAtSubmission), and not yet completed. */
 function runningSinceSubmission(job: JobRow): boolean {
   return job.state === "RUNNING" && job.claimedAt?.getTime() === job.createdAt.getTime() && job.claimedBy === job.requestedBy;
 }
@@ -217,18 +201,21 @@ export async function submitJob({
       }
       const row = jobRow({ ctx, input, riskTags, requestHash, idempotencyKey, snapshotId: active.snapshotId, evaluation });
       if (claim && row.state === "APPROVED") {
-        const { outcome, claimed } = await insertClaimed(ctx, row, evaluation);
-        if (claimed) return { item: { ...renderJob(claimed.row, [], principal, now), grant: claimed.grant }, created: true };
+        const claimed = claimedAtSubmission(row);
+        const outcome = await insertSubmitted(ctx.query, claimed, evaluation);
+        if (outcome === "inserted") return { item: { ...renderJob(claimed, [], principal, now), grant: executionGrant(claimed) }, created: true };
         if (outcome === "duplicate_key") return replay();
         continue;
       }
-      // A gated job a live standing approval covers is approved at submission (standing/use.ts).
-      const standing = await submitIfStanding(ctx, row, evaluation);
-      if (standing.outcome === "inserted") return { item: renderJob(standing.row, [], principal, now), created: true };
-      if (standing.outcome === "duplicate_key") return replay();
-      if (standing.outcome === "stale_policy") continue;
-      // The common path: one statement, one round trip.
-      const outcome = await insertSubmitted(ctx.query, row, evaluation);
+      // The common path: one statement, one round trip. A gated job a live standing approval covers is
+      // approved at submission instead (standing/use.ts): the statement finds the grant and inserts nothing.
+      let outcome = await insertSubmitted(ctx.query, row, evaluation, { standing: standingApplies(evaluation) });
+      if (outcome === "standing") {
+        const standing = await submitWithStanding(ctx, row, evaluation);
+        if (standing.outcome === "inserted") return { item: renderJob(standing.row, [], principal, now), created: true };
+        // The grant ended meanwhile: the job waits for people as usual.
+        outcome = standing.outcome === "none" ? await insertSubmitted(ctx.query, row, evaluation) : standing.outcome;
+      }
       if (outcome === "inserted") return { item: renderJob(row, [], principal, now), created: true };
       if (outcome === "duplicate_key") return replay();
     }

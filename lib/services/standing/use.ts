@@ -1,36 +1,17 @@
 import "server-only";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { statement, timestamptz, txQuery, txRows } from "@/lib/db/raw-sql";
+import { and, eq, sql } from "drizzle-orm";
+import { timestamptz, txQuery, txRows } from "@/lib/db/raw-sql";
 import { decisions, jobs, standingApprovals, tenants, type JobRow, type StandingApprovalRow } from "@/lib/db/schema";
 import type { Evaluation } from "@/lib/policy/types";
 import { appendAudit } from "@/lib/services/audit/chain";
 import type { Ctx } from "@/lib/services/context";
 import { insertSubmitted, type InsertOutcome } from "@/lib/services/jobs/insert";
+import { liveGrant } from "./live";
 
 /** Whether a standing approval could approve a job so decided: require_approval, every count 1. */
 export function standingApplies(ev: Evaluation): boolean {
   return ev.decision === "require_approval" && ev.requirements.length > 0 && ev.requirements.every((r) => r.count === 1);
 }
-
-const live = (row: Pick<JobRow, "tenantId" | "requestedBy" | "jobHash" | "policySnapshot">, now: Date) =>
-  and(
-    eq(standingApprovals.tenantId, row.tenantId),
-    eq(standingApprovals.agent, row.requestedBy),
-    eq(standingApprovals.jobHash, row.jobHash),
-    isNull(standingApprovals.revokedAt),
-    eq(standingApprovals.snapshotId, row.policySnapshot),
-    gt(standingApprovals.expiresAt, now),
-  );
-
-// The submission's lookup, on the plain path (a named prepared statement): it runs for every gated job
-// whose requirements each need one person, so it reads standing_approvals_lookup_idx only.
-const s = standingApprovals;
-const LOOKUP = statement<"tenant" | "agent" | "hash" | "snapshot" | "now">(
-  (slot) => sql`select ${s.id} from ${s}
-  where ${s.tenantId} = ${slot("tenant")} and ${s.agent} = ${slot("agent")} and ${s.jobHash} = ${slot("hash")} and ${s.revokedAt} is null
-    and ${s.snapshotId} = ${slot("snapshot")} and ${s.expiresAt} > ${timestamptz(slot("now"))}
-  limit 1`,
-);
 
 /** The job as a standing approval leaves it: approved at submission, resolved by the granter. */
 function approvedBy(row: JobRow, grant: StandingApprovalRow): JobRow {
@@ -46,28 +27,21 @@ function approvedBy(row: JobRow, grant: StandingApprovalRow): JobRow {
   };
 }
 
+type StandingOutcome = { outcome: InsertOutcome | "none"; row: JobRow };
+
 /**
- * Submit `row` approved by a live standing approval (DESIGN §2.1), when its evaluation allows one and
- * one exists: "none" otherwise, and the caller submits it as usual. Only here, never for jobs the policy
- * allows or that need more than one person, so the common submission pays nothing (one indexed read
- * for a gated job with single approvals).
+ * Submit `row` approved by the live standing approval the submission statement found for it (DESIGN
+ * §2.1); "none" when that grant was revoked or expired meanwhile, and the caller submits it as usual.
  *
  * In one transaction: the tenant row (key share, as the submission statement takes it: an activation,
  * which ends every grant, holds it for update), the grant FOR SHARE (a revocation waits, or has won),
  * the submission statement, the resolution, the decision-log entry naming the grant, and its audit event.
  */
-type StandingOutcome = { outcome: InsertOutcome | "none"; row: JobRow };
-
-export async function submitIfStanding(ctx: Ctx, row: JobRow, evaluation: Evaluation): Promise<StandingOutcome> {
-  if (!standingApplies(evaluation)) return { outcome: "none", row };
-  const [found] = await ctx.query<{ id: string }>(
-    LOOKUP.sql,
-    LOOKUP.params({ tenant: row.tenantId, agent: row.requestedBy, hash: row.jobHash, snapshot: row.policySnapshot, now: ctx.now.toISOString() }),
-  );
-  if (!found) return { outcome: "none", row };
+export async function submitWithStanding(ctx: Ctx, row: JobRow, evaluation: Evaluation): Promise<StandingOutcome> {
   return ctx.transaction<StandingOutcome>(async (tx) => {
     await txRows(tx, sql`select 1 from ${tenants} where ${tenants.id} = ${row.tenantId} for key share`);
-    const [grant] = await tx.select().from(standingApprovals).where(and(eq(standingApprovals.id, found.id), live(row, ctx.now))).for("share");
+    const live = liveGrant({ tenant: row.tenantId, agent: row.requestedBy, hash: row.jobHash, snapshot: row.policySnapshot, now: timestamptz(ctx.now) });
+    const [grant] = await tx.select().from(standingApprovals).where(live).orderBy(standingApprovals.id).limit(1).for("share");
     if (!grant) return { result: { outcome: "none", row } };
     const approved = approvedBy(row, grant);
     const outcome = await insertSubmitted(txQuery(tx), approved, evaluation);
