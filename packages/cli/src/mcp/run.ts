@@ -4,6 +4,7 @@ import { Countersign } from "@countersign/sdk";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Completions, defaultStateDir } from "../completions.js";
 import { ConfigError, loadConfig } from "../config.js";
+import { httpFetch } from "../http-fetch.js";
 import { CallMemory } from "../memory.js";
 import { Gateway } from "./gateway.js";
 import { serveHttp } from "./http.js";
@@ -33,7 +34,8 @@ export async function runMcp(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const cs = new Countersign({ baseUrl: config.url, token: config.token });
+  // Keep-alive node:http: the gateway stands in front of every tool call (see http-fetch.ts).
+  const cs = new Countersign({ baseUrl: config.url, token: config.token, fetch: httpFetch });
   const stateDir = defaultStateDir();
   const completions = new Completions(cs, config.url, { stateDir });
   completions.recover();
