@@ -3,7 +3,8 @@
 // small file in the state directory from the moment the upstream is called until the server accepts it,
 // and a later run of the gateway (or of the hook) sends what a dead process left behind.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Env } from "./config.js";
@@ -123,9 +124,11 @@ export class Completions {
     }
   }
 
-  private forget(jobId: string): void {
+  // Off the main thread: an unlink can wait on the file system's journal (~2 ms beside a busy
+  // database), and it would hold up the next tool call. The report is accepted whatever this does.
+  private async forget(jobId: string): Promise<void> {
     const f = this.file(jobId);
-    if (f) rmSync(f, { force: true });
+    if (f) await rm(f, { force: true }).catch((err: unknown) => this.log(`cannot remove the report for ${jobId}: ${(err as Error).message}`));
   }
 
   /** Send what a dead (or long silent) process left behind for this server. */

@@ -8,9 +8,18 @@ export interface CountersignOptions {
   baseUrl: string;
   /** An API token (`cs_…`); an agent needs jobs:submit, jobs:read and jobs:execute. */
   token: string;
-  /** A fetch to use instead of the global one. */
-  fetch?: typeof fetch;
+  /** A fetch to use instead of the global one (the client reads only what `Fetch` names). */
+  fetch?: Fetch;
 }
+
+/**
+ * What the client needs of a fetch: the global one fits, and so does a lighter transport that answers
+ * with the status and the body's text only (the CLI's keep-alive node:http one).
+ */
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<{ ok: boolean; status: number; statusText: string; text(): Promise<string> }>;
 
 export interface SubmitOptions {
   /** Same key and same job: the first job again (200), never a second one. */
@@ -73,7 +82,7 @@ export class Countersign {
   readonly baseUrl: string;
   readonly #api: string;
   readonly #token: string;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: Fetch;
 
   constructor(options: CountersignOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -85,7 +94,7 @@ export class Countersign {
   async #request<T>(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.#token}`, accept: "application/json", ...init.headers };
     if (init.body !== undefined) headers["content-type"] = "application/json";
-    let res: Response;
+    let res: Awaited<ReturnType<Fetch>>;
     try {
       res = await this.#fetch(`${this.#api}${path}`, {
         method,

@@ -1,5 +1,5 @@
 export { Countersign } from "./client.js";
-export type { ClaimTarget, CountersignOptions, FindJobsQuery, SubmitOptions, VerifyAuditInput, WaitOptions } from "./client.js";
+export type { ClaimTarget, CountersignOptions, Fetch, FindJobsQuery, SubmitOptions, VerifyAuditInput, WaitOptions } from "./client.js";
 export type { AuthorizeOptions, Authorized, GateOptions } from "./gate.js";
 export {
   CancelledError,
