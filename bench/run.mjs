@@ -21,7 +21,8 @@
 //
 // Layout: config.mjs (flags, sizes, targets), server.mjs (build, servers, database, provisioning),
 // load.mjs (closed loop, open loop, sequential clients), sampling.mjs (CPU and memory), report.mjs and
-// doc.mjs (table, notes, docs/benchmarks.md), seed.mjs, and one file per scenario in scenarios/.
+// doc.mjs (table, notes, docs/benchmarks.md), seed.mjs, and one file per scenario in scenarios/. Apart:
+// ab.mjs compares the submission's cost across builds (checkouts), for finding where it changed.
 // Everything it starts is stopped by PID and everything it creates is removed, also on Ctrl-C.
 import os from "node:os";
 import { CFG, NO_BARE, ONLY, PROFILE, QUICK, TARGETS, root } from "./config.mjs";
