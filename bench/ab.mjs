@@ -32,6 +32,8 @@ async function run(dir) {
   const server = await startServer({ name: `ab-${path.basename(dir)}`, port, cwd: dir, env: { DATABASE_URL: db.url, LOG_LEVEL: "warn" } });
   try {
     watch(server, "pg");
+    // Not server.mjs's provision(): it signs reviewers in to mint their tokens, which builds from before
+    // issue 25 cannot do; an agent and a policy writer are all a submission needs.
     const b = server.base;
     await api(b, "POST", "/api/v1/admin/tenants", ADMIN_TOKEN, { id: "bench", name: "Benchmark" });
     const ops = await api(b, "POST", "/api/v1/admin/users", ADMIN_TOKEN, { tenant: "bench", email: "ops@bench.example", roles: [], password: PASSWORD });

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { budgetClaims, exhaustedRules, type BudgetUsed } from "./budget";
 import { evaluate, type EvaluationJob } from "./evaluate";
-import { compileYaml } from "./compile-yaml.test-support";
+import { compileYaml as compile } from "./compile-yaml.test-support";
 import { parsePolicy } from "./parse";
-
-const compile = compileYaml;
 
 const POLICY = `
 version: v1

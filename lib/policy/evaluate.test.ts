@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_YAML, GUIDE_POLICY_YAML } from "./default-policy";
 import { type CompiledPolicy, evaluate as evaluateJob, type EvaluationJob } from "./evaluate";
-import { compileYaml } from "./compile-yaml.test-support";
+import { compileYaml as compile } from "./compile-yaml.test-support";
 import { stricterConstraints } from "./outcome";
-
-const compile = compileYaml;
 
 // These cases are about topics, tags and outcomes; the job's other fields are blank.
 type Job = Pick<EvaluationJob, "topic" | "risk_tags" | "title">;

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, type EvaluationJob } from "./evaluate";
-import { compileYaml } from "./compile-yaml.test-support";
-
-const compile = compileYaml;
+import { compileYaml as compile } from "./compile-yaml.test-support";
 
 const compiled = compile(`
 version: v1

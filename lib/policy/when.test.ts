@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, type EvaluationJob } from "./evaluate";
-import { compileYaml } from "./compile-yaml.test-support";
+import { compileYaml as compile } from "./compile-yaml.test-support";
 import { parsePolicy } from "./parse";
-
-const compile = compileYaml;
 
 const job = (extra: Partial<EvaluationJob> = {}): EvaluationJob => ({
   topic: "job.payments.refund",
