@@ -51,7 +51,8 @@ export async function decide(cs: GateClient, body: JobInput, opts: DecideOptions
     if (grant.job_hash !== hash || grant.job_id !== item.job.id) {
       throw new Error(`the grant for job ${grant.job_id} (hash ${grant.job_hash}) does not match this call (hash ${hash})`);
     }
-    opts.memory?.forget(body.topic, hash);
+    // Only a call remembered before has a record to drop: an allowed call touches no file here.
+    if (resume) opts.memory?.forget(body.topic, hash);
     return { kind: "run", item, grant };
   } catch (error) {
     const item = error instanceof CountersignError ? error.job : undefined;

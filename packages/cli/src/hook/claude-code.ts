@@ -92,6 +92,7 @@ async function post(input: HookInput, env: Env): Promise<Record<string, unknown>
   }
   // Not forever: what is still unsent stays in the state directory for the next run.
   await completions.idle(10_000);
+  completions.close();
   if (!running) return { systemMessage: `countersign: no running job for this ${input.tool_name} call to complete` };
   return completions.pending > 0 ? { systemMessage: `countersign: the outcome of job ${running.job.id} is not reported yet; it will be` } : {};
 }

@@ -58,6 +58,7 @@ export async function runMcp(argv: string[]): Promise<number> {
     stopping = true;
     // Reports not yet accepted stay in the state directory for the next run.
     await completions.idle(5_000);
+    completions.close();
     await gateway.close();
     process.exit(0);
   };
