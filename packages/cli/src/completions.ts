@@ -48,7 +48,7 @@ function alive(pid: number): boolean {
 /** A journal line: a report begun (outcome null) or finished, or `done` once the server accepted it. */
 type Line = Entry | { job_id: string; done: true };
 
-/** Past this many bytes, a journal with no open report is emptied. */
+/** Past this many bytes a journal is rewritten with only its open reports. */
 const COMPACT_AT = 256 * 1024;
 const JOURNAL = /^([0-9a-f]{12})-(\d+)-[0-9a-f]+\.log$/;
 
