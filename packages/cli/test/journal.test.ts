@@ -20,7 +20,7 @@ function fakeServer() {
     down: false,
     got,
     async complete(id: string, outcome: Outcome, detail?: string) {
-      if (s.down) throw new CountersignError({ status: 503, code: "unavailable", title: "Unavailable", detail: "down" });
+      if (s.down) throw new CountersignError({ status: 503, code: "unavailable", detail: "down" });
       got.push({ id, outcome, detail });
     },
   };
@@ -29,6 +29,12 @@ function fakeServer() {
 
 const fresh = () => mkdtempSync(path.join(os.tmpdir(), "cs-journal-"));
 const files = (dir: string) => readdirSync(path.join(dir, "completions"));
+/** The one journal in the state directory. */
+function theJournal(dir: string): string {
+  const all = files(dir);
+  expect(all).toHaveLength(1);
+  return all[0]!;
+}
 const openIn = (dir: string) => files(dir).flatMap((f) => openReports(readFileSync(path.join(dir, "completions", f), "utf8")));
 /** The pid of a process that has exited. */
 const deadPid = () => spawnSync(process.execPath, ["-e", "0"]).pid!;
@@ -63,7 +69,7 @@ describe("the completion journal", () => {
     void first.finish("job-b", "failed", "upstream error");
     first.close();
     // Renamed as if its process had died, so the next run may take it.
-    const [name] = files(dir);
+    const name = theJournal(dir);
     const dead = name.replace(`-${process.pid}-`, `-${deadPid()}-`);
     writeFileSync(path.join(dir, "completions", dead), readFileSync(path.join(dir, "completions", name)));
     rmSync(path.join(dir, "completions", name));
@@ -121,7 +127,7 @@ describe("the completion journal", () => {
     server.down = false;
     const detail = "x".repeat(1000);
     for (let i = 0; i < 400; i++) await c.finish(`job-${i}`, "succeeded", detail);
-    const [name] = files(dir);
+    const name = theJournal(dir);
     expect(readFileSync(path.join(dir, "completions", name), "utf8").length).toBeLessThan(300 * 1024);
     expect(openIn(dir).map((e) => e.job_id)).toEqual(["job-stuck"]);
   });
