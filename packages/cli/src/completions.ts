@@ -48,7 +48,7 @@ function alive(pid: number): boolean {
 /** A journal line: a report begun (outcome null) or finished, or `done` once the server accepted it. */
 type Line = Entry | { job_id: string; done: true };
 
-/** Past this many bytes a journal is rewritten with only its open reports. */
+/** A journal grown this much past what it held after its last rewrite is rewritten with only its open reports. */
 const COMPACT_AT = 256 * 1024;
 const JOURNAL = /^([0-9a-f]{12})-(\d+)-[0-9a-f]+\.log$/;
 
@@ -75,7 +75,9 @@ export class Completions {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly log: (msg: string) => void;
   /** This process's journal: opened at its first report. */
-  private journal: { file: string; fd: number; bytes: number } | null = null;
+  private journal: { file: string; fd: number; bytes: number; floor: number } | null = null;
+  /** After close(): a late acceptance must not open a new journal (its report is simply sent again later). */
+  private closed = false;
   /** Reports in this process's journal not yet accepted. */
   private readonly open = new Map<string, Entry>();
 
@@ -99,11 +101,11 @@ export class Completions {
   }
 
   private append(line: Line): void {
-    if (!this.dir) return;
+    if (!this.dir || this.closed) return;
     try {
       if (!this.journal) {
         const file = path.join(this.dir, `${this.prefix}-${process.pid}-${randomBytes(4).toString("hex")}.log`);
-        this.journal = { file, fd: openSync(file, "a", 0o600), bytes: 0 };
+        this.journal = { file, fd: openSync(file, "a", 0o600), bytes: 0, floor: 0 };
       }
       // One write of a whole line on an O_APPEND descriptor: a crash leaves it whole or torn, never mixed.
       this.journal.bytes += writeSync(this.journal.fd, `${JSON.stringify(line)}\n`);
@@ -162,7 +164,9 @@ export class Completions {
   private forget(jobId: string): void {
     this.open.delete(jobId);
     this.append({ job_id: jobId, done: true });
-    if ((this.journal?.bytes ?? 0) > COMPACT_AT) this.compact();
+    // Measured from the last rewrite: many reports the server refuses must not make every call rewrite.
+    const j = this.journal;
+    if (j && j.bytes > j.floor + COMPACT_AT) this.compact();
   }
 
   /** The journal again with only its open reports, so it does not grow without end; whole, then renamed. */
@@ -174,7 +178,8 @@ export class Completions {
       writeFileSync(tmp, text, { mode: 0o600 });
       renameSync(tmp, j.file);
       closeSync(j.fd);
-      this.journal = { file: j.file, fd: openSync(j.file, "a", 0o600), bytes: Buffer.byteLength(text) };
+      const bytes = Buffer.byteLength(text);
+      this.journal = { file: j.file, fd: openSync(j.file, "a", 0o600), bytes, floor: bytes };
     } catch (err) {
       this.log(`cannot compact ${j.file}: ${(err as Error).message}`);
     }
@@ -227,6 +232,7 @@ export class Completions {
 
   /** On the way out: a journal with nothing open is removed; one with open reports stays for the next run. */
   close(): void {
+    this.closed = true;
     const j = this.journal;
     if (!j) return;
     this.journal = null;

@@ -85,6 +85,21 @@ describe("the completion journal", () => {
     expect(files(dir)).toEqual([]);
   });
 
+  it("after close, a report accepted late opens no new journal", async () => {
+    const dir = fresh();
+    const server = fakeServer();
+    server.down = true;
+    const c = new Completions(server, URL_, { stateDir: dir, log: () => {} });
+    const sent = c.finish("job-late", "succeeded");
+    c.close();
+    const left = theJournal(dir);
+    server.down = false;
+    await sent;
+    expect(server.got.map((g) => g.id)).toEqual(["job-late"]);
+    // The journal left behind still names it: the next run sends it again and the server says not_running.
+    expect(files(dir)).toEqual([left]);
+  });
+
   it("leaves a live process's recent reports to it", async () => {
     const dir = fresh();
     const server = fakeServer();
